@@ -1,0 +1,11 @@
+// The simulation core's public surface. Nothing here imports React, zustand,
+// d3 or the DOM (lint enforces it): the CLI, the web worker and the tests all
+// drive the same code.
+export * from './constants.ts';
+export * from './types.ts';
+export type { ResolvedOp } from './resolved.ts';
+export { Run, runFlat, figureValue, type RunOptions, type RunSummary, type Checkpoint } from './trace/run.ts';
+export { checkInvariants } from './trace/invariants.ts';
+export { snapshot, pteEntries, type Snapshot, type PteTableView, type PmdTableView, type PudTableView, type VmaView } from './snapshot.ts';
+export { PTE_NONE, PTE_ANON, PTE_ZERO, PTE_FILE, PTE_ANON_THP } from './mm/pgtable.ts';
+export { mechanisms } from './mechanisms/index.ts';

@@ -1,0 +1,13 @@
+import type { MechanismName } from '../../scenario/ast.ts';
+import { baseline } from './baseline.ts';
+import type { Mechanism } from './mechanism.ts';
+import { ptReclaim } from './pt_reclaim.ts';
+import { pteRef } from './pte_ref.ts';
+
+export type { Mechanism, ZapSlot, ZapCause } from './mechanism.ts';
+
+export const mechanisms: Record<MechanismName, Mechanism> = {
+  baseline,
+  'pte-ref': pteRef,
+  'pt-reclaim': ptReclaim,
+};

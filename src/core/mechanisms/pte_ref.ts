@@ -1,0 +1,77 @@
+// pte-ref: "[PATCH v3 00/15] Free user PTE page table pages" (Qi Zheng,
+// Nov 2021; mm/pte_ref.c, include/linux/pte_ref.h in that series).
+//
+// Every PTE table carries pte_refcount = non-none entries + visitors. Walkers
+// take a visitor reference (pte_try_get) and drop it (pte_put); a put that
+// reaches 0 frees the table at once (free_user_pte_table: PMD lock, clear the
+// PMD, pte_free_tlb, RCU-deferred free, mm_dec_nr_ptes), whatever the path
+// and whatever the alignment. zap_pmd_range holds a visitor reference around
+// zap_pte_range, so the free happens at its final put (R8).
+import { PMD_SIZE } from '../constants.ts';
+import type { Mm } from '../mm/mm.ts';
+import type { PteTable } from '../mm/pgtable.ts';
+import type { Mechanism, ZapSlot } from './mechanism.ts';
+import { describeKept, plural } from './reasons.ts';
+
+/** Change a table's count by delta (one atomic op), recording the event. */
+export function pte_ref_add(mm: Mm, t: PteTable, delta: number, by: string): void {
+  const from = t.refcount;
+  t.refcount += delta;
+  mm.counters.refcountAtomics++;
+  if (mm.events) mm.events.push({ kind: 'refcount', tableId: t.id, addr: t.slot * PMD_SIZE, from, to: t.refcount, by });
+}
+
+/** free_user_pte_table: the last reference is gone. */
+function free_user_pte_table(mm: Mm, t: PteTable): void {
+  mm.counters.pmdLocks++;
+  mm.unlinkPte(t.slot, 'free_user_pte_table', true);
+}
+
+/** A visitor's put: returns true when it freed the table. */
+function visitorPut(mm: Mm, t: PteTable): boolean {
+  pte_ref_add(mm, t, -1, 'pte_put');
+  if (t.refcount !== 0) return false;
+  free_user_pte_table(mm, t);
+  return true;
+}
+
+export const pteRef: Mechanism = {
+  name: 'pte-ref',
+  refcounts: true,
+  rcuTableFree: true,
+  afterZap(mm: Mm, z: ZapSlot): void {
+    const t = z.table;
+    // zap_pmd_range: pte_try_get before zap_pte_range (the visitor).
+    pte_ref_add(mm, t, +1, 'pte_try_get');
+    if (z.cleared > 0) pte_ref_add(mm, t, -z.cleared, 'pte_put_many');
+    const freed = visitorPut(mm, t);
+    if (freed) {
+      mm.reason({
+        addr: t.slot * PMD_SIZE,
+        tableId: t.id,
+        verdict: 'freed',
+        code: 'refcount_zero',
+        by: 'free_user_pte_table',
+        text: `freed: pte_refcount reached 0 when ${z.cause === 'munmap' ? 'munmap' : 'the zap'} cleared the last ${plural(z.cleared, 'entry', 'entries')}`,
+      });
+    } else if (z.cause === 'free') {
+      mm.reason(describeKept(z, 'madv_free'));
+    } else {
+      mm.reason(describeKept(z, 'refcount_left'));
+    }
+  },
+  afterMoveOut(mm: Mm, t: PteTable, moved: number): void {
+    pte_ref_add(mm, t, +1, 'pte_try_get');
+    if (moved > 0) pte_ref_add(mm, t, -moved, 'pte_put_many');
+    if (visitorPut(mm, t)) {
+      mm.reason({
+        addr: t.slot * PMD_SIZE,
+        tableId: t.id,
+        verdict: 'freed',
+        code: 'refcount_zero',
+        by: 'free_user_pte_table',
+        text: `freed: move_ptes moved its last ${plural(moved, 'entry', 'entries')} away and pte_refcount reached 0`,
+      });
+    }
+  },
+};

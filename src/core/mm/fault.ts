@@ -1,0 +1,182 @@
+// Page faults over a range: handle_mm_fault -> __handle_mm_fault ->
+// (create_huge_pmd -> do_huge_pmd_anonymous_page | handle_pte_fault ->
+// do_anonymous_page | do_wp_page -> wp_page_copy) (mm/memory.c,
+// mm/huge_memory.c).
+//
+// `touch` writes one byte in every page, `read` reads one. The loop works
+// slot by slot so the 50 GiB scenario's 13 million faults cost a few array
+// writes each; per-fault events are built only when the step records them.
+// Simplified: no mTHP sizes below PMD (our machines enable only 2 MiB), no
+// fault-around (anonymous memory has none), no khugepaged.
+import { PAGE_SIZE, PMD_SIZE, HPAGE_PMD_NR } from '../constants.ts';
+import type { SimError } from '../types.ts';
+import { pte_ref_add } from '../mechanisms/pte_ref.ts';
+import type { Mm } from './mm.ts';
+import { HUGE_ANON, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_NONE, PTE_ZERO, type PteTable } from './pgtable.ts';
+import { anon_vma_prepare, findVma, type Vma } from './vma.ts';
+
+/** thp_vma_allowable_order for a PMD-sized folio at this slot. */
+export function thpAllowed(mm: Mm, v: Vma, slotStart: number): boolean {
+  if (v.kind !== 'anon' || v.nohugepage || mm.thp === 'never') return false;
+  if (mm.thp === 'madvise' && !v.hugepage) return false;
+  return v.start <= slotStart && slotStart + PMD_SIZE <= v.end;
+}
+
+function segv(addr: number, write: boolean, v: Vma | undefined): SimError {
+  const why = !v ? 'no mapping there' : v.prot === 'none' ? 'the page is PROT_NONE' : 'the page is read-only';
+  return { kind: 'segv', addr, message: `SIGSEGV: ${write ? 'write to' : 'read of'} 0x${addr.toString(16)}: ${why}` };
+}
+
+/** Fault in every page of [start, end) for write or read. Returns the SIGSEGV that stopped it, if any. */
+export function faultRange(mm: Mm, start: number, end: number, write: boolean): SimError | null {
+  let addr = start - (start % PAGE_SIZE);
+  while (addr < end) {
+    const i = findVma(mm, addr);
+    const v = mm.vmas[i];
+    if (i < 0 || v.prot === 'none' || (write && v.prot !== 'rw')) {
+      mm.enter('do_user_addr_fault');
+      return segv(addr, write, v);
+    }
+    const segEnd = Math.min(end, v.end);
+    while (addr < segEnd) {
+      const slot = Math.floor(addr / PMD_SIZE);
+      const slotEnd = Math.min((slot + 1) * PMD_SIZE, segEnd);
+      faultSlot(mm, i, slot, addr, slotEnd, write);
+      addr = slotEnd;
+    }
+  }
+  return null;
+}
+
+/** The faults of one 2 MiB slot, [addr, end) within VMA i. */
+function faultSlot(mm: Mm, vi: number, slot: number, addr: number, end: number, write: boolean): void {
+  const v = mm.vmas[vi];
+  const c = mm.counters;
+  const refs = mm.mech.refcounts;
+  let t = mm.pteAt(slot);
+  if (!t) {
+    // __handle_mm_fault: pud_alloc, pmd_alloc, then the PMD entry is none.
+    mm.enter('handle_mm_fault');
+    const pmd = mm.pmd_alloc(addr);
+    if (thpAllowed(mm, v, slot * PMD_SIZE)) {
+      do_huge_pmd_anonymous_page(mm, vi, pmd, slot, addr, write);
+      return;
+    }
+    t = mm.pmd_install(pmd, slot);
+    mm.enter('__pte_alloc');
+    if (refs) pte_ref_add(mm, t, +1, 'pmd_install'); // the installer's visitor reference
+    faultPtes(mm, vi, t, addr, end, write);
+    if (refs) pte_ref_add(mm, t, -1, 'pte_put');
+    return;
+  }
+  if (t.huge !== HUGE_NONE) {
+    if (write && t.huge === HUGE_ZERO) {
+      // do_huge_pmd_wp_page -> do_huge_zero_wp_pmd: replace the huge zero page with a THP.
+      mm.enter('handle_mm_fault');
+      mm.enter('do_huge_zero_wp_pmd');
+      anon_vma_prepare(mm, vi);
+      t.huge = HUGE_ANON;
+      mm.rssAnonPages += HPAGE_PMD_NR;
+      c.faults++;
+      c.hugeFaults++;
+      c.pmdLocks++;
+      if (mm.events) {
+        mm.events.push({ kind: 'fault', addr, write, by: 'handle_mm_fault' });
+        mm.events.push({ kind: 'huge_mapped', addr: slot * PMD_SIZE, zero: false, by: 'do_huge_zero_wp_pmd' });
+      }
+    }
+    return; // a huge PMD maps the whole slot: no more faults here
+  }
+  faultPtes(mm, vi, t, addr, end, write);
+}
+
+/** handle_pte_fault for each page of [addr, end) in table t. */
+function faultPtes(mm: Mm, vi: number, t: PteTable, addr: number, end: number, write: boolean): void {
+  const c = mm.counters;
+  const refs = mm.mech.refcounts;
+  const ents = t.ents;
+  const base = t.slot * PMD_SIZE;
+  const k0 = (addr - base) / PAGE_SIZE;
+  const k1 = Math.ceil((end - base) / PAGE_SIZE);
+  const rec = mm.events !== null;
+  let faults = 0;
+  let newEntries = 0;
+  let newAnon = 0;
+  let anonPrepared = mm.vmas[vi].anonVma !== 0;
+  for (let k = k0; k < k1; k++) {
+    const e = ents[k];
+    if (write) {
+      if (e === PTE_NONE) {
+        if (!anonPrepared) {
+          anon_vma_prepare(mm, vi);
+          anonPrepared = true;
+        }
+        ents[k] = PTE_ANON;
+        newEntries++;
+        newAnon++;
+        faults++;
+        if (rec) recordFault(mm, t, base + k * PAGE_SIZE, 'anon', 'do_anonymous_page');
+      } else if (e === PTE_ZERO) {
+        // do_wp_page -> wp_page_copy: a private copy replaces the zero page.
+        if (!anonPrepared) {
+          anon_vma_prepare(mm, vi);
+          anonPrepared = true;
+        }
+        ents[k] = PTE_ANON;
+        newAnon++;
+        faults++;
+        mm.enter('wp_page_copy');
+        if (rec) recordFault(mm, t, base + k * PAGE_SIZE, 'anon', 'wp_page_copy');
+      }
+    } else if (e === PTE_NONE) {
+      // do_anonymous_page, read: map the shared zero page (no anon_vma, no RSS).
+      ents[k] = PTE_ZERO;
+      newEntries++;
+      faults++;
+      if (rec) recordFault(mm, t, base + k * PAGE_SIZE, 'zero', 'do_anonymous_page');
+    }
+  }
+  if (faults === 0) return;
+  mm.enter('handle_mm_fault');
+  mm.enter('do_anonymous_page');
+  t.nonNone += newEntries;
+  mm.rssAnonPages += newAnon;
+  c.faults += faults;
+  c.pteLocks += faults; // pte_offset_map_lock per fault
+  if (refs) {
+    // Per fault: pte_try_get (visitor) + pte_get (new entry) + pte_put (visitor);
+    // a write over the zero page only takes and drops the visitor.
+    c.refcountAtomics += 3 * newEntries + 2 * (faults - newEntries);
+    if (!rec) t.refcount += newEntries;
+  }
+}
+
+function recordFault(mm: Mm, t: PteTable, addr: number, value: 'anon' | 'zero', by: string): void {
+  const ev = mm.events!;
+  ev.push({ kind: 'fault', addr, write: value === 'anon', by: 'handle_mm_fault' });
+  if (mm.mech.refcounts) {
+    const before = mm.counters.refcountAtomics;
+    pte_ref_add(mm, t, +1, 'pte_try_get');
+    ev.push({ kind: 'pte_set', addr, tableId: t.id, value, by });
+    if (by !== 'wp_page_copy') pte_ref_add(mm, t, +1, 'pte_get');
+    pte_ref_add(mm, t, -1, 'pte_put');
+    mm.counters.refcountAtomics = before; // counted in bulk by faultPtes
+  } else {
+    ev.push({ kind: 'pte_set', addr, tableId: t.id, value, by });
+  }
+}
+
+/** do_huge_pmd_anonymous_page: map a THP (write) or the huge zero page (read), depositing a PTE table. */
+function do_huge_pmd_anonymous_page(mm: Mm, vi: number, pmd: Parameters<Mm['pmd_install']>[0], slot: number, addr: number, write: boolean): void {
+  mm.enter('create_huge_pmd');
+  anon_vma_prepare(mm, vi);
+  const t = mm.pmd_install(pmd, slot, 'do_huge_pmd_anonymous_page');
+  t.huge = write ? HUGE_ANON : HUGE_ZERO;
+  if (write) mm.rssAnonPages += HPAGE_PMD_NR;
+  mm.counters.faults++;
+  mm.counters.hugeFaults++;
+  if (mm.events) {
+    mm.events.push({ kind: 'fault', addr, write, by: 'handle_mm_fault' });
+    mm.events.push({ kind: 'huge_mapped', addr: slot * PMD_SIZE, zero: !write, by: write ? 'do_huge_pmd_anonymous_page' : 'set_huge_zero_folio' });
+  }
+}

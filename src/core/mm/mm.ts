@@ -1,0 +1,235 @@
+// struct mm_struct: one process's VMAs, page tables and counters
+// (include/linux/mm_types.h). Allocation and accounting of page-table pages
+// follow mm/memory.c: __pud_alloc, __pmd_alloc, __pte_alloc -> pmd_install,
+// with mm_inc_nr_{puds,pmds,ptes}; VmPTE is their sum times 4 kB
+// (fs/proc/task_mmu.c prints mm_pgtables_bytes >> 10).
+//
+// The mm also records what a step did: the kernel functions it went through
+// (path), per-table reasons and, only when asked, a full event list. Event
+// recording is off on the hot path: the 50 GiB scenario never allocates an
+// event per fault.
+import type { ThpMode } from '../../scenario/ast.ts';
+import { DEFAULT_MMAP_BASE, PTRS_PER_TABLE, TABLE_KB, PAGE_KB, PMD_SIZE, PUD_SIZE, PGDIR_SIZE } from '../constants.ts';
+import { copyCounters, newCounters, type Counters, type Figures, type SimEvent, type TableLevel, type TableReason } from '../types.ts';
+import type { Mechanism } from '../mechanisms/mechanism.ts';
+import { PmdTable, PteTable, PudTable } from './pgtable.ts';
+import type { Vma } from './vma.ts';
+
+export class Mm {
+  /** PGD: 512 entries, each a PUD table (P4D folded). The PGD itself is not counted. */
+  pgd: (PudTable | null)[] = new Array(PTRS_PER_TABLE).fill(null);
+  vmas: Vma[] = [];
+  /** mm_pgtables_bytes, split per level, in tables. */
+  nr = { pud: 0, pmd: 0, pte: 0 };
+  rssAnonPages = 0;
+  thp: ThpMode = 'madvise';
+  mmapBase = DEFAULT_MMAP_BASE;
+  counters: Counters = newCounters();
+  nextId = 1;
+  nextAnonVma = 1;
+  /** Freed PTE tables, recycled so the 50 GiB loop allocates no memory per slot. */
+  private freePtes: PteTable[] = [];
+
+  // What the current step did.
+  events: SimEvent[] | null = null;
+  private pathSet = new Set<string>();
+  reasons: TableReason[] = [];
+
+  constructor(readonly mech: Mechanism) {}
+
+  /** Record that a kernel function ran in this step. */
+  enter(fn: string): void {
+    this.pathSet.add(fn);
+  }
+  emit(e: SimEvent): void {
+    if (this.events) this.events.push(e);
+  }
+  reason(r: TableReason): void {
+    this.reasons.push(r);
+    if (this.events) this.events.push({ kind: 'reason', reason: r });
+  }
+  /** Start recording a new step; returns the previous step's path. */
+  beginStep(recordEvents: boolean): void {
+    this.pathSet = new Set();
+    this.reasons = [];
+    this.events = recordEvents ? [] : null;
+  }
+  path(): string[] {
+    return [...this.pathSet];
+  }
+
+  figures(): Figures {
+    let vmSize = 0;
+    for (const v of this.vmas) vmSize += v.end - v.start;
+    return {
+      VmPTE: (this.nr.pud + this.nr.pmd + this.nr.pte) * TABLE_KB,
+      RssAnon: this.rssAnonPages * PAGE_KB,
+      VmSize: vmSize / 1024,
+      tables: { ...this.nr },
+    };
+  }
+
+  // ---- walking (no allocation) ----
+
+  pudAt(addr: number): PudTable | null {
+    return this.pgd[Math.floor(addr / PGDIR_SIZE)];
+  }
+  pmdTableAt(addr: number): PmdTable | null {
+    const pud = this.pgd[Math.floor(addr / PGDIR_SIZE)];
+    if (!pud) return null;
+    return pud.entries[Math.floor(addr / PUD_SIZE) % PTRS_PER_TABLE];
+  }
+  /** The PMD entry of a slot: a PTE table (possibly a huge PMD's deposit) or null. */
+  pteAt(slot: number): PteTable | null {
+    const pmd = this.pmdTableAt(slot * PMD_SIZE);
+    return pmd ? pmd.entries[slot % PTRS_PER_TABLE] : null;
+  }
+
+  // ---- allocation: mm/memory.c ----
+
+  private accountAlloc(level: TableLevel, addr: number, id: number, by: string): void {
+    this.nr[level]++;
+    this.counters.tablesAllocated[level]++;
+    this.enter(by);
+    if (this.events) this.events.push({ kind: 'table_allocated', level, addr, id, by });
+  }
+
+  /** pud_alloc -> __pud_alloc: the PUD table for addr, allocated under page_table_lock. */
+  pud_alloc(addr: number): PudTable {
+    const i = Math.floor(addr / PGDIR_SIZE);
+    let pud = this.pgd[i];
+    if (!pud) {
+      pud = new PudTable(this.nextId++, i);
+      this.counters.pmdLocks++; // spin_lock(&mm->page_table_lock)
+      this.pgd[i] = pud;
+      this.accountAlloc('pud', i * PGDIR_SIZE, pud.id, '__pud_alloc');
+    }
+    return pud;
+  }
+
+  /** pmd_alloc -> __pmd_alloc: the PMD table for addr, allocated under pud_lock. */
+  pmd_alloc(addr: number): PmdTable {
+    const pud = this.pud_alloc(addr);
+    const region = Math.floor(addr / PUD_SIZE);
+    const i = region % PTRS_PER_TABLE;
+    let pmd = pud.entries[i];
+    if (!pmd) {
+      pmd = new PmdTable(this.nextId++, region);
+      this.counters.pmdLocks++;
+      pud.entries[i] = pmd;
+      pud.used++;
+      this.accountAlloc('pmd', region * PUD_SIZE, pmd.id, '__pmd_alloc');
+    }
+    return pmd;
+  }
+
+  /**
+   * __pte_alloc -> pmd_install: link a fresh PTE table into a none PMD entry
+   * under the PMD lock and account it (mm_inc_nr_ptes). `by` names the caller
+   * for THP deposits (do_huge_pmd_anonymous_page also counts its table).
+   */
+  pmd_install(pmd: PmdTable, slot: number, by = 'pmd_install'): PteTable {
+    let t = this.freePtes.pop();
+    if (t) {
+      t.id = this.nextId++;
+      t.slot = slot;
+      t.nonNone = 0;
+      t.refcount = 0;
+      t.huge = 0;
+    } else {
+      t = new PteTable(this.nextId++, slot);
+    }
+    this.counters.pmdLocks++;
+    pmd.entries[slot % PTRS_PER_TABLE] = t;
+    pmd.used++;
+    this.accountAlloc('pte', slot * PMD_SIZE, t.id, by);
+    return t;
+  }
+
+  // ---- freeing ----
+
+  /**
+   * Unlink a PTE table from its PMD entry and account it (mm_dec_nr_ptes).
+   * The page itself goes to the mmu_gather; `rcu` says whether it outlives an
+   * RCU grace period (pt-reclaim and pte-ref: always; baseline x86 free_pgtables
+   * frees after the TLB flush IPI).
+   */
+  unlinkPte(slot: number, by: string, rcu: boolean): void {
+    const pmd = this.pmdTableAt(slot * PMD_SIZE)!;
+    const t = pmd.entries[slot % PTRS_PER_TABLE]!;
+    pmd.entries[slot % PTRS_PER_TABLE] = null;
+    pmd.used--;
+    this.nr.pte--;
+    this.counters.tablesFreed.pte++;
+    if (rcu) this.counters.rcuFrees++;
+    this.enter(by);
+    if (this.events) this.events.push({ kind: 'table_freed', level: 'pte', addr: slot * PMD_SIZE, id: t.id, by, rcu });
+    if (t.nonNone !== 0) t.ents.fill(0);
+    this.freePtes.push(t);
+  }
+
+  unlinkPmdTable(addr: number, by: string): void {
+    const pud = this.pudAt(addr)!;
+    const i = Math.floor(addr / PUD_SIZE) % PTRS_PER_TABLE;
+    const pmd = pud.entries[i]!;
+    pud.entries[i] = null;
+    pud.used--;
+    this.nr.pmd--;
+    this.counters.tablesFreed.pmd++;
+    this.enter(by);
+    if (this.events) this.events.push({ kind: 'table_freed', level: 'pmd', addr: pmd.region * PUD_SIZE, id: pmd.id, by, rcu: false });
+  }
+
+  unlinkPudTable(addr: number, by: string): void {
+    const i = Math.floor(addr / PGDIR_SIZE);
+    const pud = this.pgd[i]!;
+    this.pgd[i] = null;
+    this.nr.pud--;
+    this.counters.tablesFreed.pud++;
+    this.enter(by);
+    if (this.events) this.events.push({ kind: 'table_freed', level: 'pud', addr: i * PGDIR_SIZE, id: pud.id, by, rcu: false });
+  }
+
+  /** Every PTE table in ascending slot order (for snapshots and the checker). */
+  *pteTables(): Generator<PteTable> {
+    for (const pud of this.pgd) {
+      if (!pud) continue;
+      for (const pmd of pud.entries) {
+        if (!pmd || pmd.used === 0) continue;
+        for (const t of pmd.entries) if (t) yield t;
+      }
+    }
+  }
+
+  /** A deep copy: a checkpoint for time travel. */
+  clone(): Mm {
+    const m = new Mm(this.mech);
+    for (let i = 0; i < PTRS_PER_TABLE; i++) {
+      const pud = this.pgd[i];
+      if (!pud) continue;
+      const np = new PudTable(pud.id, pud.index);
+      np.used = pud.used;
+      for (let j = 0; j < PTRS_PER_TABLE; j++) {
+        const pmd = pud.entries[j];
+        if (!pmd) continue;
+        const nm = new PmdTable(pmd.id, pmd.region);
+        nm.used = pmd.used;
+        for (let k = 0; k < PTRS_PER_TABLE; k++) {
+          const t = pmd.entries[k];
+          if (t) nm.entries[k] = t.clone();
+        }
+        np.entries[j] = nm;
+      }
+      m.pgd[i] = np;
+    }
+    m.vmas = this.vmas.map((v) => ({ ...v }));
+    m.nr = { ...this.nr };
+    m.rssAnonPages = this.rssAnonPages;
+    m.thp = this.thp;
+    m.mmapBase = this.mmapBase;
+    m.counters = copyCounters(this.counters);
+    m.nextId = this.nextId;
+    m.nextAnonVma = this.nextAnonVma;
+    return m;
+  }
+}

@@ -1,0 +1,168 @@
+// mmap, munmap, mprotect and madvise (mm/mmap.c, mm/vma.c, mm/mprotect.c,
+// mm/madvise.c).
+//
+// Placement: get_unmapped_area top-down below mmap_base
+// (vm_unmapped_area with VM_UNMAPPED_AREA_TOPDOWN); an anonymous mapping
+// whose length is a multiple of 2 MiB goes through __thp_get_unmapped_area,
+// which pads the search by 2 MiB and aligns the start to 2 MiB.
+import type { Advice, Prot } from '../../scenario/ast.ts';
+import { MMAP_MIN_ADDR, PAGE_SIZE, PMD_SIZE, TASK_SIZE, alignUp } from '../constants.ts';
+import type { SimError } from '../types.ts';
+import { free_pgtables } from './free_pgtables.ts';
+import type { Mm } from './mm.ts';
+import { HUGE_NONE } from './pgtable.ts';
+import { detachRange, findVmaFrom, insertVma, modifyFlags, newAnonVma, rangeMapped, type Vma } from './vma.ts';
+import { forEachPresentSlot } from './walk.ts';
+import { __split_huge_pmd, madvise_free_single_vma, unmap_single_vma } from './zap.ts';
+
+const STACK_GUARD_GAP = 256 * PAGE_SIZE;
+
+const err = (kind: SimError['kind'], message: string): SimError => ({ kind, message });
+const hex = (n: number): string => '0x' + n.toString(16);
+
+/** vm_unmapped_area, top-down: the highest gap below mmap_base that fits len. */
+function unmapped_area_topdown(mm: Mm, len: number): number {
+  let high = mm.mmapBase;
+  for (let i = mm.vmas.length - 1; i >= -1; i--) {
+    const v = mm.vmas[i];
+    const gapStart = Math.max(v ? v.end : 0, MMAP_MIN_ADDR);
+    const next = mm.vmas[i + 1];
+    let gapEnd = next ? next.start - (next.kind === 'stack' ? STACK_GUARD_GAP : 0) : TASK_SIZE;
+    gapEnd = Math.min(gapEnd, high);
+    if (gapEnd - gapStart >= len) return gapEnd - len;
+    if (v && v.start < high) high = Math.min(high, v.start);
+  }
+  return -1;
+}
+
+/** get_unmapped_area for an anonymous private mapping with no hint. */
+export function get_unmapped_area(mm: Mm, len: number): number {
+  mm.enter('get_unmapped_area');
+  if (len % PMD_SIZE === 0) {
+    // __thp_get_unmapped_area: search len + 2 MiB, then align.
+    const ret = unmapped_area_topdown(mm, len + PMD_SIZE);
+    if (ret < 0) return unmapped_area_topdown(mm, len);
+    const offSub = (PMD_SIZE - (ret % PMD_SIZE)) % PMD_SIZE;
+    return offSub === 0 ? ret + PMD_SIZE : ret + offSub;
+  }
+  return unmapped_area_topdown(mm, len);
+}
+
+export function do_mmap(mm: Mm, len: number, at: number | undefined, prot: Prot, hugepage: boolean): { addr: number } | SimError {
+  len = alignUp(len, PAGE_SIZE);
+  if (len === 0) return err('einval', 'mmap of length 0 (EINVAL)');
+  let addr: number;
+  if (at !== undefined) {
+    if (at % PAGE_SIZE) return err('einval', `mmap at ${hex(at)}: not page aligned (EINVAL)`);
+    if (at < MMAP_MIN_ADDR || at + len > TASK_SIZE) return err('enomem', `mmap at ${hex(at)} + ${len} bytes: outside the user address space [${hex(MMAP_MIN_ADDR)}, ${hex(TASK_SIZE)}) (ENOMEM)`);
+    const i = findVmaFrom(mm, at);
+    if (i < mm.vmas.length && mm.vmas[i].start < at + len) return err('exists', `mmap at ${hex(at)}: [${hex(at)}, ${hex(at + len)}) overlaps an existing mapping at ${hex(mm.vmas[i].start)} (MAP_FIXED_NOREPLACE: EEXIST)`);
+    addr = at;
+  } else {
+    addr = get_unmapped_area(mm, len);
+    if (addr < 0) return err('enomem', `mmap of ${len} bytes: no gap that large below mmap_base (ENOMEM)`);
+  }
+  mm.enter('do_mmap');
+  insertVma(mm, newAnonVma(addr, addr + len, prot, false));
+  if (hugepage) madviseHugepage(mm, addr, addr + len, 'hugepage');
+  return { addr };
+}
+
+/** do_vmi_munmap: detach, unmap_vmas, free_pgtables(floor = prev end, ceiling = next start). */
+export function do_munmap(mm: Mm, start: number, len: number): SimError | null {
+  if (start % PAGE_SIZE) return err('einval', `munmap at ${hex(start)}: not page aligned (EINVAL)`);
+  const end = start + alignUp(len, PAGE_SIZE);
+  if (end === start) return err('einval', 'munmap of length 0 (EINVAL)');
+  mm.enter('do_vmi_munmap');
+  const detached = detachRange(mm, start, end);
+  if (detached.length === 0) return null;
+  const i = findVmaFrom(mm, start);
+  const prev = mm.vmas[i - 1];
+  const next = mm.vmas[i];
+  // Tables the unmapped VMAs touch, to explain afterwards which stayed.
+  const touched: { slot: number; id: number }[] = [];
+  for (const v of detached) forEachPresentSlot(mm, v.start, v.end, (slot, t) => touched.push({ slot, id: t.id }));
+  let dirty = false;
+  for (const v of detached) dirty = unmap_single_vma(mm, v, v.start, v.end, 'munmap', start, end) || dirty;
+  const before = mm.nr.pte + mm.nr.pmd + mm.nr.pud;
+  free_pgtables(mm, detached, prev ? prev.end : 0, next ? next.start : 0);
+  if (dirty || mm.nr.pte + mm.nr.pmd + mm.nr.pud !== before) tlbFlush(mm);
+  explainMunmap(mm, touched, prev, next);
+  return null;
+}
+
+function explainMunmap(mm: Mm, touched: { slot: number; id: number }[], prev: Vma | undefined, next: Vma | undefined): void {
+  const explained = new Set(mm.reasons.map((r) => r.tableId));
+  for (const { slot, id } of touched) {
+    if (explained.has(id)) continue;
+    const t = mm.pteAt(slot);
+    const addr = slot * PMD_SIZE;
+    if (t && t.id === id) {
+      const sharer = prev && prev.end > addr ? prev : next && next.start < addr + PMD_SIZE ? next : undefined;
+      mm.reason({ addr, tableId: id, verdict: 'kept', code: 'free_pgtables_kept', text: `kept: free_pgtables keeps it: ${sharer ? `the VMA at [${hex(sharer.start)}, ${hex(sharer.end)}) still uses this slot` : 'the slot lies outside the range free_pgtables may free'}` });
+    } else {
+      mm.reason({ addr, tableId: id, verdict: 'freed', code: 'free_pgtables', by: 'free_pte_range', text: 'freed: munmap left no VMA in this 2 MiB slot, so free_pgtables freed the table' });
+    }
+  }
+}
+
+export function tlbFlush(mm: Mm, by = 'tlb_finish_mmu'): void {
+  mm.counters.tlbFlushes++;
+  mm.enter(by);
+  mm.emit({ kind: 'tlb_flush', by });
+}
+
+/** Split any huge PMD that [start, end) covers only partly (change_pmd_range, madvise). */
+function splitPartialHuge(mm: Mm, start: number, end: number): void {
+  const check = (addr: number): void => {
+    if (addr % PMD_SIZE === 0) return;
+    const t = mm.pteAt(Math.floor(addr / PMD_SIZE));
+    if (t && t.huge !== HUGE_NONE) __split_huge_pmd(mm, t);
+  };
+  check(start);
+  check(end);
+}
+
+export function do_mprotect(mm: Mm, start: number, len: number, prot: Prot): SimError | null {
+  if (start % PAGE_SIZE) return err('einval', `mprotect at ${hex(start)}: not page aligned (EINVAL)`);
+  const end = start + alignUp(len, PAGE_SIZE);
+  if (!rangeMapped(mm, start, end)) return err('enomem', `mprotect [${hex(start)}, ${hex(end)}): part of the range is not mapped (ENOMEM)`);
+  mm.enter('mprotect_fixup');
+  splitPartialHuge(mm, start, end);
+  modifyFlags(mm, start, end, (v) => ({ prot, account: v.account || prot === 'rw' }));
+  mm.enter('change_protection');
+  let present = false;
+  forEachPresentSlot(mm, start, end, () => (present = true));
+  if (present) tlbFlush(mm, 'flush_tlb_range');
+  return null;
+}
+
+function madviseHugepage(mm: Mm, start: number, end: number, advice: 'hugepage' | 'nohugepage'): void {
+  mm.enter('hugepage_madvise');
+  modifyFlags(mm, start, end, () => (advice === 'hugepage' ? { hugepage: true, nohugepage: false } : { hugepage: false, nohugepage: true }));
+}
+
+/** madvise: walks the VMAs of the range one by one (madvise_walk_vmas). */
+export function do_madvise(mm: Mm, start: number, len: number, advice: Advice): SimError | null {
+  if (start % PAGE_SIZE) return err('einval', `madvise at ${hex(start)}: not page aligned (EINVAL)`);
+  const end = start + alignUp(len, PAGE_SIZE);
+  if (end === start) return null;
+  mm.enter('madvise_walk_vmas');
+  const mapped = rangeMapped(mm, start, end);
+  if (advice === 'hugepage' || advice === 'nohugepage') {
+    madviseHugepage(mm, start, end, advice);
+  } else {
+    const vmas = mm.vmas.filter((v) => v.end > start && v.start < end);
+    for (const v of vmas) {
+      if (advice === 'dontneed') {
+        mm.enter('madvise_dontneed_single_vma');
+        if (unmap_single_vma(mm, v, start, end, 'dontneed', start, end)) tlbFlush(mm);
+      } else {
+        madvise_free_single_vma(mm, v, start, end, start, end);
+      }
+    }
+  }
+  if (!mapped) return err('enomem', `madvise [${hex(start)}, ${hex(end)}): part of the range is not mapped (ENOMEM; the mapped part was advised)`);
+  return null;
+}
+

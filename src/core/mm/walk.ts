@@ -1,0 +1,31 @@
+// Walk only the page tables that exist: a zap or munmap of 50 GiB visits the
+// PMD slots under present PUD and PMD tables, never 25,600 empty ones
+// (the pgd/pud/pmd_none_or_clear_bad skips of mm/memory.c's walkers).
+import { PGDIR_SIZE, PMD_SIZE, PTRS_PER_TABLE, PUD_SIZE } from '../constants.ts';
+import type { Mm } from './mm.ts';
+import type { PteTable } from './pgtable.ts';
+
+/** Calls fn for every slot in [start, end) whose PMD entry is populated, in address order. */
+export function forEachPresentSlot(mm: Mm, start: number, end: number, fn: (slot: number, t: PteTable) => void): void {
+  if (end <= start) return;
+  const firstSlot = Math.floor(start / PMD_SIZE);
+  const lastSlot = Math.ceil(end / PMD_SIZE); // exclusive
+  const g0 = Math.floor(start / PGDIR_SIZE);
+  const g1 = Math.floor((end - 1) / PGDIR_SIZE);
+  for (let g = g0; g <= g1; g++) {
+    const pud = mm.pgd[g];
+    if (!pud || pud.used === 0) continue;
+    const r0 = Math.max(g * PTRS_PER_TABLE, Math.floor(start / PUD_SIZE));
+    const r1 = Math.min((g + 1) * PTRS_PER_TABLE - 1, Math.floor((end - 1) / PUD_SIZE));
+    for (let r = r0; r <= r1; r++) {
+      const pmd = pud.entries[r % PTRS_PER_TABLE];
+      if (!pmd || pmd.used === 0) continue;
+      const s0 = Math.max(r * PTRS_PER_TABLE, firstSlot);
+      const s1 = Math.min((r + 1) * PTRS_PER_TABLE, lastSlot);
+      for (let s = s0; s < s1; s++) {
+        const t = pmd.entries[s % PTRS_PER_TABLE];
+        if (t) fn(s, t);
+      }
+    }
+  }
+}

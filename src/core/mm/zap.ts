@@ -1,0 +1,129 @@
+// Zapping user pages: zap_page_range_single / unmap_vmas -> unmap_page_range
+// -> zap_pmd_range -> zap_pte_range (mm/memory.c), zap_huge_pmd and
+// __split_huge_pmd (mm/huge_memory.c), and the MADV_FREE walker
+// madvise_free_pte_range (mm/madvise.c).
+//
+// Every call is clipped to one VMA (madvise_walk_vmas) and to one 2 MiB slot
+// (zap_pmd_range), which is exactly what pt-reclaim's whole-slot rule reads.
+import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../constants.ts';
+import type { ZapCause } from '../mechanisms/mechanism.ts';
+import type { Mm } from './mm.ts';
+import { HUGE_ANON, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_THP, PTE_NONE, PTE_ZERO, type PteTable } from './pgtable.ts';
+import type { Vma } from './vma.ts';
+import { forEachPresentSlot } from './walk.ts';
+
+/** __split_huge_pmd: withdraw the deposited table and fill it with 512 PTEs. */
+export function __split_huge_pmd(mm: Mm, t: PteTable): void {
+  const value = t.huge === HUGE_ZERO ? PTE_ZERO : PTE_ANON_THP;
+  t.ents.fill(value);
+  t.nonNone = HPAGE_PMD_NR;
+  t.huge = HUGE_NONE;
+  if (mm.mech.refcounts) {
+    // pgtable_trans_huge_withdraw + pte_ref_init(512) (v3 08/15).
+    t.refcount = HPAGE_PMD_NR;
+    mm.counters.refcountAtomics++;
+  }
+  mm.counters.pmdLocks++;
+  mm.enter('__split_huge_pmd');
+  mm.emit({ kind: 'huge_split', addr: t.slot * PMD_SIZE, by: '__split_huge_pmd' });
+}
+
+/**
+ * Zap [start, end) of one VMA. `req` is the range the user asked for, so a
+ * kept table can say the VMA boundary clipped the zap. Returns true if the
+ * TLB must be flushed (something was cleared or freed).
+ */
+export function unmap_single_vma(mm: Mm, v: Vma, start: number, end: number, cause: ZapCause, reqStart: number, reqEnd: number): boolean {
+  const s = Math.max(start, v.start);
+  const e = Math.min(end, v.end);
+  let dirty = false;
+  mm.enter(cause === 'munmap' ? 'unmap_vmas' : 'zap_page_range_single');
+  forEachPresentSlot(mm, s, e, (slot, t) => {
+    const slotStart = slot * PMD_SIZE;
+    const a = Math.max(s, slotStart);
+    const b = Math.min(e, slotStart + PMD_SIZE);
+    if (t.huge !== HUGE_NONE) {
+      if (a === slotStart && b === slotStart + PMD_SIZE) {
+        zap_huge_pmd(mm, t);
+        dirty = true;
+        return;
+      }
+      __split_huge_pmd(mm, t);
+      dirty = true;
+    }
+    const cleared = zap_pte_range(mm, t, a, b);
+    if (cleared > 0) dirty = true;
+    const before = mm.nr.pte;
+    mm.mech.afterZap(mm, { slot, table: t, start: a, end: b, reqStart, reqEnd, cleared, cause });
+    if (mm.nr.pte !== before) dirty = true;
+  });
+  return dirty;
+}
+
+/** zap_pte_range: clear [a, b) of table t under its PTE lock. Returns entries cleared. */
+function zap_pte_range(mm: Mm, t: PteTable, a: number, b: number): number {
+  const base = t.slot * PMD_SIZE;
+  const k0 = (a - base) / PAGE_SIZE;
+  const k1 = (b - base) / PAGE_SIZE;
+  const ents = t.ents;
+  let cleared = 0;
+  let anon = 0;
+  if (t.nonNone > 0) {
+    for (let k = k0; k < k1; k++) {
+      const e = ents[k];
+      if (e !== PTE_NONE) {
+        cleared++;
+        if (e === PTE_ANON || e === PTE_ANON_THP) anon++;
+        ents[k] = PTE_NONE;
+      }
+    }
+  }
+  mm.enter('zap_pte_range');
+  mm.counters.pteLocks++;
+  mm.counters.entriesScanned += k1 - k0;
+  t.nonNone -= cleared;
+  mm.rssAnonPages -= anon;
+  if (cleared > 0 && mm.events) mm.events.push({ kind: 'ptes_cleared', addr: a, tableId: t.id, count: cleared, by: 'zap_pte_range' });
+  return cleared;
+}
+
+/** zap_huge_pmd: the zap covers the whole huge PMD; zap_deposited_table frees the deposit. */
+function zap_huge_pmd(mm: Mm, t: PteTable): void {
+  const slotStart = t.slot * PMD_SIZE;
+  if (t.huge === HUGE_ANON) mm.rssAnonPages -= HPAGE_PMD_NR;
+  mm.counters.pmdLocks++;
+  mm.enter('zap_huge_pmd');
+  mm.emit({ kind: 'huge_zapped', addr: slotStart, by: 'zap_huge_pmd' });
+  mm.unlinkPte(t.slot, 'zap_deposited_table', false);
+  mm.reason({
+    addr: slotStart,
+    tableId: t.id,
+    verdict: 'freed',
+    code: 'huge_zapped',
+    by: 'zap_deposited_table',
+    text: 'freed: the zap covered the whole huge page, so zap_huge_pmd freed its deposited PTE table (every mechanism does this)',
+  });
+}
+
+/**
+ * MADV_FREE (madvise_free_single_vma): PTEs stay mapped, pages are marked
+ * lazy-free, RSS does not change. A huge PMD only partly covered is split.
+ */
+export function madvise_free_single_vma(mm: Mm, v: Vma, start: number, end: number, reqStart: number, reqEnd: number): void {
+  const s = Math.max(start, v.start);
+  const e = Math.min(end, v.end);
+  mm.enter('madvise_free_single_vma');
+  forEachPresentSlot(mm, s, e, (slot, t) => {
+    const slotStart = slot * PMD_SIZE;
+    const a = Math.max(s, slotStart);
+    const b = Math.min(e, slotStart + PMD_SIZE);
+    if (t.huge !== HUGE_NONE) {
+      if (a === slotStart && b === slotStart + PMD_SIZE) return; // madvise_free_huge_pmd: marks the folio lazy-free
+      __split_huge_pmd(mm, t);
+    }
+    mm.enter('madvise_free_pte_range');
+    mm.counters.pteLocks++;
+    mm.counters.entriesScanned += (b - a) / PAGE_SIZE;
+    mm.mech.afterZap(mm, { slot, table: t, start: a, end: b, reqStart, reqEnd, cleared: 0, cause: 'free' });
+  });
+}

@@ -1,0 +1,91 @@
+// One statement of the flat stream, executed on a process: resolve the
+// mapping name to addresses, call the modelled syscall, report what ran.
+import type { FlatOp } from '../../scenario/ast.ts';
+import { PAGE_SIZE, alignUp } from '../constants.ts';
+import type { Mm } from '../mm/mm.ts';
+import { faultRange } from '../mm/fault.ts';
+import { do_madvise, do_mmap, do_mprotect, do_munmap } from '../mm/mmap.ts';
+import { do_mremap } from '../mm/mremap.ts';
+import { setupSmallC } from '../mm/process.ts';
+import type { ResolvedOp } from '../resolved.ts';
+import type { SimError } from '../types.ts';
+
+/** What the scenario calls its mappings: name -> current address range. */
+export type Names = Map<string, { start: number; len: number }>;
+
+const hex = (n: number): string => '0x' + n.toString(16);
+
+export interface Executed {
+  op?: ResolvedOp;
+  error?: SimError;
+}
+
+function resolve(names: Names, name: string, off: number, len: number, what: string): { addr: number } | SimError {
+  const m = names.get(name);
+  if (!m) {
+    const known = [...names.keys()];
+    return { kind: 'unknown_mapping', message: `no mapping named ${name}${known.length ? ` (mappings: ${known.join(', ')})` : ' (nothing is mapped yet)'}` };
+  }
+  if (off + len > alignUp(m.len, PAGE_SIZE)) {
+    return { kind: 'range', message: `${what} [${name}+${hex(off)}, ${name}+${hex(off + len)}) is outside ${name}, which is ${hex(m.len)} bytes long` };
+  }
+  return { addr: m.start + off };
+}
+
+export function execute(mm: Mm, names: Names, op: FlatOp): Executed {
+  switch (op.op) {
+    case 'mmap': {
+      const m = names.get(op.name);
+      if (m && mm.vmas.some((v) => v.start < m.start + m.len && v.end > m.start)) {
+        return { error: { kind: 'exists', message: `mapping ${op.name} already exists; munmap it first or pick another name` } };
+      }
+      const r = do_mmap(mm, op.size, op.at, op.prot, op.hugepage);
+      if ('kind' in r) return { error: r };
+      names.set(op.name, { start: r.addr, len: alignUp(op.size, PAGE_SIZE) });
+      return { op: { op: 'mmap', addr: r.addr, len: alignUp(op.size, PAGE_SIZE), prot: op.prot, hugepage: op.hugepage, fixed: op.at !== undefined } };
+    }
+    case 'touch':
+    case 'read': {
+      const r = resolve(names, op.name, op.off, op.len, op.op);
+      if ('kind' in r) return { error: r };
+      const res: ResolvedOp = { op: op.op, addr: r.addr, len: op.len };
+      const e = faultRange(mm, r.addr, r.addr + op.len, op.op === 'touch');
+      return e ? { op: res, error: e } : { op: res };
+    }
+    case 'madvise':
+    case 'munmap':
+    case 'mprotect': {
+      const r = resolve(names, op.name, op.off, op.len, op.op);
+      if ('kind' in r) return { error: r };
+      let e: SimError | null;
+      let res: ResolvedOp;
+      if (op.op === 'madvise') {
+        res = { op: 'madvise', addr: r.addr, len: op.len, advice: op.advice };
+        e = do_madvise(mm, r.addr, op.len, op.advice);
+      } else if (op.op === 'munmap') {
+        res = { op: 'munmap', addr: r.addr, len: op.len };
+        e = do_munmap(mm, r.addr, op.len);
+      } else {
+        res = { op: 'mprotect', addr: r.addr, len: op.len, prot: op.prot };
+        e = do_mprotect(mm, r.addr, op.len, op.prot);
+      }
+      return e ? { op: res, error: e } : { op: res };
+    }
+    case 'mremap': {
+      const m = names.get(op.name);
+      if (!m) return { error: { kind: 'unknown_mapping', message: `no mapping named ${op.name}` } };
+      const res: ResolvedOp = { op: 'mremap', addr: m.start, len: m.len, to: op.to };
+      const e = do_mremap(mm, m.start, m.len, op.to);
+      if (e) return { op: res, error: e };
+      names.set(op.name, { start: op.to, len: m.len });
+      return { op: res };
+    }
+    case 'thp':
+      mm.thp = op.mode;
+      return { op: { op: 'thp', mode: op.mode } };
+    case 'process':
+      if (mm.vmas.length > 0) return { error: { kind: 'einval', message: '`process` must come before any mapping' } };
+      if (op.kind === 'small-c') setupSmallC(mm);
+      return { op: { op: 'process', kind: op.kind } };
+  }
+}

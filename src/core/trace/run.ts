@@ -1,0 +1,217 @@
+// A run: the flat statement stream executed under one mechanism, step by
+// step, with figures after every step, expect checks, optional invariant
+// checks, and checkpoints so any step's state can be rebuilt exactly
+// (time travel = nearest checkpoint + replay, never a copy per step).
+import type { FigureName, FlatStatement, MechanismName } from '../../scenario/ast.ts';
+import { mechanisms } from '../mechanisms/index.ts';
+import { Mm } from '../mm/mm.ts';
+import { copyCounters, type Counters, type Figures, type SimError, type SimEvent, type StepResult } from '../types.ts';
+import { execute, type Names } from './execute.ts';
+import { checkInvariants } from './invariants.ts';
+
+export interface RunOptions {
+  mechanism: MechanismName;
+  /** Run the invariant checker after every step (tests, dev builds). */
+  checkInvariants?: boolean;
+  /**
+   * Keep checkpoints for time travel (stateAt). Off for one-pass runs (CLI,
+   * bench), where only the initial state is kept and stateAt replays from it.
+   */
+  checkpoints?: boolean;
+  /** With checkpoints: at least this many steps apart (and after enough work). */
+  checkpointEvery?: number;
+}
+
+export interface Checkpoint {
+  /** The state after step `index` (-1: before the first step). */
+  index: number;
+  mm: Mm;
+  names: Names;
+}
+
+export interface RunSummary {
+  mechanism: MechanismName;
+  steps: StepResult[];
+  final: Figures;
+  counters: Counters;
+  /** The error that stopped the run, with its step. */
+  error?: { index: number; line: number; error: SimError };
+  expectFailures: { line: number; message: string }[];
+  invariantViolations: { index: number; line: number; messages: string[] }[];
+}
+
+export function figureValue(f: Figures, name: FigureName): number {
+  switch (name) {
+    case 'VmPTE':
+    case 'RssAnon':
+    case 'VmSize':
+      return f[name];
+    default:
+      return f.tables[name];
+  }
+}
+
+const NO_REASONS: StepResult['reasons'] = Object.freeze([]) as unknown as StepResult['reasons'];
+const ZERO_LEVELS = Object.freeze({ pud: 0, pmd: 0, pte: 0 });
+type Levels = { pud: number; pmd: number; pte: number };
+function levelDelta(now: Levels, before: Levels): Levels {
+  const d = { pud: now.pud - before.pud, pmd: now.pmd - before.pmd, pte: now.pte - before.pte };
+  return d.pud || d.pmd || d.pte ? d : ZERO_LEVELS;
+}
+
+const UNIT: Record<FigureName, string> = { VmPTE: ' kB', RssAnon: ' kB', VmSize: ' kB', pte: ' PTE tables', pmd: ' PMD tables', pud: ' PUD tables' };
+
+export class Run {
+  readonly mechanism: MechanismName;
+  mm: Mm;
+  names: Names = new Map();
+  readonly steps: StepResult[] = [];
+  readonly checkpoints: Checkpoint[] = [];
+  readonly expectFailures: { line: number; message: string }[] = [];
+  readonly invariantViolations: RunSummary['invariantViolations'] = [];
+  error?: RunSummary['error'];
+  private workSinceCheckpoint = 0;
+  private stepsSinceCheckpoint = 0;
+  readonly initial: Figures;
+
+  constructor(
+    readonly ops: FlatStatement[],
+    readonly opts: RunOptions,
+    readonly initialExpects: FlatStatement['expects'] = [],
+  ) {
+    this.mechanism = opts.mechanism;
+    this.mm = new Mm(mechanisms[opts.mechanism]);
+    this.initial = this.mm.figures();
+    this.checkExpects(this.initialExpects, this.initial);
+    this.checkpoints.push({ index: -1, mm: this.mm.clone(), names: new Map(this.names) });
+  }
+
+  /** Steps that went through the same functions share one path array. */
+  private paths = new Map<string, string[]>();
+  private internPath(p: string[]): string[] {
+    const key = p.join(' ');
+    let shared = this.paths.get(key);
+    if (!shared) this.paths.set(key, (shared = p));
+    return shared;
+  }
+
+  get done(): boolean {
+    return this.error !== undefined || this.steps.length >= this.ops.length;
+  }
+
+  /** Execute up to `max` more steps; returns how many ran. */
+  advance(max = Infinity): number {
+    let n = 0;
+    while (n < max && !this.done) {
+      this.stepOnce();
+      n++;
+    }
+    return n;
+  }
+
+  private stepOnce(): void {
+    const index = this.steps.length;
+    const st = this.ops[index];
+    const mm = this.mm;
+    const faultsBefore = mm.counters.faults;
+    const alloc0 = { ...mm.counters.tablesAllocated };
+    const freed0 = { ...mm.counters.tablesFreed };
+    mm.beginStep(false);
+    const r = execute(mm, this.names, st.op);
+    const figures = mm.figures();
+    const c = mm.counters;
+    const step: StepResult = {
+      index,
+      line: st.line,
+      text: st.text,
+      figures,
+      path: this.internPath(mm.path()),
+      reasons: mm.reasons.length ? mm.reasons : NO_REASONS,
+      allocated: levelDelta(c.tablesAllocated, alloc0),
+      freed: levelDelta(c.tablesFreed, freed0),
+      faults: c.faults - faultsBefore,
+    };
+    if (st.iter !== undefined) step.iter = st.iter;
+    if (r.op) step.op = r.op;
+    if (st.say) step.say = st.say;
+    if (st.quiz) step.quiz = st.quiz;
+    if (r.error) {
+      step.error = r.error;
+      this.error = { index, line: st.line, error: r.error };
+    }
+    const failed = this.checkExpects(st.expects, figures);
+    if (failed.length) step.expectFailures = failed;
+    this.steps.push(step);
+    if (this.opts.checkInvariants) {
+      const bad = checkInvariants(mm);
+      if (bad.length) this.invariantViolations.push({ index, line: st.line, messages: bad });
+    }
+    // A checkpoint costs ~600 bytes per table; replay costs ~1 unit per fault.
+    // Checkpointing once the replay work since the last one exceeds 75 units
+    // per table bounds checkpoint memory at ~8 bytes per fault of the run and
+    // any seek at ~75 x (tables) faults of replay.
+    if (!this.opts.checkpoints) return;
+    this.stepsSinceCheckpoint++;
+    this.workSinceCheckpoint += 64 + step.faults + step.reasons.length * 8;
+    const tables = mm.nr.pte + mm.nr.pmd + mm.nr.pud;
+    if (this.stepsSinceCheckpoint >= (this.opts.checkpointEvery ?? 64) && this.workSinceCheckpoint >= 75 * tables) {
+      this.checkpoints.push({ index, mm: mm.clone(), names: new Map(this.names) });
+      this.workSinceCheckpoint = 0;
+      this.stepsSinceCheckpoint = 0;
+    }
+  }
+
+  private checkExpects(expects: FlatStatement['expects'], f: Figures): string[] {
+    const failed: string[] = [];
+    for (const e of expects ?? []) {
+      if (e.mechanism && e.mechanism !== this.mechanism) continue;
+      const got = figureValue(f, e.figure);
+      if (got !== e.value) {
+        const msg = `line ${e.line}: expected ${e.figure} ${e.value}${UNIT[e.figure]}, got ${got}${UNIT[e.figure]} (${this.mechanism})`;
+        failed.push(msg);
+        this.expectFailures.push({ line: e.line, message: msg });
+      }
+    }
+    return failed;
+  }
+
+  summary(): RunSummary {
+    const s: RunSummary = {
+      mechanism: this.mechanism,
+      steps: this.steps,
+      final: this.steps.length ? this.steps[this.steps.length - 1].figures : this.initial,
+      counters: copyCounters(this.mm.counters),
+      expectFailures: this.expectFailures,
+      invariantViolations: this.invariantViolations,
+    };
+    if (this.error) s.error = this.error;
+    return s;
+  }
+
+  /**
+   * The state after step `index` (-1: before the first), rebuilt from the
+   * nearest earlier checkpoint. With `record`, the last replayed step records
+   * its full event list (fault by fault).
+   */
+  stateAt(index: number, record = false): { mm: Mm; names: Names; events: SimEvent[] } {
+    let cp = this.checkpoints[0];
+    for (const c of this.checkpoints) if (c.index <= index && (!record || c.index < index)) cp = c;
+    const mm = cp.mm.clone();
+    const names: Names = new Map(cp.names);
+    let events: SimEvent[] = [];
+    for (let i = cp.index + 1; i <= index && i < this.ops.length; i++) {
+      const last = i === index && record;
+      mm.beginStep(last);
+      execute(mm, names, this.ops[i].op);
+      if (last) events = mm.events ?? [];
+    }
+    mm.events = null;
+    return { mm, names, events };
+  }
+}
+
+export function runFlat(ops: FlatStatement[], opts: RunOptions, initialExpects?: FlatStatement['expects']): RunSummary {
+  const run = new Run(ops, opts, initialExpects);
+  run.advance();
+  return run.summary();
+}

@@ -1,0 +1,317 @@
+// Expander: flattens a parsed Scenario into the statement stream the core runs.
+// Repeats unroll with i = 0..N-1 in order, every expression is evaluated,
+// `say` captions and a `quiz` attach to the NEXT executed op (a trailing say
+// or quiz attaches to the last op), and `expect` lines attach to the PREVIOUS
+// op (those before any op go to initialExpects).
+//
+// Absurd input is refused before anything is materialised: a first pass
+// counts, without unrolling, how many statements (ops, say, quiz and expect
+// alike) the scenario would execute; more than maxStatements (default
+// 2,000,000) is an error at the repeat's line. Loop passes that run no
+// statement at all (`repeat 1e12 { repeat 0 { ... } }`) count against the
+// same limit, so nothing can spin.
+
+import type { Expr, FlatOp, FlatStatement, ParseError, Scenario, Statement } from './ast.ts';
+import { parse } from './parse.ts';
+import { sourceLines } from './format.ts';
+
+export interface ExpandOptions {
+  /** Most statements the expanded scenario may run; default 2,000,000. */
+  maxStatements?: number;
+}
+export type FlatExpect = NonNullable<FlatStatement['expects']>[number];
+export type ExpandResult =
+  | { ok: true; ops: FlatStatement[]; initialExpects: FlatExpect[] }
+  | { ok: false; errors: ParseError[] };
+
+export const DEFAULT_MAX_STATEMENTS = 2_000_000;
+const MAX_ERRORS = 50;
+
+/** An evaluation problem; the caller adds the statement's position. */
+class EvalFail {
+  constructor(readonly message: string) {}
+}
+/** Too many errors: stop expanding. */
+class Stop {}
+
+function usesVar(e: Expr): boolean {
+  return e.kind === 'var' || (e.kind === 'bin' && (usesVar(e.left) || usesVar(e.right)));
+}
+
+function evaluate(e: Expr, i: number | undefined): number {
+  switch (e.kind) {
+    case 'num':
+      if (!Number.isSafeInteger(e.value)) throw new EvalFail(`${e.value} is not a whole number below 2^53`);
+      return e.value;
+    case 'var':
+      if (i === undefined) throw new EvalFail("'i' is only defined inside repeat");
+      return i;
+    case 'bin': {
+      const a = evaluate(e.left, i);
+      const b = evaluate(e.right, i);
+      const r = e.op === '+' ? a + b : e.op === '-' ? a - b : a * b;
+      if (!Number.isSafeInteger(r)) throw new EvalFail(`${a} ${e.op} ${b} is beyond 2^53`);
+      return r;
+    }
+    default:
+      throw new EvalFail('malformed expression');
+  }
+}
+
+/** Evaluates an expression that must give a whole number >= 0. */
+function natural(e: Expr, i: number | undefined, what: string): number {
+  if (e.kind === 'num' && Number.isSafeInteger(e.value) && e.value >= 0) return e.value; // fast path
+  let v: number;
+  try {
+    v = evaluate(e, i);
+  } catch (err) {
+    if (err instanceof EvalFail) throw new EvalFail(`${what}${where(e, i)}: ${err.message}`);
+    throw err;
+  }
+  if (v < 0) throw new EvalFail(`${what} is ${v}${where(e, i)}: it must be a whole number ≥ 0`);
+  return v;
+}
+
+function where(e: Expr, i: number | undefined): string {
+  return i !== undefined && usesVar(e) ? ` (i = ${i})` : '';
+}
+
+interface Cost {
+  /** Statements run (ops, say, quiz and expect alike). */
+  stmts: bigint;
+  /** Loop passes whose body runs no statement: work that the statement count misses. */
+  empty: bigint;
+  /** Counting stopped early: the real figures are larger still. */
+  partial: boolean;
+}
+
+function over(c: Cost, limit: bigint): boolean {
+  return c.stmts > limit || c.empty > limit;
+}
+
+function add(c: Cost, n: bigint, body: Cost): void {
+  c.stmts += n * body.stmts;
+  c.empty += n * (body.stmts === 0n ? 1n + body.empty : body.empty);
+  c.partial ||= body.partial;
+}
+
+/**
+ * Counts what `stmts` would run, without unrolling: a repeat's body is counted
+ * once and multiplied, unless a nested repeat count in it depends on i; then
+ * the body is counted pass by pass, stopping as soon as the limit is passed.
+ */
+function cost(stmts: readonly Statement[], i: number | undefined, limit: bigint): Cost {
+  const c: Cost = { stmts: 0n, empty: 0n, partial: false };
+  for (const st of stmts) {
+    if (st.op !== 'repeat') {
+      c.stmts += 1n;
+      continue;
+    }
+    const n = natural(st.count, i, 'repeat count');
+    if (n === 0) continue;
+    if (!st.body.some((b) => b.op === 'repeat' && usesVar(b.count))) {
+      add(c, BigInt(n), cost(st.body, 0, limit));
+    } else {
+      for (let j = 0; j < n; j++) {
+        if (over(c, limit)) {
+          c.partial = true;
+          break;
+        }
+        add(c, 1n, cost(st.body, j, limit));
+      }
+    }
+    if (over(c, limit)) return c;
+  }
+  return c;
+}
+
+class Expander {
+  readonly ops: FlatStatement[] = [];
+  readonly initial: FlatExpect[] = [];
+  readonly errors: ParseError[] = [];
+  private says: string[] = [];
+  private quiz?: { question: string; answer: string; line: number };
+  private last?: FlatStatement;
+  private readonly failed = new Set<Statement>();
+  private readonly texts = new Map<Statement, string>();
+
+  constructor(private readonly lines: string[]) {}
+
+  error(st: Statement, message: string): void {
+    if (this.failed.has(st)) return;
+    this.failed.add(st);
+    const line = Math.min(Math.max(1, Math.trunc(st.loc?.line) || 1), this.lines.length);
+    const col = Math.max(1, Math.trunc(st.loc?.col) || 1);
+    this.errors.push({ line, col, message, lineText: this.lines[line - 1] ?? '' });
+    if (this.errors.length >= MAX_ERRORS) throw new Stop();
+  }
+
+  private text(st: Statement): string {
+    let t = this.texts.get(st);
+    if (t === undefined) {
+      const lineText = this.lines[st.loc.line - 1] ?? '';
+      t = lineText.slice(st.loc.col - 1, st.loc.endCol !== undefined ? st.loc.endCol - 1 : undefined).trim();
+      this.texts.set(st, t);
+    }
+    return t;
+  }
+
+  run(stmts: readonly Statement[], i: number | undefined): void {
+    for (const st of stmts) {
+      try {
+        this.statement(st, i);
+      } catch (err) {
+        if (err instanceof EvalFail) this.error(st, err.message);
+        else throw err;
+      }
+    }
+  }
+
+  private statement(st: Statement, i: number | undefined): void {
+    switch (st.op) {
+      case 'repeat': {
+        const n = natural(st.count, i, 'repeat count');
+        for (let j = 0; j < n; j++) this.run(st.body, j);
+        return;
+      }
+      case 'say':
+        this.says.push(st.text);
+        return;
+      case 'quiz':
+        if (this.quiz) throw new EvalFail(`a quiz (line ${this.quiz.line}) is already waiting for the next statement`);
+        this.quiz = { question: st.question, answer: st.answer, line: st.loc.line };
+        return;
+      case 'expect': {
+        const value = natural(st.value, i, `expected ${st.figure}`);
+        const e: FlatExpect = { line: st.loc.line, ...(st.mechanism ? { mechanism: st.mechanism } : {}), figure: st.figure, value };
+        if (this.last) (this.last.expects ??= []).push(e);
+        else this.initial.push(e);
+        return;
+      }
+      default:
+        this.emit(st, this.op(st, i), i);
+    }
+  }
+
+  private op(st: Statement, i: number | undefined): FlatOp {
+    switch (st.op) {
+      case 'mmap': {
+        const size = natural(st.size, i, 'size');
+        if (!st.at) return { op: 'mmap', name: st.name, size, hugepage: st.hugepage, prot: st.prot };
+        return { op: 'mmap', name: st.name, size, at: natural(st.at, i, 'address'), hugepage: st.hugepage, prot: st.prot };
+      }
+      case 'touch':
+      case 'read':
+      case 'munmap':
+        return { op: st.op, name: st.name, off: natural(st.off, i, 'offset'), len: natural(st.len, i, 'length') };
+      case 'madvise':
+        return { op: 'madvise', name: st.name, off: natural(st.off, i, 'offset'), len: natural(st.len, i, 'length'), advice: st.advice };
+      case 'mprotect':
+        return { op: 'mprotect', name: st.name, off: natural(st.off, i, 'offset'), len: natural(st.len, i, 'length'), prot: st.prot };
+      case 'mremap':
+        return { op: 'mremap', name: st.name, to: natural(st.to, i, 'address') };
+      case 'thp':
+        return { op: 'thp', mode: st.mode };
+      case 'process':
+        return { op: 'process', kind: st.kind };
+      default:
+        throw new EvalFail(`unknown statement '${String((st as { op: unknown }).op)}'`);
+    }
+  }
+
+  private emit(st: Statement, op: FlatOp, i: number | undefined): void {
+    if (this.errors.length > 0) return; // the result is an error anyway: keep checking, build nothing
+    const f: FlatStatement =
+      i === undefined ? { line: st.loc.line, text: this.text(st), op } : { line: st.loc.line, text: this.text(st), iter: i, op };
+    if (this.says.length > 0) {
+      f.say = this.says;
+      this.says = [];
+    }
+    if (this.quiz) {
+      f.quiz = { question: this.quiz.question, answer: this.quiz.answer };
+      this.quiz = undefined;
+    }
+    this.ops.push(f);
+    this.last = f;
+  }
+
+  /** A say or quiz after the last op belongs to that op. */
+  finish(): void {
+    const last = this.last;
+    if (!last) return;
+    if (this.says.length > 0) last.say = [...(last.say ?? []), ...this.says];
+    if (this.quiz) {
+      if (last.quiz) {
+        this.errors.push({
+          line: this.quiz.line, col: 1,
+          message: 'a quiz needs a statement after it, and the last statement already has a quiz',
+          lineText: this.lines[this.quiz.line - 1] ?? '',
+        });
+      } else last.quiz = { question: this.quiz.question, answer: this.quiz.answer };
+    }
+  }
+}
+
+/** Refuses scenarios that would run more than `limit` statements (or idle loop passes). */
+function checkSize(statements: readonly Statement[], ex: Expander, limit: number): void {
+  const max = BigInt(limit);
+  const total: Cost = { stmts: 0n, empty: 0n, partial: false };
+  for (const st of statements) {
+    if (st.op !== 'repeat') {
+      total.stmts += 1n;
+      continue;
+    }
+    let c: Cost;
+    try {
+      c = cost([st], undefined, max);
+    } catch (err) {
+      if (!(err instanceof EvalFail)) throw err;
+      ex.error(st, err.message);
+      continue;
+    }
+    const more = c.partial ? 'more than ' : '';
+    add(total, 1n, c);
+    if (c.stmts > max) ex.error(st, `repeat would run ${more}${c.stmts} statements; the limit is ${limit}`);
+    else if (c.empty > max) ex.error(st, `repeat would loop ${more}${c.empty} times without running a statement; the limit is ${limit}`);
+    else if (total.stmts > max) ex.error(st, `this repeat brings the scenario to ${total.stmts} statements; the limit is ${limit}`);
+    else if (total.empty > max) ex.error(st, `this repeat brings the scenario to ${total.empty} idle loop passes; the limit is ${limit}`);
+    if (over(total, max)) return;
+  }
+}
+
+/** Flattens a scenario into the op stream. Never throws. */
+export function expand(scenario: Scenario, opts: ExpandOptions = {}): ExpandResult {
+  const lines = sourceLines(typeof scenario?.source === 'string' ? scenario.source : '');
+  const ex = new Expander(lines);
+  const m = opts.maxStatements;
+  const limit = m !== undefined && Number.isFinite(m) && m >= 0 ? Math.floor(m) : DEFAULT_MAX_STATEMENTS;
+  try {
+    const statements = Array.isArray(scenario?.statements) ? scenario.statements : [];
+    checkSize(statements, ex, limit);
+    if (ex.errors.length === 0) {
+      ex.run(statements, undefined);
+      ex.finish();
+    }
+  } catch (err) {
+    if (!(err instanceof Stop)) {
+      const message = `internal expansion error: ${err instanceof Error ? err.message : String(err)}`;
+      ex.errors.push({ line: 1, col: 1, message, lineText: lines[0] ?? '' });
+    }
+  }
+  if (ex.errors.length > 0) {
+    return { ok: false, errors: [...ex.errors].sort((a, b) => a.line - b.line || a.col - b.col) };
+  }
+  return { ok: true, ops: ex.ops, initialExpects: ex.initial };
+}
+
+export type CompileResult =
+  | { ok: true; scenario: Scenario; ops: FlatStatement[]; initialExpects: FlatExpect[] }
+  | { ok: false; errors: ParseError[] };
+
+/** parse() then expand(): source text straight to the op stream. Never throws. */
+export function compile(source: string, opts?: ExpandOptions): CompileResult {
+  const p = parse(source);
+  if (!p.ok) return p;
+  const e = expand(p.scenario, opts);
+  return e.ok ? { ok: true, scenario: p.scenario, ops: e.ops, initialExpects: e.initialExpects } : e;
+}

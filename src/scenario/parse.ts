@@ -1,0 +1,428 @@
+// Parser for the scenario language: source text -> Scenario (see ast.ts).
+// It never throws: every problem becomes a ParseError naming the line, the
+// 1-based column, the line's text and what was expected; after an error it
+// resumes at the next line (or `;`, or the `}` closing the current repeat).
+//
+// Numbers: decimal or 0x hex, `_` separators, optional K/M/G/T suffix (powers
+// of 1024, any case, optional trailing B: 2M, 2MB, 2m). Expressions: + - *
+// with the usual precedence, parentheses, and `i` inside a repeat body.
+// `expect VmPTE|RssAnon|VmSize V`: V is in kB. A literal WITH a suffix is a
+// byte size converted to kB (102640K -> 102640, 2M -> 2048); a bare literal
+// is already kB (12 -> 12). For pte/pmd/pud, V is a plain count.
+
+import { MECHANISMS } from './ast.ts';
+import { parseNumber, sourceLines, suggest } from './format.ts';
+import type {
+  Advice, Expr, FigureName, Loc, MechanismName, ParseError, Prot, Scenario, Statement, ThpMode,
+} from './ast.ts';
+
+export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; errors: ParseError[] };
+
+type TokKind = 'id' | 'num' | 'str' | 'sym' | 'nl' | 'eof' | 'bad';
+interface Tok {
+  kind: TokKind;
+  text: string;
+  line: number;
+  col: number;
+  start: number;
+  end: number;
+  idx: number;
+  /** num: value in bytes; unit: the suffix multiplier (1 for a bare number). */
+  value?: number;
+  unit?: number;
+  numErr?: 'format' | 'range';
+  /** str: the unescaped contents; bad: the error message. */
+  str?: string;
+}
+
+export const KEYWORDS = [
+  'mmap', 'touch', 'read', 'madvise', 'munmap', 'mprotect', 'mremap',
+  'repeat', 'thp', 'process', 'say', 'quiz', 'expect',
+] as const;
+const ADVICE: readonly Advice[] = ['dontneed', 'free', 'hugepage', 'nohugepage'];
+const PROTS: readonly Prot[] = ['r', 'rw', 'none'];
+const THP: readonly ThpMode[] = ['never', 'madvise', 'always'];
+const PROCESS_KINDS: readonly ('small-c' | 'empty')[] = ['small-c', 'empty'];
+const KB_FIGURES: readonly FigureName[] = ['VmPTE', 'RssAnon', 'VmSize'];
+const FIGURES: readonly FigureName[] = [...KB_FIGURES, 'pte', 'pmd', 'pud'];
+const MAX_REPEAT_DEPTH = 64;
+const MAX_PAREN_DEPTH = 32;
+const MAX_EXPR_OPS = 256;
+const MAX_ERRORS = 100;
+
+const isWs = (c: string) => c !== '\n' && /\s/.test(c);
+
+/** Splits the source into tokens; comments and blanks vanish, newlines stay. */
+function lex(src: string): Tok[] {
+  const toks: Tok[] = [];
+  const n = src.length;
+  let i = 0;
+  let line = 1;
+  let lineStart = 0;
+  const eol = (j: number) => src[j] === '\n' || (src[j] === '\r' && src[j + 1] === '\n');
+  const scan = (re: RegExp) => {
+    let j = i + 1;
+    while (j < n && re.test(src[j])) j++;
+    return j;
+  };
+  const push = (kind: TokKind, start: number, end: number, extra?: Partial<Tok>) => {
+    toks.push({ kind, text: src.slice(start, end), line, col: start - lineStart + 1, start, end, idx: toks.length, ...extra });
+  };
+  while (i < n) {
+    const c = src[i];
+    if (eol(i)) {
+      const len = c === '\n' ? 1 : 2;
+      push('nl', i, i + len);
+      i += len;
+      line++;
+      lineStart = i;
+    } else if (isWs(c)) {
+      i++;
+    } else if (c === '#') {
+      while (i < n && !eol(i)) i++;
+    } else if (c === '"') {
+      let j = i + 1;
+      let val = '';
+      let closed = false;
+      while (j < n && !eol(j)) {
+        if (src[j] === '\\' && (src[j + 1] === '"' || src[j + 1] === '\\')) {
+          val += src[j + 1];
+          j += 2;
+        } else if (src[j] === '"') {
+          closed = true;
+          j++;
+          break;
+        } else val += src[j++];
+      }
+      if (closed) push('str', i, j, { str: val });
+      else push('bad', i, j, { str: 'unterminated string: add the closing "' });
+      i = j;
+    } else if (/[A-Za-z_]/.test(c)) {
+      const j = scan(/[A-Za-z0-9_]/);
+      push('id', i, j);
+      i = j;
+    } else if (/[0-9]/.test(c)) {
+      const j = scan(/[A-Za-z0-9_.]/); // 1.5M and 2Q become one (bad) number, not pieces
+      const r = parseNumber(src.slice(i, j));
+      push('num', i, j, typeof r === 'string' ? { numErr: r } : r);
+      i = j;
+    } else if ('+-*(){};'.includes(c)) {
+      push('sym', i, i + 1);
+      i++;
+    } else {
+      const ch = String.fromCodePoint(src.codePointAt(i) ?? 0xfffd);
+      push('bad', i, i + ch.length, { str: `unexpected character '${ch}'` });
+      i += ch.length;
+    }
+  }
+  push('eof', n, n);
+  return toks;
+}
+
+function describe(t: Tok): string {
+  if (t.kind === 'nl') return 'end of line';
+  if (t.kind === 'eof') return 'end of input';
+  return `'${t.text.length > 30 ? t.text.slice(0, 30) + '…' : t.text}'`;
+}
+
+const orList = (xs: readonly string[]) => `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}`;
+
+/** Thrown inside the parser only; always caught by block(). */
+class Fail {
+  constructor(readonly tok: Tok, readonly message: string) {}
+}
+
+/** What an expression stands for (named in errors); kb: suffixed literals become kB. */
+interface Ctx { what: string; kb?: boolean }
+const SIZE: Ctx = { what: 'a size like 2M or 0x200000' };
+const OFFSET: Ctx = { what: 'an offset like 0 or 2M' };
+const LENGTH: Ctx = { what: 'a length like 2M or 4K' };
+const ADDR: Ctx = { what: 'an address like 0x100000000000' };
+const COUNT: Ctx = { what: 'a repeat count like 25600' };
+const KB_VALUE: Ctx = { what: 'a value in kB like 102640K or 12', kb: true };
+const PLAIN_VALUE: Ctx = { what: 'a count like 3' };
+
+class Parser {
+  private pos = 0;
+  private depth = 0;
+  private exprOps = 0;
+  readonly errors: ParseError[] = [];
+
+  constructor(private readonly toks: Tok[], private readonly lines: string[]) {}
+
+  private peek(): Tok {
+    return this.toks[this.pos];
+  }
+  private next(): Tok {
+    const t = this.toks[this.pos];
+    if (t.kind !== 'eof') this.pos++;
+    return t;
+  }
+  private isSym(t: Tok, s: string): boolean {
+    return t.kind === 'sym' && t.text === s;
+  }
+  private fail(t: Tok, message: string): never {
+    throw new Fail(t, t.kind === 'bad' ? (t.str ?? message) : message);
+  }
+  private expected(t: Tok, what: string): never {
+    this.fail(t, `expected ${what}, found ${describe(t)}`);
+  }
+
+  error(t: { line: number; col: number }, message: string): void {
+    if (this.errors.length >= MAX_ERRORS) return;
+    if (this.errors.some((e) => e.line === t.line && e.col === t.col && e.message === message)) return;
+    this.errors.push({ line: t.line, col: t.col, message, lineText: this.lines[t.line - 1] ?? '' });
+  }
+
+  /** Statements until end of input (top level) or the `}` matching `open`. */
+  block(open?: Tok): Statement[] {
+    const out: Statement[] = [];
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === 'nl' || this.isSym(t, ';')) {
+        this.pos++;
+      } else if (t.kind === 'eof') {
+        if (open) this.error(t, `unclosed '{' of repeat at ${open.line}:${open.col}`);
+        return out;
+      } else if (this.isSym(t, '}')) {
+        this.pos++;
+        if (open) return out;
+        this.error(t, "unexpected '}': there is no repeat to close");
+      } else {
+        try {
+          out.push(this.statement());
+          this.endOfStatement();
+        } catch (e) {
+          if (!(e instanceof Fail)) throw e;
+          this.error(e.tok, e.message);
+          this.recover(e.tok);
+        }
+      }
+    }
+  }
+
+  /** Skips to the end of the line, `;`, or the `}` of the current repeat. */
+  private recover(at: Tok): void {
+    if (at.idx < this.pos) this.pos = at.idx;
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === 'nl' || t.kind === 'eof' || this.isSym(t, ';') || (this.depth > 0 && this.isSym(t, '}'))) return;
+      this.pos++;
+    }
+  }
+
+  private endOfStatement(): void {
+    const t = this.peek();
+    if (t.kind === 'nl' || t.kind === 'eof' || this.isSym(t, ';') || this.isSym(t, '}')) return;
+    this.expected(t, "the end of the statement (a new line or ';')");
+  }
+
+  private statement(): Statement {
+    const kw = this.next();
+    if (kw.kind !== 'id') this.expected(kw, "a statement like 'touch A 0 2M'");
+    const loc: Loc = { line: kw.line, col: kw.col };
+    const st = this.body(kw, loc);
+    if (st.op !== 'repeat') {
+      const last = this.toks[this.pos - 1];
+      loc.endCol = last.line === kw.line ? last.col + (last.end - last.start) : undefined;
+    }
+    return st;
+  }
+
+  private body(kw: Tok, loc: Loc): Statement {
+    switch (kw.text) {
+      case 'mmap': {
+        const name = this.name();
+        const size = this.expr(SIZE);
+        let at: Expr | undefined;
+        let hugepage = false;
+        let prot: Prot | undefined;
+        for (let t = this.peek(); t.kind === 'id'; t = this.peek()) {
+          this.next();
+          if (t.text === 'at') {
+            if (at) this.fail(t, "'at' is given twice");
+            at = this.expr(ADDR);
+          } else if (t.text === 'hugepage') {
+            if (hugepage) this.fail(t, "'hugepage' is given twice");
+            hugepage = true;
+          } else if (t.text === 'prot') {
+            if (prot) this.fail(t, "'prot' is given twice");
+            prot = this.oneOf('protection', PROTS);
+          } else this.expected(t, "'at ADDRESS', 'hugepage', 'prot r|rw|none' or the end of the statement");
+        }
+        return { op: 'mmap', loc, name, size, ...(at ? { at } : {}), hugepage, prot: prot ?? 'rw' };
+      }
+      case 'touch':
+      case 'read':
+        return { op: kw.text === 'touch' ? 'touch' : 'read', loc, name: this.name(), off: this.expr(OFFSET), len: this.expr(LENGTH) };
+      case 'madvise': {
+        const [name, off, len] = [this.name(), this.expr(OFFSET), this.expr(LENGTH)];
+        return { op: 'madvise', loc, name, off, len, advice: this.oneOf('madvise advice', ADVICE) };
+      }
+      case 'munmap':
+        return { op: 'munmap', loc, name: this.name(), off: this.expr(OFFSET), len: this.expr(LENGTH) };
+      case 'mprotect': {
+        const [name, off, len] = [this.name(), this.expr(OFFSET), this.expr(LENGTH)];
+        return { op: 'mprotect', loc, name, off, len, prot: this.oneOf('protection', PROTS) };
+      }
+      case 'mremap': {
+        const name = this.name();
+        const t = this.next();
+        if (!(t.kind === 'id' && t.text === 'to')) this.expected(t, "'to' and the new address");
+        return { op: 'mremap', loc, name, to: this.expr(ADDR) };
+      }
+      case 'repeat': {
+        if (this.depth >= MAX_REPEAT_DEPTH) this.fail(kw, `repeats are nested too deeply (the limit is ${MAX_REPEAT_DEPTH})`);
+        const count = this.expr(COUNT);
+        const open = this.next();
+        if (!this.isSym(open, '{')) this.expected(open, "'{' after the repeat count");
+        this.depth++; // block() reports its own errors: it only throws on a bug, which ends the parse
+        const body = this.block(open);
+        this.depth--;
+        return { op: 'repeat', loc, count, body };
+      }
+      case 'thp':
+        return { op: 'thp', loc, mode: this.oneOf('thp mode', THP) };
+      case 'process':
+        return { op: 'process', loc, kind: this.oneOf('process kind', PROCESS_KINDS) };
+      case 'say':
+        return { op: 'say', loc, text: this.string('a quoted caption like "text"') };
+      case 'quiz': {
+        const question = this.string('a quoted question like "Will the table be freed?"');
+        const t = this.peek();
+        const answer = t.kind === 'str' ? this.string('') : this.word('the answer (a word or a quoted string)', true).text;
+        return { op: 'quiz', loc, question, answer };
+      }
+      case 'expect':
+        return this.expectStatement(loc);
+      default: {
+        const s = suggest(kw.text, KEYWORDS);
+        this.fail(kw, s
+          ? `unknown statement '${kw.text}' — did you mean '${s}'?`
+          : `unknown statement '${kw.text}': expected ${orList(KEYWORDS)}`);
+      }
+    }
+  }
+
+  private expectStatement(loc: Loc): Statement {
+    const what = `a figure (${orList(FIGURES)})`;
+    let w = this.word(what);
+    let mechanism: MechanismName | undefined;
+    if (MECHANISMS.includes(w.text as MechanismName)) {
+      mechanism = w.text as MechanismName;
+      w = this.word(what);
+    }
+    if (!FIGURES.includes(w.text as FigureName)) {
+      const s = suggest(w.text, mechanism ? FIGURES : [...FIGURES, ...MECHANISMS]);
+      this.fail(w.tok, `unknown figure '${w.text}': expected ${orList(FIGURES)}` +
+        (mechanism ? '' : `, optionally after ${orList(MECHANISMS)}`) + (s ? ` — did you mean '${s}'?` : ''));
+    }
+    const figure = w.text as FigureName;
+    const value = this.expr(KB_FIGURES.includes(figure) ? KB_VALUE : PLAIN_VALUE);
+    return { op: 'expect', loc, ...(mechanism ? { mechanism } : {}), figure, value };
+  }
+
+  private name(): string {
+    const t = this.next();
+    if (t.kind !== 'id') this.expected(t, 'a mapping name like A');
+    return t.text;
+  }
+
+  /** One of a fixed set of words: an advice, protection, THP mode or process kind. */
+  private oneOf<T extends string>(label: string, options: readonly T[]): T {
+    const w = this.word(`a ${label} (${orList(options)})`);
+    if (!options.includes(w.text as T)) this.fail(w.tok, `unknown ${label} '${w.text}': expected ${orList(options)}`);
+    return w.text as T;
+  }
+
+  private string(what: string): string {
+    const t = this.next();
+    if (t.kind !== 'str') this.expected(t, what);
+    return t.str ?? '';
+  }
+
+  /** A word; `small-c`, `pte-ref` style hyphenated words join when written without spaces. */
+  private word(what: string, allowNum = false): { tok: Tok; text: string } {
+    const tok = this.next();
+    if (!(tok.kind === 'id' || (allowNum && tok.kind === 'num'))) this.expected(tok, what);
+    let text = tok.text;
+    let end = tok.end;
+    for (;;) {
+      const dash = this.toks[this.pos];
+      const w = this.toks[this.pos + 1];
+      if (!(this.isSym(dash, '-') && dash.start === end && w && (w.kind === 'id' || w.kind === 'num') && w.start === dash.end)) break;
+      text += '-' + w.text;
+      end = w.end;
+      this.pos += 2;
+    }
+    return { tok, text };
+  }
+
+  private expr(ctx: Ctx): Expr {
+    this.exprOps = 0;
+    return this.sum(ctx, 0);
+  }
+
+  private operator(t: Tok): void {
+    if (++this.exprOps > MAX_EXPR_OPS) this.fail(t, `expression is too long (the limit is ${MAX_EXPR_OPS} operators)`);
+    this.next();
+  }
+
+  private sum(ctx: Ctx, depth: number): Expr {
+    let left = this.product(ctx, depth);
+    for (let t = this.peek(); this.isSym(t, '+') || this.isSym(t, '-'); t = this.peek()) {
+      this.operator(t);
+      left = { kind: 'bin', op: t.text as '+' | '-', left, right: this.product(ctx, depth) };
+    }
+    return left;
+  }
+
+  private product(ctx: Ctx, depth: number): Expr {
+    let left = this.factor(ctx, depth);
+    for (let t = this.peek(); this.isSym(t, '*'); t = this.peek()) {
+      this.operator(t);
+      left = { kind: 'bin', op: '*', left, right: this.factor(ctx, depth) };
+    }
+    return left;
+  }
+
+  private factor(ctx: Ctx, depth: number): Expr {
+    const t = this.next();
+    if (t.kind === 'num') {
+      if (t.numErr === 'range') this.fail(t, `number ${describe(t)} is too large: the limit is 2^53`);
+      if (t.numErr || t.value === undefined) this.expected(t, ctx.what);
+      const unit = t.unit ?? 1;
+      return { kind: 'num', value: ctx.kb && unit > 1 ? t.value / 1024 : t.value };
+    }
+    if (t.kind === 'id' && t.text === 'i') {
+      if (this.depth === 0) this.fail(t, "'i' is only defined inside repeat");
+      return { kind: 'var', name: 'i' };
+    }
+    if (this.isSym(t, '(')) {
+      if (depth >= MAX_PAREN_DEPTH) this.fail(t, `parentheses are nested too deeply (the limit is ${MAX_PAREN_DEPTH})`);
+      const e = this.sum(ctx, depth + 1);
+      const close = this.next();
+      if (!this.isSym(close, ')')) this.expected(close, `')' to close the '(' at ${t.line}:${t.col}`);
+      return e;
+    }
+    this.expected(t, ctx.what);
+  }
+}
+
+/** Parses scenario text. Never throws. */
+export function parse(source: string): ParseResult {
+  const src = typeof source === 'string' ? source : String(source ?? '');
+  const lines = sourceLines(src);
+  try {
+    const p = new Parser(lex(src), lines);
+    const statements = p.block();
+    if (p.errors.length > 0) {
+      const errors = [...p.errors].sort((a, b) => a.line - b.line || a.col - b.col);
+      return { ok: false, errors };
+    }
+    return { ok: true, scenario: { statements, source: src } };
+  } catch (e) {
+    const message = `internal parser error: ${e instanceof Error ? e.message : String(e)}`;
+    return { ok: false, errors: [{ line: 1, col: 1, message, lineText: lines[0] ?? '' }] };
+  }
+}
