@@ -12,7 +12,7 @@
 import { PMD_SIZE } from '../constants.ts';
 import type { Mm } from '../mm/mm.ts';
 import type { Mechanism, ZapSlot } from './mechanism.ts';
-import { describeKept, kb } from './reasons.ts';
+import { describeKept } from './reasons.ts';
 
 export const ptReclaim: Mechanism = {
   name: 'pt-reclaim',
@@ -46,7 +46,7 @@ export const ptReclaim: Mechanism = {
       verdict: 'freed',
       code: 'whole_slot_empty',
       by: 'free_pte',
-      text: `freed: the DONTNEED covered this whole 2 MiB slot (${kb(PMD_SIZE)}) in one VMA and left all 512 entries none`,
+      text: 'freed: the DONTNEED covered this whole 2 MiB slot within one VMA and left all 512 entries none',
     });
   },
   afterMoveOut(): void {},

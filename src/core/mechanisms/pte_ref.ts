@@ -11,7 +11,7 @@ import { PMD_SIZE } from '../constants.ts';
 import type { Mm } from '../mm/mm.ts';
 import type { PteTable } from '../mm/pgtable.ts';
 import type { Mechanism, ZapSlot } from './mechanism.ts';
-import { describeKept, plural } from './reasons.ts';
+import { describeKept } from './reasons.ts';
 
 /** Change a table's count by delta (one atomic op), recording the event. */
 export function pte_ref_add(mm: Mm, t: PteTable, delta: number, by: string): void {
@@ -52,7 +52,7 @@ export const pteRef: Mechanism = {
         verdict: 'freed',
         code: 'refcount_zero',
         by: 'free_user_pte_table',
-        text: `freed: pte_refcount reached 0 when ${z.cause === 'munmap' ? 'munmap' : 'the zap'} cleared the last ${plural(z.cleared, 'entry', 'entries')}`,
+        text: `freed: pte_refcount reached 0 when ${z.cause === 'munmap' ? 'munmap' : 'the zap'} cleared ${z.cleared === 1 ? 'its last entry' : `its last ${z.cleared} entries`}`,
       });
     } else if (z.cause === 'free') {
       mm.reason(describeKept(z, 'madv_free'));
@@ -70,7 +70,7 @@ export const pteRef: Mechanism = {
         verdict: 'freed',
         code: 'refcount_zero',
         by: 'free_user_pte_table',
-        text: `freed: move_ptes moved its last ${plural(moved, 'entry', 'entries')} away and pte_refcount reached 0`,
+        text: `freed: move_ptes moved ${moved === 1 ? 'its last entry' : `its last ${moved} entries`} away and pte_refcount reached 0`,
       });
     }
   },

@@ -29,6 +29,9 @@ function segv(addr: number, write: boolean, v: Vma | undefined): SimError {
 
 /** Fault in every page of [start, end) for write or read. Returns the SIGSEGV that stopped it, if any. */
 export function faultRange(mm: Mm, start: number, end: number, write: boolean): SimError | null {
+  // Without the zero page a read fault allocates a zeroed anonymous page,
+  // exactly as a write does; only the permission check still differs.
+  const mapsAnon = write || !mm.zeroPage;
   let addr = start - (start % PAGE_SIZE);
   while (addr < end) {
     const i = findVma(mm, addr);
@@ -41,7 +44,7 @@ export function faultRange(mm: Mm, start: number, end: number, write: boolean): 
     while (addr < segEnd) {
       const slot = Math.floor(addr / PMD_SIZE);
       const slotEnd = Math.min((slot + 1) * PMD_SIZE, segEnd);
-      faultSlot(mm, i, slot, addr, slotEnd, write);
+      faultSlot(mm, i, slot, addr, slotEnd, mapsAnon);
       addr = slotEnd;
     }
   }

@@ -22,7 +22,14 @@ export class Mm {
   /** mm_pgtables_bytes, split per level, in tables. */
   nr = { pud: 0, pmd: 0, pte: 0 };
   rssAnonPages = 0;
+  /** Pages touched or read so far: the run's work budget. */
+  pagesRequested = 0;
   thp: ThpMode = 'madvise';
+  /**
+   * Read faults map the shared zero page (and the huge zero page). Some
+   * kernels are booted without it; then a read maps a real zeroed page.
+   */
+  zeroPage = true;
   mmapBase = DEFAULT_MMAP_BASE;
   counters: Counters = newCounters();
   nextId = 1;
@@ -225,7 +232,9 @@ export class Mm {
     m.vmas = this.vmas.map((v) => ({ ...v }));
     m.nr = { ...this.nr };
     m.rssAnonPages = this.rssAnonPages;
+    m.pagesRequested = this.pagesRequested;
     m.thp = this.thp;
+    m.zeroPage = this.zeroPage;
     m.mmapBase = this.mmapBase;
     m.counters = copyCounters(this.counters);
     m.nextId = this.nextId;

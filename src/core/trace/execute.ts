@@ -1,7 +1,7 @@
 // One statement of the flat stream, executed on a process: resolve the
 // mapping name to addresses, call the modelled syscall, report what ran.
 import type { FlatOp } from '../../scenario/ast.ts';
-import { PAGE_SIZE, alignUp } from '../constants.ts';
+import { PAGE_SIZE, TASK_SIZE, alignUp } from '../constants.ts';
 import type { Mm } from '../mm/mm.ts';
 import { faultRange } from '../mm/fault.ts';
 import { do_madvise, do_mmap, do_mprotect, do_munmap } from '../mm/mmap.ts';
@@ -26,13 +26,21 @@ function resolve(names: Names, name: string, off: number, len: number, what: str
     const known = [...names.keys()];
     return { kind: 'unknown_mapping', message: `no mapping named ${name}${known.length ? ` (mappings: ${known.join(', ')})` : ' (nothing is mapped yet)'}` };
   }
-  if (off + len > alignUp(m.len, PAGE_SIZE)) {
-    return { kind: 'range', message: `${what} [${name}+${hex(off)}, ${name}+${hex(off + len)}) is outside ${name}, which is ${hex(m.len)} bytes long` };
+  // The range starts inside the mapping; it may run on past its end, where
+  // the kernel's rules apply (a hole: ENOMEM for madvise, SIGSEGV for touch).
+  if (off >= alignUp(m.len, PAGE_SIZE)) {
+    return { kind: 'range', message: `${what} at ${name}+${hex(off)} starts outside ${name}, which is ${hex(m.len)} bytes long` };
+  }
+  if (m.start + off + len > TASK_SIZE) {
+    return { kind: 'range', message: `${what} [${name}+${hex(off)}, +${hex(len)}) runs past the end of the user address space (${hex(TASK_SIZE)})` };
   }
   return { addr: m.start + off };
 }
 
-export function execute(mm: Mm, names: Names, op: FlatOp): Executed {
+/** Pages a run may fault in before it stops with a 'limit' error (about 8 s of work). */
+export const DEFAULT_MAX_PAGES = 256 * 1024 * 1024;
+
+export function execute(mm: Mm, names: Names, op: FlatOp, maxPages = DEFAULT_MAX_PAGES): Executed {
   switch (op.op) {
     case 'mmap': {
       const m = names.get(op.name);
@@ -49,6 +57,10 @@ export function execute(mm: Mm, names: Names, op: FlatOp): Executed {
       const r = resolve(names, op.name, op.off, op.len, op.op);
       if ('kind' in r) return { error: r };
       const res: ResolvedOp = { op: op.op, addr: r.addr, len: op.len };
+      mm.pagesRequested += Math.ceil(op.len / PAGE_SIZE);
+      if (mm.pagesRequested > maxPages) {
+        return { error: { kind: 'limit', message: `too much work: this ${op.op} brings the run to ${mm.pagesRequested.toLocaleString('en')} pages faulted; the limit is ${maxPages.toLocaleString('en')} (the 50 GiB test needs 13.1 million)` } };
+      }
       const e = faultRange(mm, r.addr, r.addr + op.len, op.op === 'touch');
       return e ? { op: res, error: e } : { op: res };
     }

@@ -11,6 +11,10 @@ import { checkInvariants } from './invariants.ts';
 
 export interface RunOptions {
   mechanism: MechanismName;
+  /** false: the kernel has no zero page (read faults map real pages). Default true. */
+  zeroPage?: boolean;
+  /** Pages the run may fault in before it stops with a 'limit' error. */
+  maxPages?: number;
   /** Run the invariant checker after every step (tests, dev builds). */
   checkInvariants?: boolean;
   /**
@@ -81,6 +85,7 @@ export class Run {
   ) {
     this.mechanism = opts.mechanism;
     this.mm = new Mm(mechanisms[opts.mechanism]);
+    if (opts.zeroPage === false) this.mm.zeroPage = false;
     this.initial = this.mm.figures();
     this.checkExpects(this.initialExpects, this.initial);
     this.checkpoints.push({ index: -1, mm: this.mm.clone(), names: new Map(this.names) });
@@ -117,7 +122,7 @@ export class Run {
     const alloc0 = { ...mm.counters.tablesAllocated };
     const freed0 = { ...mm.counters.tablesFreed };
     mm.beginStep(false);
-    const r = execute(mm, this.names, st.op);
+    const r = execute(mm, this.names, st.op, this.opts.maxPages);
     const figures = mm.figures();
     const c = mm.counters;
     const step: StepResult = {
@@ -202,7 +207,7 @@ export class Run {
     for (let i = cp.index + 1; i <= index && i < this.ops.length; i++) {
       const last = i === index && record;
       mm.beginStep(last);
-      execute(mm, names, this.ops[i].op);
+      execute(mm, names, this.ops[i].op, this.opts.maxPages);
       if (last) events = mm.events ?? [];
     }
     mm.events = null;

@@ -1,0 +1,116 @@
+// ptlab vs the running kernel, step by step: run a scenario's statements on
+// the kernel through the C twin and in the simulator (with the mechanism the
+// kernel runs), and compare the changes of VmPTE and RssAnon after every
+// statement. The kernel's figures are measured fresh on every call; nothing
+// here stores an expected value. Node only.
+import { runFlat, type RunSummary, type ResolvedOp } from '../src/core/index.ts';
+import type { CompileResult } from '../src/scenario/index.ts';
+import { detectMechanism, detectZeroPage, kernelSupport, runTwin, type TwinStep } from './twin.ts';
+
+type Compiled = Extract<CompileResult, { ok: true }>;
+
+export interface CompareStep {
+  index: number;
+  line: number;
+  text: string;
+  iter?: number;
+  kernel: { VmPTE: number; RssAnon: number } | { error: string };
+  sim: { VmPTE: number; RssAnon: number } | { error: string };
+  match: boolean;
+  /** THP allocation failed on the kernel: this step says nothing either way. */
+  inconclusive?: boolean;
+}
+
+export type CompareResult =
+  | { status: 'skipped'; reason: string }
+  | { status: 'refused'; reason: string; line: number }
+  | {
+      status: 'match' | 'mismatch' | 'inconclusive' | 'error';
+      mechanism: 'pt-reclaim' | 'baseline';
+      why: string;
+      zeroPage: { zeroPage: boolean; why: string };
+      steps: CompareStep[];
+      /** The first step that differs, or the THP step that made it inconclusive. */
+      first?: CompareStep;
+      kernelMs: number;
+      simMs: number;
+    };
+
+/** Scenarios the twin can replay: every mapping at a fixed address. */
+export function refuseReason(c: Compiled): { reason: string; line: number } | undefined {
+  for (const st of c.ops) {
+    if (st.op.op === 'mmap' && st.op.at === undefined) {
+      return { line: st.line, reason: `line ${st.line}: \`${st.text}\` has no \`at\` address; the kernel twin replays only fixed-address mappings (add \`at 0x...\`)` };
+    }
+  }
+  return undefined;
+}
+
+let probed: { mech: ReturnType<typeof detectMechanism>; zero: ReturnType<typeof detectZeroPage> } | undefined;
+
+export function compareWithKernel(c: Compiled): CompareResult {
+  const support = kernelSupport();
+  if (!support.ok) return { status: 'skipped', reason: support.reason };
+  const refused = refuseReason(c);
+  if (refused) return { status: 'refused', ...refused };
+  probed ??= { mech: detectMechanism(), zero: detectZeroPage() };
+  const { mech, zero } = probed;
+  const t0 = performance.now();
+  const sim: RunSummary = runFlat(c.ops, { mechanism: mech.mechanism, zeroPage: zero.zeroPage });
+  const simMs = performance.now() - t0;
+  // The twin replays what the simulator resolved; a statement that failed
+  // before resolving (unknown mapping) ends the stream.
+  const ops: ResolvedOp[] = [];
+  for (const s of sim.steps) {
+    if (!s.op) break;
+    ops.push(s.op);
+  }
+  const twin = runTwin(ops);
+  const steps: CompareStep[] = [];
+  // Changes are counted from the state after `process` (the twin's own
+  // tables stand in for the simulated program's).
+  let simBase = { VmPTE: 0, RssAnon: 0 };
+  let first: CompareStep | undefined;
+  let status: 'match' | 'mismatch' | 'inconclusive' | 'error' = 'match';
+  for (let i = 0; i < sim.steps.length && i < Math.max(twin.steps.length, 1); i++) {
+    const s = sim.steps[i];
+    const k: TwinStep | undefined = twin.steps[i];
+    if (s.op?.op === 'process') simBase = { VmPTE: s.figures.VmPTE, RssAnon: s.figures.RssAnon };
+    const simSide = s.error ? { error: s.error.message } : { VmPTE: s.figures.VmPTE - simBase.VmPTE, RssAnon: s.figures.RssAnon - simBase.RssAnon };
+    const kernelSide = !k ? { error: 'did not run' } : k.ok ? { VmPTE: k.VmPTE - twin.base.VmPTE, RssAnon: k.RssAnon - twin.base.RssAnon } : { error: k.message };
+    let match: boolean;
+    if ('error' in simSide || 'error' in kernelSide) match = 'error' in simSide && 'error' in kernelSide;
+    else match = simSide.VmPTE === kernelSide.VmPTE && simSide.RssAnon === kernelSide.RssAnon;
+    const step: CompareStep = { index: i, line: s.line, text: s.text, kernel: kernelSide, sim: simSide, match };
+    if (s.iter !== undefined) step.iter = s.iter;
+    // THP: the simulator mapped a huge page but the kernel could not get one.
+    if (!match && s.path.includes('create_huge_pmd') && !('error' in simSide) && !('error' in kernelSide) && kernelSide.RssAnon < simSide.RssAnon) {
+      step.inconclusive = true;
+    }
+    steps.push(step);
+    if (step.inconclusive) {
+      status = 'inconclusive';
+      first = step;
+      break;
+    }
+    if (!match) {
+      status = 'mismatch';
+      first = step;
+      break;
+    }
+  }
+  // A scenario error the twin cannot replay (no address to hand it) ends the
+  // comparison: that is an error, never an agreement.
+  const last = steps[steps.length - 1];
+  if (status === 'match' && sim.error && !sim.steps[sim.error.index].op) {
+    status = 'error';
+    first = { index: sim.error.index, line: sim.error.line, text: sim.steps[sim.error.index].text, kernel: { error: 'not run' }, sim: { error: sim.error.error.message }, match: false };
+    steps.push(first);
+  } else if (status === 'match' && last && last.index + 1 < sim.steps.length) {
+    status = 'error';
+    first = last;
+  }
+  const result: CompareResult = { status, mechanism: mech.mechanism, why: mech.why, zeroPage: zero, steps, kernelMs: twin.wallMs, simMs };
+  if (first) result.first = first;
+  return result;
+}

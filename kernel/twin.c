@@ -1,0 +1,636 @@
+/*
+ * ptlab kernel twin: replays a flat stream of absolute memory operations on
+ * the running kernel and prints VmPTE, RssAnon and VmSize (kB, read from
+ * /proc/self/status) before the first operation and after every operation.
+ *
+ * Output, one line each:
+ *   base VMPTE RSSANON VMSIZE
+ *   step N VMPTE RSSANON VMSIZE         N counts operations from 1
+ *   err N ENAME what                    a system call failed; the run stops
+ *   segv N ADDR                         an access faulted; the run stops
+ *   unsupported N what                  cannot be reproduced here; the run stops
+ * A figure missing from /proc/self/status prints as -1.
+ *
+ * Input (twin mode): one operation per line, numbers decimal or 0x hex,
+ * `#` starts a comment:
+ *   mmap ADDR LEN r|rw|none 0|1     MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE;
+ *                                   1 also applies MADV_HUGEPAGE; retried with
+ *                                   MAP_NORESERVE if the commit check says ENOMEM
+ *   touch ADDR LEN                  write one byte in every 4 KiB page
+ *   read ADDR LEN                   read one byte of every 4 KiB page
+ *   madvise ADDR LEN dontneed|free|hugepage|nohugepage
+ *   munmap ADDR LEN
+ *   mprotect ADDR LEN r|rw|none
+ *   mremap ADDR LEN TO              MREMAP_MAYMOVE|MREMAP_FIXED, same length
+ *   thp never|madvise|always        never: PR_SET_THP_DISABLE; the others only
+ *                                   if they are the system's mode
+ *   nop
+ * read from the file argv[1], or from standard input when it is `-`.
+ *
+ * Compiled with PTLAB_BAKED defined, the operations come from a table
+ * compiled into the program instead (see emitC in twin.ts).
+ *
+ * The program must not change its own page tables while it measures: after
+ * setup it uses no malloc and no stdio, only system calls on static buffers
+ * that setup has already written, and every library function it calls later
+ * is called once during setup (so lazy symbol binding is done before the
+ * first reading).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+#ifndef MADV_FREE
+#define MADV_FREE 8
+#endif
+#ifndef MADV_HUGEPAGE
+#define MADV_HUGEPAGE 14
+#endif
+#ifndef MADV_NOHUGEPAGE
+#define MADV_NOHUGEPAGE 15
+#endif
+#ifndef PR_SET_THP_DISABLE
+#define PR_SET_THP_DISABLE 41
+#endif
+#ifndef PR_GET_THP_DISABLE
+#define PR_GET_THP_DISABLE 42
+#endif
+#ifndef MREMAP_MAYMOVE
+#define MREMAP_MAYMOVE 1
+#endif
+#ifndef MREMAP_FIXED
+#define MREMAP_FIXED 2
+#endif
+
+#define PAGE 4096UL
+
+enum { OP_NOP, OP_MMAP, OP_TOUCH, OP_READ, OP_MADVISE, OP_MUNMAP, OP_MPROTECT, OP_MREMAP, OP_THP };
+enum { THP_NEVER, THP_MADVISE, THP_ALWAYS };
+
+/* arg: PROT_* for mmap and mprotect, MADV_* for madvise, THP_* for thp. */
+struct op {
+  int kind;
+  int arg;
+  int huge;
+  unsigned long addr, len, to;
+};
+
+#ifdef PTLAB_BAKED
+/* @@PTLAB_BAKED_OPS@@ */
+static const struct op *ops = baked_ops;
+static long nops = PTLAB_BAKED_COUNT;
+#else
+#define MAX_OPS (1L << 20)
+static struct op op_table[MAX_OPS];
+static const struct op *ops = op_table;
+static long nops;
+#endif
+
+static const char *const thp_names[] = { "never", "madvise", "always" };
+static int sys_thp = -1; /* the system's THP mode, -1 if unknown */
+
+static char status_buf[16384];
+static char out_buf[512];
+static int out_len;
+static char alt_stack[65536];
+static sigjmp_buf fault_jmp;
+static volatile unsigned long fault_addr;
+static volatile unsigned char sink;
+static volatile long cur_step; /* survives siglongjmp */
+
+/* ---- output without stdio ---- */
+
+static void out_flush(void) {
+  int off = 0;
+  while (off < out_len) {
+    ssize_t w = write(1, out_buf + off, (size_t)(out_len - off));
+    if (w <= 0) {
+      if (w < 0 && errno == EINTR) continue;
+      _exit(3);
+    }
+    off += (int)w;
+  }
+  out_len = 0;
+}
+
+static void out_str(const char *s) {
+  while (*s) {
+    if (out_len == (int)sizeof out_buf) out_flush();
+    out_buf[out_len++] = *s++;
+  }
+}
+
+static void out_num(long v) {
+  char tmp[24];
+  int n = 0;
+  unsigned long u = v < 0 ? (unsigned long)(-v) : (unsigned long)v;
+  do {
+    tmp[n++] = (char)('0' + u % 10);
+    u /= 10;
+  } while (u);
+  if (v < 0) tmp[n++] = '-';
+  while (n) {
+    char c[2] = { tmp[--n], 0 };
+    out_str(c);
+  }
+}
+
+static void out_hex(unsigned long u) {
+  char tmp[20];
+  int n = 0;
+  do {
+    tmp[n++] = "0123456789abcdef"[u & 15];
+    u >>= 4;
+  } while (u);
+  out_str("0x");
+  while (n) {
+    char c[2] = { tmp[--n], 0 };
+    out_str(c);
+  }
+}
+
+static void err_str(const char *s) {
+  ssize_t r = write(2, s, strlen(s));
+  (void)r;
+}
+
+/* ---- /proc/self/status ---- */
+
+struct figures {
+  long vmpte, rssanon, vmsize;
+};
+
+static long field(const char *buf, long n, const char *name) {
+  long k = (long)strlen(name);
+  for (long i = 0; i + k < n; i++) {
+    if ((i == 0 || buf[i - 1] == '\n') && memcmp(buf + i, name, (size_t)k) == 0) {
+      long j = i + k, v = 0;
+      while (j < n && (buf[j] == ' ' || buf[j] == '\t')) j++;
+      if (j >= n || buf[j] < '0' || buf[j] > '9') return -1;
+      while (j < n && buf[j] >= '0' && buf[j] <= '9') v = v * 10 + (buf[j++] - '0');
+      return v;
+    }
+  }
+  return -1;
+}
+
+static void measure(struct figures *f) {
+  long n = 0;
+  int fd = open("/proc/self/status", O_RDONLY);
+  if (fd >= 0) {
+    for (;;) {
+      ssize_t r = read(fd, status_buf + n, sizeof status_buf - 1 - (size_t)n);
+      if (r < 0 && errno == EINTR) continue;
+      if (r <= 0) break;
+      n += r;
+      if (n >= (long)sizeof status_buf - 1) break;
+    }
+    close(fd);
+  }
+  f->vmpte = field(status_buf, n, "VmPTE:");
+  f->rssanon = field(status_buf, n, "RssAnon:");
+  f->vmsize = field(status_buf, n, "VmSize:");
+}
+
+static void out_figures(const struct figures *f) {
+  out_str(" ");
+  out_num(f->vmpte);
+  out_str(" ");
+  out_num(f->rssanon);
+  out_str(" ");
+  out_num(f->vmsize);
+  out_str("\n");
+  out_flush();
+}
+
+/* ---- reports that end the run ---- */
+
+static const char *errno_name(int e) {
+  switch (e) {
+  case EPERM: return "EPERM";
+  case ENOENT: return "ENOENT";
+  case EINTR: return "EINTR";
+  case EIO: return "EIO";
+  case EBADF: return "EBADF";
+  case EAGAIN: return "EAGAIN";
+  case ENOMEM: return "ENOMEM";
+  case EACCES: return "EACCES";
+  case EFAULT: return "EFAULT";
+  case EBUSY: return "EBUSY";
+  case EEXIST: return "EEXIST";
+  case ENODEV: return "ENODEV";
+  case EINVAL: return "EINVAL";
+  case ENOSPC: return "ENOSPC";
+  case ENOSYS: return "ENOSYS";
+  case EOVERFLOW: return "EOVERFLOW";
+  case EOPNOTSUPP: return "EOPNOTSUPP";
+  default: return "E?";
+  }
+}
+
+static const char *const op_names[] = { "nop", "mmap", "touch", "read", "madvise",
+                                        "munmap", "mprotect", "mremap", "thp" };
+
+static void out_op(const struct op *o) {
+  out_str(op_names[o->kind]);
+  if (o->kind == OP_THP) {
+    out_str(" ");
+    out_str(thp_names[o->arg]);
+    return;
+  }
+  if (o->kind == OP_NOP) return;
+  out_str(" ");
+  out_hex(o->addr);
+  out_str(" ");
+  out_hex(o->len);
+  if (o->kind == OP_MREMAP) {
+    out_str(" ");
+    out_hex(o->to);
+  }
+}
+
+static void fail_errno(long step, int e, const struct op *o) {
+  out_str("err ");
+  out_num(step);
+  out_str(" ");
+  out_str(errno_name(e));
+  if (errno_name(e)[1] == '?') {
+    out_str("(");
+    out_num(e);
+    out_str(")");
+  }
+  out_str(" ");
+  out_op(o);
+  out_str("\n");
+  out_flush();
+  _exit(0);
+}
+
+static void fault_handler(int sig, siginfo_t *si, void *uc) {
+  (void)sig;
+  (void)uc;
+  fault_addr = (unsigned long)si->si_addr;
+  siglongjmp(fault_jmp, 1);
+}
+
+/* ---- the operations ---- */
+
+static void run_op(long step, const struct op *o) {
+  unsigned long a, end = o->addr + o->len;
+  void *p;
+  switch (o->kind) {
+  case OP_NOP:
+    break;
+  case OP_MMAP:
+    p = mmap((void *)o->addr, o->len, o->arg, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    if (p == MAP_FAILED && errno == ENOMEM && (o->arg & PROT_WRITE))
+      /* The commit check refused it (heuristic overcommit refuses one
+       * writable private mapping larger than RAM plus swap). MAP_NORESERVE
+       * skips that check and changes nothing about page tables. */
+      p = mmap((void *)o->addr, o->len, o->arg, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) fail_errno(step, errno, o);
+    if ((unsigned long)p != o->addr) {
+      /* a kernel older than 4.17 treats MAP_FIXED_NOREPLACE as a hint */
+      munmap(p, o->len);
+      fail_errno(step, EEXIST, o);
+    }
+    if (o->huge && madvise(p, o->len, MADV_HUGEPAGE) != 0) fail_errno(step, errno, o);
+    break;
+  case OP_TOUCH:
+    for (a = o->addr; a < end; a += PAGE) *(volatile unsigned char *)a = 1;
+    break;
+  case OP_READ:
+    for (a = o->addr; a < end; a += PAGE) sink = *(volatile unsigned char *)a;
+    break;
+  case OP_MADVISE:
+    if (madvise((void *)o->addr, o->len, o->arg) != 0) fail_errno(step, errno, o);
+    break;
+  case OP_MUNMAP:
+    if (munmap((void *)o->addr, o->len) != 0) fail_errno(step, errno, o);
+    break;
+  case OP_MPROTECT:
+    if (mprotect((void *)o->addr, o->len, o->arg) != 0) fail_errno(step, errno, o);
+    break;
+  case OP_MREMAP:
+    p = mremap((void *)o->addr, o->len, o->len, MREMAP_MAYMOVE | MREMAP_FIXED, (void *)o->to);
+    if (p == MAP_FAILED) fail_errno(step, errno, o);
+    break;
+  case OP_THP:
+    if (o->arg == THP_NEVER) {
+      if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) != 0) fail_errno(step, errno, o);
+    } else if (o->arg == sys_thp) {
+      if (prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0) != 0) fail_errno(step, errno, o);
+    } else {
+      out_str("unsupported ");
+      out_num(step);
+      out_str(" thp ");
+      out_str(thp_names[o->arg]);
+      out_str(": the system's mode is ");
+      out_str(sys_thp < 0 ? "unknown" : thp_names[sys_thp]);
+      out_str("\n");
+      out_flush();
+      _exit(0);
+    }
+    break;
+  }
+}
+
+/* ---- setup (everything here may allocate; it all happens before `base`) ---- */
+
+static void read_sys_thp(void) {
+  static char buf[256];
+  long n = 0;
+  int fd = open("/sys/kernel/mm/transparent_hugepage/enabled", O_RDONLY);
+  if (fd < 0) {
+    sys_thp = THP_NEVER; /* no THP in this kernel */
+    return;
+  }
+  ssize_t r = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (r > 0) n = r;
+  buf[n] = 0;
+  for (int m = 0; m < 3; m++) {
+    char want[16] = "[";
+    strcat(want, thp_names[m]);
+    strcat(want, "]");
+    if (strstr(buf, want)) sys_thp = m;
+  }
+}
+
+#ifndef PTLAB_BAKED
+static long in_line;
+
+static void parse_fail(const char *msg) {
+  char num[24];
+  int n = 0;
+  long v = in_line;
+  char rev[24];
+  int k = 0;
+  do {
+    rev[k++] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  while (k) num[n++] = rev[--k];
+  num[n] = 0;
+  err_str("twin: input line ");
+  err_str(num);
+  err_str(": ");
+  err_str(msg);
+  err_str("\n");
+  _exit(2);
+}
+
+static int parse_num(const char *t, unsigned long *out) {
+  unsigned long v = 0;
+  if (t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) {
+    t += 2;
+    if (!*t) return 0;
+    for (; *t; t++) {
+      int d;
+      if (*t >= '0' && *t <= '9') d = *t - '0';
+      else if (*t >= 'a' && *t <= 'f') d = *t - 'a' + 10;
+      else if (*t >= 'A' && *t <= 'F') d = *t - 'A' + 10;
+      else return 0;
+      v = v * 16 + (unsigned long)d;
+    }
+  } else {
+    if (!*t) return 0;
+    for (; *t; t++) {
+      if (*t < '0' || *t > '9') return 0;
+      v = v * 10 + (unsigned long)(*t - '0');
+    }
+  }
+  *out = v;
+  return 1;
+}
+
+static unsigned long num_tok(char **tok, int i) {
+  unsigned long v;
+  if (!parse_num(tok[i], &v)) parse_fail("expected a number (decimal or 0x hex)");
+  return v;
+}
+
+static int prot_tok(const char *t) {
+  if (!strcmp(t, "r")) return PROT_READ;
+  if (!strcmp(t, "rw")) return PROT_READ | PROT_WRITE;
+  if (!strcmp(t, "none")) return PROT_NONE;
+  parse_fail("expected r, rw or none");
+  return 0;
+}
+
+static void parse_line(char *s) {
+  char *tok[8];
+  int nt = 0;
+  for (char *c = s; *c; c++)
+    if (*c == '#') {
+      *c = 0;
+      break;
+    }
+  for (char *c = s; *c;) {
+    while (*c == ' ' || *c == '\t' || *c == '\r') *c++ = 0;
+    if (!*c) break;
+    if (nt == 8) parse_fail("too many words");
+    tok[nt++] = c;
+    while (*c && *c != ' ' && *c != '\t' && *c != '\r') c++;
+  }
+  if (nt == 0) return;
+  if (nops == MAX_OPS) parse_fail("too many operations");
+  struct op *o = &op_table[nops];
+  memset(o, 0, sizeof *o);
+  const char *w = tok[0];
+  int want;
+  if (!strcmp(w, "nop")) {
+    o->kind = OP_NOP;
+    want = 1;
+  } else if (!strcmp(w, "mmap")) {
+    o->kind = OP_MMAP;
+    want = 5;
+  } else if (!strcmp(w, "touch")) {
+    o->kind = OP_TOUCH;
+    want = 3;
+  } else if (!strcmp(w, "read")) {
+    o->kind = OP_READ;
+    want = 3;
+  } else if (!strcmp(w, "madvise")) {
+    o->kind = OP_MADVISE;
+    want = 4;
+  } else if (!strcmp(w, "munmap")) {
+    o->kind = OP_MUNMAP;
+    want = 3;
+  } else if (!strcmp(w, "mprotect")) {
+    o->kind = OP_MPROTECT;
+    want = 4;
+  } else if (!strcmp(w, "mremap")) {
+    o->kind = OP_MREMAP;
+    want = 4;
+  } else if (!strcmp(w, "thp")) {
+    o->kind = OP_THP;
+    want = 2;
+  } else {
+    parse_fail("unknown operation");
+    return;
+  }
+  if (nt != want) parse_fail("wrong number of words for this operation");
+  if (o->kind == OP_THP) {
+    o->arg = -1;
+    for (int m = 0; m < 3; m++)
+      if (!strcmp(tok[1], thp_names[m])) o->arg = m;
+    if (o->arg < 0) parse_fail("expected never, madvise or always");
+  } else if (o->kind != OP_NOP) {
+    o->addr = num_tok(tok, 1);
+    o->len = num_tok(tok, 2);
+  }
+  switch (o->kind) {
+  case OP_MMAP:
+    o->arg = prot_tok(tok[3]);
+    if (strcmp(tok[4], "0") && strcmp(tok[4], "1")) parse_fail("expected 0 or 1 (MADV_HUGEPAGE)");
+    o->huge = tok[4][0] == '1';
+    break;
+  case OP_MPROTECT:
+    o->arg = prot_tok(tok[3]);
+    break;
+  case OP_MREMAP:
+    o->to = num_tok(tok, 3);
+    break;
+  case OP_MADVISE:
+    if (!strcmp(tok[3], "dontneed")) o->arg = MADV_DONTNEED;
+    else if (!strcmp(tok[3], "free")) o->arg = MADV_FREE;
+    else if (!strcmp(tok[3], "hugepage")) o->arg = MADV_HUGEPAGE;
+    else if (!strcmp(tok[3], "nohugepage")) o->arg = MADV_NOHUGEPAGE;
+    else parse_fail("expected dontneed, free, hugepage or nohugepage");
+    break;
+  default:
+    break;
+  }
+  nops++;
+}
+
+/* Reads the whole input in chunks, one line at a time, into op_table. */
+static void __attribute__((noinline)) parse_input(const char *path) {
+  static char chunk[65536];
+  static char line[4096];
+  int fd = strcmp(path, "-") ? open(path, O_RDONLY) : 0;
+  long ll = 0;
+  if (fd < 0) {
+    err_str("twin: cannot open the input file\n");
+    _exit(2);
+  }
+  for (;;) {
+    ssize_t r = read(fd, chunk, sizeof chunk);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) {
+      err_str("twin: cannot read the input\n");
+      _exit(2);
+    }
+    for (ssize_t i = 0; i < r; i++) {
+      if (chunk[i] == '\n') {
+        line[ll] = 0;
+        in_line++;
+        parse_line(line);
+        ll = 0;
+      } else {
+        if (ll == (long)sizeof line - 1) {
+          in_line++;
+          parse_fail("line too long");
+        }
+        line[ll++] = chunk[i];
+      }
+    }
+    if (r == 0) break;
+  }
+  if (ll) {
+    line[ll] = 0;
+    in_line++;
+    parse_line(line);
+  }
+  if (fd) close(fd);
+}
+#endif
+
+/* Touches a good stretch of stack, so deeper calls later find it mapped. */
+static void __attribute__((noinline)) warm_stack(void) {
+  volatile char pad[65536];
+  for (unsigned long i = 0; i < sizeof pad; i += 256) pad[i] = 0;
+}
+
+/* Calls every library function used after setup once, harmlessly. */
+static void warm_up(void) {
+  struct figures f;
+  memset(status_buf, 0, sizeof status_buf);
+  memset(out_buf, 0, sizeof out_buf);
+  memset(alt_stack, 0, sizeof alt_stack);
+  warm_stack();
+  void *p = mmap(0, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p != MAP_FAILED) {
+    if (madvise(p, PAGE, MADV_DONTNEED)) err_str("twin: warm-up madvise failed\n");
+    if (mprotect(p, PAGE, PROT_NONE)) err_str("twin: warm-up mprotect failed\n");
+    void *q = mremap(p, PAGE, PAGE, 0);
+    if (q != MAP_FAILED) p = q;
+    munmap(p, PAGE);
+  }
+  if (prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0) < 0) {
+    /* an old kernel; `thp never` will report the error */
+  }
+  out_flush();
+  measure(&f);
+  measure(&f);
+  if (sigsetjmp(fault_jmp, 1)) _exit(4);
+}
+
+int main(int argc, char **argv) {
+  struct figures f;
+  stack_t ss;
+  struct sigaction sa;
+#ifndef PTLAB_BAKED
+  if (argc != 2) {
+    err_str("usage: twin FILE   (or - for standard input)\n");
+    return 2;
+  }
+  parse_input(argv[1]);
+#else
+  (void)argc;
+  (void)argv;
+#endif
+  read_sys_thp();
+  memset(&ss, 0, sizeof ss);
+  ss.ss_sp = alt_stack;
+  ss.ss_size = sizeof alt_stack;
+  sigaltstack(&ss, 0);
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = fault_handler;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGSEGV, &sa, 0);
+  sigaction(SIGBUS, &sa, 0);
+  warm_up();
+
+  measure(&f);
+  out_str("base");
+  out_figures(&f);
+  for (cur_step = 1; cur_step <= nops; cur_step++) {
+    if (sigsetjmp(fault_jmp, 1)) {
+      out_str("segv ");
+      out_num(cur_step);
+      out_str(" ");
+      out_hex(fault_addr);
+      out_str("\n");
+      out_flush();
+      _exit(0);
+    }
+    run_op(cur_step, &ops[cur_step - 1]);
+    measure(&f);
+    out_str("step ");
+    out_num(cur_step);
+    out_figures(&f);
+  }
+  return 0;
+}

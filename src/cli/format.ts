@@ -1,0 +1,62 @@
+// Table output for people: one row per executed statement.
+import type { RunSummary, StepResult } from '../core/index.ts';
+
+const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+const lpad = (s: string, n: number): string => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
+
+function changes(s: StepResult): string {
+  const parts: string[] = [];
+  for (const l of ['pud', 'pmd', 'pte'] as const) {
+    if (s.allocated[l]) parts.push(`+${s.allocated[l]} ${l}`);
+    if (s.freed[l]) parts.push(`-${s.freed[l]} ${l}`);
+  }
+  if (s.faults) parts.push(`${s.faults} fault${s.faults === 1 ? '' : 's'}`);
+  const kept = s.reasons.filter((r) => r.verdict === 'kept');
+  const freed = s.reasons.filter((r) => r.verdict === 'freed');
+  if (freed.length === 1 && s.reasons.length === 1) parts.push(freed[0].text);
+  else if (kept.length === 1 && s.reasons.length === 1) parts.push(kept[0].text);
+  else if (s.reasons.length) parts.push(`${freed.length} table(s) freed, ${kept.length} kept`);
+  if (s.error) parts.push(`ERROR: ${s.error.message}`);
+  if (s.expectFailures) parts.push(...s.expectFailures.map((m) => `EXPECT FAILED: ${m}`));
+  return parts.join('; ');
+}
+
+export function formatTable(r: RunSummary, stepsMode: 'all' | 'final'): string {
+  const out: string[] = [`== ${r.mechanism}`];
+  if (stepsMode === 'all') {
+    out.push(`${lpad('line', 5)}  ${pad('statement', 34)} ${lpad('VmPTE', 10)} ${lpad('RssAnon', 10)}  changes`);
+    for (const s of r.steps) {
+      const text = s.iter !== undefined ? `${s.text} (i=${s.iter})` : s.text;
+      out.push(`${lpad(String(s.line), 5)}  ${pad(text.length > 34 ? text.slice(0, 33) + '…' : text, 34)} ${lpad(s.figures.VmPTE + ' kB', 10)} ${lpad(s.figures.RssAnon + ' kB', 10)}  ${changes(s)}`);
+    }
+  }
+  const f = r.final;
+  out.push(`final: VmPTE ${f.VmPTE} kB, RssAnon ${f.RssAnon} kB, VmSize ${f.VmSize} kB; tables pud ${f.tables.pud}, pmd ${f.tables.pmd}, pte ${f.tables.pte}`);
+  const c = r.counters;
+  out.push(
+    `costs: ${c.faults} faults (${c.hugeFaults} huge), tables +${c.tablesAllocated.pte}/-${c.tablesFreed.pte} pte, +${c.tablesAllocated.pmd}/-${c.tablesFreed.pmd} pmd, ` +
+      `+${c.tablesAllocated.pud}/-${c.tablesFreed.pud} pud, ${c.tlbFlushes} TLB flushes, ${c.refcountAtomics} refcount atomics, ` +
+      `${c.pmdLocks} PMD locks, ${c.pteLocks} PTE locks, ${c.entriesScanned} entries scanned, ${c.rcuFrees} RCU frees`,
+  );
+  return out.join('\n');
+}
+
+/** The documented JSON contract (see README): one step per executed statement. */
+export function toJson(r: RunSummary, stepsMode: 'all' | 'final'): unknown {
+  const fig = (s: StepResult['figures']) => ({ VmPTE: s.VmPTE, RssAnon: s.RssAnon, VmSize: s.VmSize, tables: s.tables });
+  const steps = stepsMode === 'all'
+    ? r.steps.map((s) => {
+        const o: Record<string, unknown> = { line: s.line, text: s.text, ...fig(s.figures) };
+        if (s.iter !== undefined) o.iter = s.iter;
+        if (s.error) o.error = s.error.message;
+        return o;
+      })
+    : undefined;
+  const res: Record<string, unknown> = { mechanism: r.mechanism };
+  if (steps) res.steps = steps;
+  res.final = fig(r.final);
+  res.counters = r.counters;
+  if (r.error) res.error = { line: r.error.line, message: r.error.error.message };
+  if (r.expectFailures.length) res.expectFailures = r.expectFailures;
+  return res;
+}
