@@ -3,7 +3,7 @@
 // kernel runs), and compare the changes of VmPTE and RssAnon after every
 // statement. The kernel's figures are measured fresh on every call; nothing
 // here stores an expected value. Node only.
-import { runFlat, type RunSummary, type ResolvedOp } from '../src/core/index.ts';
+import { runFlat, type Mechanism, type RunSummary, type ResolvedOp } from '../src/core/index.ts';
 import type { CompileResult } from '../src/scenario/index.ts';
 import { detectMechanism, detectZeroPage, kernelSupport, runTwin, type TwinStep } from './twin.ts';
 
@@ -48,7 +48,7 @@ export function refuseReason(c: Compiled): { reason: string; line: number } | un
 
 let probed: { mech: ReturnType<typeof detectMechanism>; zero: ReturnType<typeof detectZeroPage> } | undefined;
 
-export function compareWithKernel(c: Compiled): CompareResult {
+export function compareWithKernel(c: Compiled, opts: { mechanismImpl?: Mechanism } = {}): CompareResult {
   const support = kernelSupport();
   if (!support.ok) return { status: 'skipped', reason: support.reason };
   const refused = refuseReason(c);
@@ -56,7 +56,7 @@ export function compareWithKernel(c: Compiled): CompareResult {
   probed ??= { mech: detectMechanism(), zero: detectZeroPage() };
   const { mech, zero } = probed;
   const t0 = performance.now();
-  const sim: RunSummary = runFlat(c.ops, { mechanism: mech.mechanism, zeroPage: zero.zeroPage });
+  const sim: RunSummary = runFlat(c.ops, { mechanism: mech.mechanism, zeroPage: zero.zeroPage, mechanismImpl: opts.mechanismImpl });
   const simMs = performance.now() - t0;
   // The twin replays what the simulator resolved; a statement that failed
   // before resolving (unknown mapping) ends the stream.

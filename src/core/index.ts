@@ -8,4 +8,4 @@ export { Run, runFlat, figureValue, type RunOptions, type RunSummary, type Check
 export { checkInvariants } from './trace/invariants.ts';
 export { snapshot, pteEntries, type Snapshot, type PteTableView, type PmdTableView, type PudTableView, type VmaView } from './snapshot.ts';
 export { PTE_NONE, PTE_ANON, PTE_ZERO, PTE_FILE, PTE_ANON_THP } from './mm/pgtable.ts';
-export { mechanisms } from './mechanisms/index.ts';
+export { mechanisms, type Mechanism, type ZapSlot } from './mechanisms/index.ts';

@@ -27,8 +27,8 @@ function free_user_pte_table(mm: Mm, t: PteTable): void {
   mm.unlinkPte(t.slot, 'free_user_pte_table', true);
 }
 
-/** A visitor's put: returns true when it freed the table. */
-function visitorPut(mm: Mm, t: PteTable): boolean {
+/** A visitor's put (pte_put): returns true when it freed the table. */
+export function pte_put(mm: Mm, t: PteTable): boolean {
   pte_ref_add(mm, t, -1, 'pte_put');
   if (t.refcount !== 0) return false;
   free_user_pte_table(mm, t);
@@ -44,7 +44,7 @@ export const pteRef: Mechanism = {
     // zap_pmd_range: pte_try_get before zap_pte_range (the visitor).
     pte_ref_add(mm, t, +1, 'pte_try_get');
     if (z.cleared > 0) pte_ref_add(mm, t, -z.cleared, 'pte_put_many');
-    const freed = visitorPut(mm, t);
+    const freed = pte_put(mm, t);
     if (freed) {
       mm.reason({
         addr: t.slot * PMD_SIZE,
@@ -63,7 +63,7 @@ export const pteRef: Mechanism = {
   afterMoveOut(mm: Mm, t: PteTable, moved: number): void {
     pte_ref_add(mm, t, +1, 'pte_try_get');
     if (moved > 0) pte_ref_add(mm, t, -moved, 'pte_put_many');
-    if (visitorPut(mm, t)) {
+    if (pte_put(mm, t)) {
       mm.reason({
         addr: t.slot * PMD_SIZE,
         tableId: t.id,

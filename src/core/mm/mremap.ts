@@ -15,6 +15,7 @@ import type { Mm } from './mm.ts';
 import { HUGE_NONE, PTE_ANON, PTE_ANON_THP, PTE_NONE } from './pgtable.ts';
 import { findVma, insertVma, rangeMapped, splitAt } from './vma.ts';
 import { __split_huge_pmd } from './zap.ts';
+import { pte_put, pte_ref_add } from '../mechanisms/pte_ref.ts';
 
 const hex = (n: number): string => '0x' + n.toString(16);
 
@@ -90,6 +91,8 @@ function move_page_tables(mm: Mm, oldAddr: number, newAddr: number, len: number)
       dst = mm.pmd_install(newPmd, newSlot); // pte_alloc
       mm.enter('__pte_alloc');
     }
+    // pte-ref: the destination is held by a visitor reference while entries arrive.
+    if (mm.mech.refcounts) pte_ref_add(mm, dst, +1, dst.refcount === 0 ? 'pmd_install' : 'pte_try_get');
     // move_ptes: both PTE locks, entry by entry.
     mm.enter('move_ptes');
     mm.counters.pteLocks += 2;
@@ -112,9 +115,10 @@ function move_page_tables(mm: Mm, oldAddr: number, newAddr: number, len: number)
       mm.emit({ kind: 'ptes_moved', from: oldAddr, to: newAddr, count, by: 'move_ptes' });
     }
     if (mm.mech.refcounts) {
-      dst.refcount += count;
-      mm.counters.refcountAtomics += 1;
+      if (count) pte_ref_add(mm, dst, +count, 'pte_get_many');
       mm.mech.afterMoveOut(mm, t, count);
+      // An empty destination (nothing to move in this extent) dies at once.
+      if (pte_put(mm, dst)) mm.reason({ addr: newSlot * PMD_SIZE, tableId: dst.id, verdict: 'freed', code: 'refcount_zero', by: 'free_user_pte_table', text: 'freed: move_ptes found nothing to move into this new table, so its refcount fell back to 0' });
     }
   }
   if (moved) tlbFlush(mm, 'flush_tlb_range');

@@ -8,7 +8,9 @@
 // Simplified: anon_vma identity is a number; list_is_singular() is taken as
 // true (no fork); file VMAs of the process image never merge.
 import type { Prot } from '../../scenario/ast.ts';
-import { PAGE_SIZE } from '../constants.ts';
+import { PAGE_SIZE, PMD_SIZE } from '../constants.ts';
+import { HUGE_NONE } from './pgtable.ts';
+import { __split_huge_pmd } from './zap.ts';
 import type { Mm } from './mm.ts';
 
 export interface Vma {
@@ -97,8 +99,15 @@ export function vmaMergeAround(mm: Mm, i: number): number {
   return i;
 }
 
-/** __split_vma: cut vmas[i] at addr; both halves keep the anon_vma. */
+/**
+ * __split_vma: cut vmas[i] at addr; both halves keep the anon_vma. A huge PMD
+ * straddling the cut is split first (vma_adjust_trans_huge).
+ */
 export function splitVma(mm: Mm, i: number, addr: number): void {
+  if (addr % PMD_SIZE !== 0) {
+    const t = mm.pteAt(Math.floor(addr / PMD_SIZE));
+    if (t && t.huge !== HUGE_NONE) __split_huge_pmd(mm, t);
+  }
   const a = mm.vmas[i];
   const b: Vma = { ...a, start: addr, pgoff: a.pgoff + (addr - a.start) / PAGE_SIZE };
   a.end = addr;

@@ -3,7 +3,7 @@
 // checks, and checkpoints so any step's state can be rebuilt exactly
 // (time travel = nearest checkpoint + replay, never a copy per step).
 import type { FigureName, FlatStatement, MechanismName } from '../../scenario/ast.ts';
-import { mechanisms } from '../mechanisms/index.ts';
+import { mechanisms, type Mechanism } from '../mechanisms/index.ts';
 import { Mm } from '../mm/mm.ts';
 import { copyCounters, type Counters, type Figures, type SimError, type SimEvent, type StepResult } from '../types.ts';
 import { execute, type Names } from './execute.ts';
@@ -11,6 +11,8 @@ import { checkInvariants } from './invariants.ts';
 
 export interface RunOptions {
   mechanism: MechanismName;
+  /** Replace the mechanism's rules (tests inject a deliberately wrong one). */
+  mechanismImpl?: Mechanism;
   /** false: the kernel has no zero page (read faults map real pages). Default true. */
   zeroPage?: boolean;
   /** Pages the run may fault in before it stops with a 'limit' error. */
@@ -84,7 +86,7 @@ export class Run {
     readonly initialExpects: FlatStatement['expects'] = [],
   ) {
     this.mechanism = opts.mechanism;
-    this.mm = new Mm(mechanisms[opts.mechanism]);
+    this.mm = new Mm(opts.mechanismImpl ?? mechanisms[opts.mechanism]);
     if (opts.zeroPage === false) this.mm.zeroPage = false;
     this.initial = this.mm.figures();
     this.checkExpects(this.initialExpects, this.initial);
