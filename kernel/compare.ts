@@ -3,7 +3,7 @@
 // kernel runs), and compare the changes of VmPTE and RssAnon after every
 // statement. The kernel's figures are measured fresh on every call; nothing
 // here stores an expected value. Node only.
-import { runFlat, type Mechanism, type RunSummary, type ResolvedOp } from '../src/core/index.ts';
+import { runFlat, type Mechanism, type RunSummary, type ResolvedOp, type StepResult } from '../src/core/index.ts';
 import type { CompileResult } from '../src/scenario/index.ts';
 import { detectMechanism, detectZeroPage, kernelSupport, runTwin, type TwinStep } from './twin.ts';
 
@@ -46,6 +46,25 @@ export function refuseReason(c: Compiled): { reason: string; line: number } | un
   return undefined;
 }
 
+/**
+ * One statement's verdict: both sides' changes since their base, equal or
+ * not; a THP the simulator mapped but the kernel could not allocate (its
+ * RssAnon grew less) makes the step inconclusive rather than a mismatch.
+ */
+export function compareStep(index: number, s: StepResult, k: TwinStep | undefined, simBase: { VmPTE: number; RssAnon: number }, kernelBase: { VmPTE: number; RssAnon: number }): CompareStep {
+  const simSide = s.error ? { error: s.error.message } : { VmPTE: s.figures.VmPTE - simBase.VmPTE, RssAnon: s.figures.RssAnon - simBase.RssAnon };
+  const kernelSide = !k ? { error: 'did not run' } : k.ok ? { VmPTE: k.VmPTE - kernelBase.VmPTE, RssAnon: k.RssAnon - kernelBase.RssAnon } : { error: k.message };
+  let match: boolean;
+  if ('error' in simSide || 'error' in kernelSide) match = 'error' in simSide && 'error' in kernelSide;
+  else match = simSide.VmPTE === kernelSide.VmPTE && simSide.RssAnon === kernelSide.RssAnon;
+  const step: CompareStep = { index, line: s.line, text: s.text, kernel: kernelSide, sim: simSide, match };
+  if (s.iter !== undefined) step.iter = s.iter;
+  if (!match && s.path.includes('create_huge_pmd') && !('error' in simSide) && !('error' in kernelSide) && kernelSide.RssAnon < simSide.RssAnon) {
+    step.inconclusive = true;
+  }
+  return step;
+}
+
 let probed: { mech: ReturnType<typeof detectMechanism>; zero: ReturnType<typeof detectZeroPage> } | undefined;
 
 export function compareWithKernel(c: Compiled, opts: { mechanismImpl?: Mechanism } = {}): CompareResult {
@@ -76,24 +95,14 @@ export function compareWithKernel(c: Compiled, opts: { mechanismImpl?: Mechanism
     const s = sim.steps[i];
     const k: TwinStep | undefined = twin.steps[i];
     if (s.op?.op === 'process') simBase = { VmPTE: s.figures.VmPTE, RssAnon: s.figures.RssAnon };
-    const simSide = s.error ? { error: s.error.message } : { VmPTE: s.figures.VmPTE - simBase.VmPTE, RssAnon: s.figures.RssAnon - simBase.RssAnon };
-    const kernelSide = !k ? { error: 'did not run' } : k.ok ? { VmPTE: k.VmPTE - twin.base.VmPTE, RssAnon: k.RssAnon - twin.base.RssAnon } : { error: k.message };
-    let match: boolean;
-    if ('error' in simSide || 'error' in kernelSide) match = 'error' in simSide && 'error' in kernelSide;
-    else match = simSide.VmPTE === kernelSide.VmPTE && simSide.RssAnon === kernelSide.RssAnon;
-    const step: CompareStep = { index: i, line: s.line, text: s.text, kernel: kernelSide, sim: simSide, match };
-    if (s.iter !== undefined) step.iter = s.iter;
-    // THP: the simulator mapped a huge page but the kernel could not get one.
-    if (!match && s.path.includes('create_huge_pmd') && !('error' in simSide) && !('error' in kernelSide) && kernelSide.RssAnon < simSide.RssAnon) {
-      step.inconclusive = true;
-    }
+    const step = compareStep(i, s, k, simBase, twin.base);
     steps.push(step);
     if (step.inconclusive) {
       status = 'inconclusive';
       first = step;
       break;
     }
-    if (!match) {
+    if (!step.match) {
       status = 'mismatch';
       first = step;
       break;

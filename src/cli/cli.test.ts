@@ -1,0 +1,91 @@
+// The ptlab command as a user runs it: exit codes, the JSON contract, and
+// error messages that name the file, line and column.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../../bin/ptlab.mjs', import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), 'ptlab-cli-'));
+const file = (name: string, text: string): string => {
+  const p = join(tmp, name);
+  writeFileSync(p, text);
+  return p;
+};
+const ptlab = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', input: args.includes('-') ? 'mmap A 4M at 0x100000000000\ntouch A 0 4K\n' : undefined });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+describe('ptlab run', () => {
+  it('prints the documented JSON: one step per executed statement, figures in kB', () => {
+    const f = file('a.ptlab', 'mmap A 4M at 0x100000000000\nrepeat 2 { touch A i*2M 4K }\nmadvise A 0 2M dontneed\n');
+    const r = ptlab('run', f, '--mechanism', 'pt-reclaim', '--format', 'json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.results).toHaveLength(1);
+    const res = j.results[0];
+    expect(res.mechanism).toBe('pt-reclaim');
+    expect(res.steps.map((s: { line: number }) => s.line)).toEqual([1, 2, 2, 3]);
+    expect(res.steps[1]).toEqual({ line: 2, text: 'touch A i*2M 4K', iter: 0, VmPTE: 12, RssAnon: 4, VmSize: 4096, tables: { pud: 1, pmd: 1, pte: 1 } });
+    expect(res.steps[3].VmPTE).toBe(12);
+    expect(res.final).toEqual({ VmPTE: 12, RssAnon: 4, VmSize: 4096, tables: { pud: 1, pmd: 1, pte: 1 } });
+    expect(res.counters.tablesFreed.pte).toBe(1);
+  });
+  it('runs all three mechanisms by default and reads standard input with -', () => {
+    const r = ptlab('run', '-', '--format', 'json', '--steps', 'final');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.results.map((x: { mechanism: string }) => x.mechanism)).toEqual(['baseline', 'pte-ref', 'pt-reclaim']);
+    expect(j.results[0].steps).toBeUndefined();
+  });
+  it('exits 2 on a parse error, naming file:line:col with a caret', () => {
+    const f = file('bad.ptlab', 'mmap A 4M\ntuch A 0 4K\n');
+    const r = ptlab('run', f);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${f}:2:1: error:`);
+    expect(r.err).toMatch(/did you mean 'touch'/);
+    expect(r.out).toBe('');
+  });
+  it('exits 1 on a failed expect and on a runtime error, with the line', () => {
+    const f = file('exp.ptlab', 'mmap A 4M at 0x100000000000\ntouch A 0 4K\nexpect VmPTE 8K\n');
+    const r = ptlab('run', f, '--mechanism', 'baseline');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('line 3: expected VmPTE 8 kB, got 12 kB (baseline)');
+    const g = file('segv.ptlab', 'mmap A 4M at 0x100000000000 prot r\ntouch A 0 4K\nmunmap A 0 4M\n');
+    const s = ptlab('run', g, '--mechanism', 'baseline');
+    expect(s.code).toBe(1);
+    expect(s.err).toContain(`${g}:2: baseline: SIGSEGV`);
+  });
+  it('rejects unknown options and mechanisms', () => {
+    expect(ptlab('run', 'x', '--frobnicate').code).toBe(2);
+    const f = file('ok.ptlab', 'mmap A 4M\n');
+    const r = ptlab('run', f, '--mechanism', 'magic');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--mechanism must be one of/);
+  });
+});
+
+describe('ptlab check and kernel', () => {
+  it('check parses only', () => {
+    const f = file('c.ptlab', 'repeat 3 { mmap A 4M }\n');
+    const r = ptlab('check', f);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('3 statements');
+  });
+  it('kernel refuses a scenario whose mappings have no fixed address, naming the line', () => {
+    const f = file('k.ptlab', 'mmap A 4M at 0x100000000000\nmmap B 4M\n');
+    const r = ptlab('kernel', f);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/line 2: `mmap B 4M` has no `at` address/);
+  });
+  it('kernel --emit-c writes a standalone C program', () => {
+    const f = file('e.ptlab', 'mmap A 4M at 0x100000000000\ntouch A 0 4K\n');
+    const out = join(tmp, 'twin.c');
+    const r = ptlab('kernel', f, '--emit-c', out);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('cc -O2');
+  });
+});
