@@ -55,7 +55,7 @@ export class Mm {
     this.reasons.push(r);
     if (this.events) this.events.push({ kind: 'reason', reason: r });
   }
-  /** Start recording a new step; returns the previous step's path. */
+  /** Start recording a new step: path, reasons and (if asked) events start empty. */
   beginStep(recordEvents: boolean): void {
     this.pathSet = new Set();
     this.reasons = [];
