@@ -1,0 +1,85 @@
+// A page object for ptlab and the window.__ptlab test API it reads.
+import { test as base, expect, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+
+export interface PtlabApi {
+  ready: boolean;
+  step: number;
+  event: number | null;
+  steps: number;
+  mechanism: string;
+  figures: { VmPTE: number; RssAnon: number; VmSize: number; tables: { pte: number; pmd: number; pud: number } } | null;
+  lanes: Record<string, { status: string; figures: PtlabApi['figures']; done: number; total: number; ms: number | null }>;
+  running: boolean;
+  seek(i: number): void;
+  loadPreset(id: string): void;
+  setSource(source: string): void;
+}
+
+declare global {
+  interface Window {
+    __ptlab: PtlabApi;
+  }
+}
+
+export class PtlabPage {
+  constructor(readonly page: Page) {}
+
+  async open(): Promise<void> {
+    await this.page.goto('/');
+    await this.waitReady();
+  }
+
+  async waitReady(timeout = 60_000): Promise<void> {
+    await this.page.waitForFunction(() => window.__ptlab?.ready === true, null, { timeout });
+  }
+
+  /** Run f(window.__ptlab) in the page (f must not close over test variables). */
+  api<T>(f: (api: PtlabApi) => T): Promise<T> {
+    return this.page.evaluate(`(${f.toString()})(window.__ptlab)`) as Promise<T>;
+  }
+
+  async state(): Promise<Pick<PtlabApi, 'step' | 'event' | 'steps' | 'mechanism' | 'figures'>> {
+    return this.page.evaluate(() => {
+      const a = window.__ptlab;
+      return { step: a.step, event: a.event, steps: a.steps, mechanism: a.mechanism, figures: a.figures };
+    });
+  }
+
+  button(name: string) {
+    return this.page.getByRole('button', { name, exact: true });
+  }
+
+  async press(name: string): Promise<void> {
+    await this.button(name).click();
+    await this.waitReady();
+  }
+
+  /** The figure as the page prints it, e.g. "12 kB". */
+  figure(name: string) {
+    return this.page.locator(`[data-figure="${name}"] .figure-value`).first();
+  }
+
+  async choosePreset(title: RegExp): Promise<void> {
+    await this.button('Presets').click();
+    await this.page.getByRole('dialog', { name: 'Presets' }).getByRole('button', { name: title }).click();
+  }
+
+  async shot(name: string): Promise<void> {
+    mkdirSync('test-results/screens', { recursive: true });
+    await this.page.waitForTimeout(700); // let fades finish, so the picture shows the settled state
+    await this.page.screenshot({ path: `test-results/screens/${name}.png` });
+  }
+}
+
+export const test = base.extend<{ ptlab: PtlabPage }>({
+  ptlab: async ({ page }, use) => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await use(new PtlabPage(page));
+    expect(errors, 'errors thrown in the page').toEqual([]);
+  },
+});
+
+export { expect };

@@ -1,0 +1,39 @@
+// The 512 entries of a PTE table for the detail panel: a 32 x 16 grid and
+// the runs of equal entries with their address ranges.
+import { PTE_ANON, PTE_ANON_THP, PTE_FILE, PTE_NONE, PTE_ZERO } from '../core/index.ts';
+
+export const ENTRY_COLS = 32;
+
+export const ENTRY_KINDS = [
+  { code: PTE_NONE, name: 'none', colour: '#f3f4f6' },
+  { code: PTE_ANON, name: 'anonymous page', colour: '#0072b2' },
+  { code: PTE_ZERO, name: 'zero page', colour: '#a0a0a0' },
+  { code: PTE_FILE, name: 'file page', colour: '#009e73' },
+  { code: PTE_ANON_THP, name: 'from a split huge page', colour: '#cc79a7' },
+] as const;
+
+export const entryKind = (code: number) => ENTRY_KINDS.find((k) => k.code === code) ?? ENTRY_KINDS[0];
+
+export interface EntryRun {
+  from: number;
+  to: number;
+  code: number;
+  /** Addresses [start, end) the run maps. */
+  start: number;
+  end: number;
+}
+
+export function entryRuns(ents: Uint8Array, slot: number): EntryRun[] {
+  const base = slot * 2 * 1024 * 1024;
+  const runs: EntryRun[] = [];
+  for (let k = 0; k < ents.length; k++) {
+    const last = runs[runs.length - 1];
+    if (last && last.code === ents[k]) last.to = k + 1;
+    else runs.push({ from: k, to: k + 1, code: ents[k], start: 0, end: 0 });
+  }
+  for (const r of runs) {
+    r.start = base + r.from * 4096;
+    r.end = base + r.to * 4096;
+  }
+  return runs;
+}

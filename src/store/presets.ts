@@ -1,0 +1,36 @@
+// The preset gallery: every scenarios/*.ptlab file, bundled at build time.
+// Each preset opens with two comment lines: its title and a one-line description.
+
+export interface Preset {
+  /** File name without extension, e.g. "01-first-touch". */
+  id: string;
+  title: string;
+  description: string;
+  source: string;
+}
+
+const files = import.meta.glob('/scenarios/*.ptlab', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+
+export function parsePreset(path: string, source: string): Preset {
+  const id = path.replace(/^.*\//, '').replace(/\.ptlab$/, '');
+  const comments: string[] = [];
+  for (const line of source.split('\n')) {
+    const m = /^\s*#\s?(.*)$/.exec(line);
+    if (!m) break;
+    comments.push(m[1].trim());
+  }
+  return { id, title: comments[0] || id, description: comments[1] ?? '', source };
+}
+
+export const PRESETS: Preset[] = Object.entries(files)
+  .map(([path, src]) => parsePreset(path, src))
+  .sort((a, b) => a.id.localeCompare(b.id));
+
+export const DEFAULT_PRESET: Preset = PRESETS[0] ?? {
+  id: 'empty',
+  title: 'Empty scenario',
+  description: 'No presets were bundled.',
+  source: '# Empty scenario\n# Write statements below.\nmmap X 4M\ntouch X 0 4K\n',
+};
+
+export const presetById = (id: string): Preset | undefined => PRESETS.find((p) => p.id === id);

@@ -1,0 +1,105 @@
+// The app's state: what a link or a lecture needs to restore (scenario,
+// mechanism, compare set, step, view) is plain serialisable data at the top;
+// run results (typed-array series and frames from the worker) hang off
+// `lanes` and are rebuilt by re-running, never serialised.
+import type { MechanismName } from '../core/index.ts';
+import type { ParseError } from '../scenario/index.ts';
+import type { Frame, LaneSummary, Timeline } from '../worker/protocol.ts';
+import { NO_BREAKPOINTS, type Breakpoints } from './breakpoints.ts';
+
+export type ViewMode = 'auto' | 'tree' | 'strip';
+export type LaneStatus = 'idle' | 'running' | 'ready' | 'failed';
+
+export interface LaneState {
+  mechanism: MechanismName;
+  status: LaneStatus;
+  /** Steps done / total of the run in progress. */
+  done: number;
+  total: number;
+  /** The source the timeline and frames belong to. */
+  source: string | null;
+  timeline: Timeline | null;
+  summary: LaneSummary | null;
+  frame: Frame | null;
+  /** The frame shown before `frame`, so the views can fade tables out and in. */
+  prevFrame: Frame | null;
+  /** The source `frame` was computed from: after a re-run the old frame stays on screen until the new one arrives. */
+  frameSource: string | null;
+  /** Why the last run failed or stopped. */
+  message: string | null;
+}
+
+/** The serialisable part: enough to rebuild the screen (links, lectures). */
+export interface DocState {
+  source: string;
+  presetId: string | null;
+  mechanism: MechanismName;
+  /** Mechanisms side by side, or null for one. */
+  compare: MechanismName[] | null;
+  /** After this step (-1: before the first). */
+  step: number;
+  /** Inside `step`: after this many + 1 of its kernel events; null: the whole step. */
+  event: number | null;
+  /** Steps per second while playing. */
+  speed: number;
+  breakpoints: Breakpoints;
+  viewMode: ViewMode;
+  /** The 2 MiB slot (address / 2 MiB) of the PTE table opened in the detail panel. */
+  selectedSlot: number | null;
+}
+
+export interface RuntimeState {
+  errors: ParseError[];
+  /** The scenario is valid but too large for the browser. */
+  sizeMessage: string | null;
+  /** The last source that compiled and fit: what the lanes run. */
+  goodSource: string | null;
+  lanes: Partial<Record<MechanismName, LaneState>>;
+  playing: boolean;
+  /** Why play stopped (a breakpoint, an error, the end). */
+  stoppedBy: string | null;
+  entries: { slot: number; index: number; ents: Uint8Array } | null;
+  hoverSlot: number | null;
+  help: boolean;
+  gallery: boolean;
+}
+
+export const initialDoc: DocState = {
+  source: '',
+  presetId: null,
+  mechanism: 'pte-ref',
+  compare: null,
+  step: -1,
+  event: null,
+  speed: 4,
+  breakpoints: NO_BREAKPOINTS,
+  viewMode: 'auto',
+  selectedSlot: null,
+};
+
+export const initialRuntime: RuntimeState = {
+  errors: [],
+  sizeMessage: null,
+  goodSource: null,
+  lanes: {},
+  playing: false,
+  stoppedBy: null,
+  entries: null,
+  hoverSlot: null,
+  help: false,
+  gallery: false,
+};
+
+export const newLane = (mechanism: MechanismName): LaneState => ({
+  mechanism,
+  status: 'idle',
+  done: 0,
+  total: 0,
+  source: null,
+  timeline: null,
+  summary: null,
+  frame: null,
+  prevFrame: null,
+  frameSource: null,
+  message: null,
+});

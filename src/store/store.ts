@@ -1,0 +1,210 @@
+// The zustand store: the only place the UI reaches the simulation. Actions
+// compile scenarios (scenario language), start runs in the lane workers and
+// fetch frames; views read state through the selectors in selectors.ts.
+import { create } from 'zustand';
+import type { MechanismName } from '../core/index.ts';
+import { MECHANISMS } from '../scenario/index.ts';
+import { compile } from '../scenario/index.ts';
+import type { SimPort } from '../worker/spawn.ts';
+import type { Frame } from '../worker/protocol.ts';
+import { LaneClient } from './laneClient.ts';
+import { LIMITS, measure, tooLarge } from './limits.ts';
+import { DEFAULT_PRESET, presetById } from './presets.ts';
+import { initialDoc, initialRuntime, newLane, type DocState, type LaneState, type RuntimeState } from './state.ts';
+import { cursorActions, primaryOf, type CursorActions } from './cursor.ts';
+
+export interface Actions extends CursorActions {
+  setSource(source: string, presetId?: string | null): void;
+  loadPreset(id: string): void;
+  setMechanism(m: MechanismName): void;
+  setCompare(list: MechanismName[] | null): void;
+  cancelRun(): void;
+  setViewMode(m: DocState['viewMode']): void;
+  select(slot: number | null): void;
+  setHover(slot: number | null): void;
+  toggleHelp(open?: boolean): void;
+  toggleGallery(open?: boolean): void;
+  /** Ask the lanes for the frames of the current step (after a cursor move). */
+  refresh(): void;
+}
+
+export type PtlabState = DocState & RuntimeState & Actions;
+export type Set = (partial: Partial<PtlabState> | ((s: PtlabState) => Partial<PtlabState>)) => void;
+export type Get = () => PtlabState;
+
+// ---- lane workers (module singletons, like the store) ----
+
+let spawn: () => SimPort = () => {
+  throw new Error('configureSim() was not called');
+};
+const clients = new Map<MechanismName, LaneClient>();
+
+/** Choose how lane workers start (the app: real workers; tests: in-process hosts). */
+export function configureSim(s: () => SimPort): void {
+  spawn = s;
+}
+
+export function disposeSim(): void {
+  for (const c of clients.values()) c.dispose();
+  clients.clear();
+}
+
+export function laneClient(m: MechanismName): LaneClient | undefined {
+  return clients.get(m);
+}
+
+/** The mechanisms on screen: the compare set, or the one chosen. */
+export const visibleMechanisms = (s: DocState): MechanismName[] => s.compare ?? [s.mechanism];
+
+export const useStore = create<PtlabState>()((set, get) => {
+  const patchLane = (m: MechanismName, p: Partial<LaneState>) =>
+    set((s) => ({ lanes: { ...s.lanes, [m]: { ...(s.lanes[m] ?? newLane(m)), ...p } } }));
+
+  const client = (m: MechanismName): LaneClient => {
+    let c = clients.get(m);
+    if (!c) {
+      c = new LaneClient(() => spawn(), {
+        progress: (done, total) => patchLane(m, { done, total }),
+        ready: (timeline, summary) => {
+          patchLane(m, { status: 'ready', timeline, summary, done: summary.steps, total: summary.ops, message: null, source: pendingSource.get(m) ?? null });
+          get().refresh();
+        },
+        failed: (message) => patchLane(m, { status: get().lanes[m]?.timeline ? 'ready' : 'failed', message }),
+        cancelled: () => patchLane(m, { status: get().lanes[m]?.timeline ? 'ready' : 'idle', message: 'run cancelled' }),
+      });
+      clients.set(m, c);
+    }
+    return c;
+  };
+  const pendingSource = new Map<MechanismName, string>();
+
+  /** Show a frame of the lane's current run; the one before it is kept for fades, if from the same run. */
+  const showFrame = (m: MechanismName, frame: Frame) => {
+    const lane = get().lanes[m];
+    const same = lane?.frameSource === lane?.source;
+    patchLane(m, { frame, prevFrame: same ? lane?.frame ?? null : null, frameSource: lane?.source ?? null });
+  };
+
+  /** Run the good source in every visible lane that does not have it yet. */
+  const ensureRuns = () => {
+    const s = get();
+    const src = s.goodSource;
+    if (src === null) return;
+    for (const m of visibleMechanisms(s)) {
+      const lane = s.lanes[m];
+      if (lane && (lane.source === src || (lane.status === 'running' && pendingSource.get(m) === src))) continue;
+      pendingSource.set(m, src);
+      patchLane(m, { status: 'running', done: 0, total: 0, message: null });
+      client(m).run(src, m);
+    }
+    get().refresh();
+  };
+
+  return {
+    ...initialDoc,
+    ...initialRuntime,
+    ...cursorActions(set, get, {
+      client: (m) => clients.get(m),
+      setFrame: (m, frame) => showFrame(m, frame),
+    }),
+
+    setSource(source, presetId) {
+      const patch: Partial<PtlabState> = { source };
+      if (presetId !== undefined) patch.presetId = presetId;
+      const c = compile(source, { maxStatements: LIMITS.steps });
+      if (!c.ok) {
+        set({ ...patch, errors: c.errors, sizeMessage: null });
+        return;
+      }
+      const tooBig = tooLarge(measure(c.ops));
+      if (tooBig) {
+        set({ ...patch, errors: [], sizeMessage: tooBig });
+        return;
+      }
+      set({ ...patch, errors: [], sizeMessage: null, goodSource: source, stoppedBy: null });
+      ensureRuns();
+    },
+
+    loadPreset(id) {
+      const p = presetById(id) ?? DEFAULT_PRESET;
+      set({ step: -1, event: null, playing: false, selectedSlot: null, entries: null, gallery: false });
+      get().setSource(p.source, p.id);
+    },
+
+    setMechanism(m) {
+      set({ mechanism: m, event: null });
+      ensureRuns();
+    },
+
+    setCompare(list) {
+      const clean = list ? MECHANISMS.filter((m) => list.includes(m)) : null;
+      set({ compare: clean && clean.length >= 2 ? clean : null, event: null });
+      ensureRuns();
+    },
+
+    cancelRun() {
+      for (const m of visibleMechanisms(get())) clients.get(m)?.cancel();
+    },
+
+    setViewMode(viewMode) {
+      set({ viewMode });
+    },
+
+    select(slot) {
+      set({ selectedSlot: slot, entries: null });
+      if (slot !== null) fetchEntries(get, set);
+    },
+
+    setHover(hoverSlot) {
+      if (get().hoverSlot !== hoverSlot) set({ hoverSlot });
+    },
+
+    toggleHelp(open) {
+      set((s) => ({ help: open ?? !s.help }));
+    },
+
+    toggleGallery(open) {
+      set((s) => ({ gallery: open ?? !s.gallery }));
+    },
+
+    refresh() {
+      const s = get();
+      const step = s.step;
+      for (const m of visibleMechanisms(s)) {
+        const lane = s.lanes[m];
+        const c = clients.get(m);
+        if (!lane?.timeline || !c) continue;
+        const record = s.event !== null && m === primaryOf(s);
+        const f = lane.frameSource === lane.source ? lane.frame : null;
+        if (f && f.index === Math.min(step, lane.timeline.n - 1) && (!record || f.events)) continue;
+        void c.frame(step, record).then((frame) => {
+          if (!frame) return;
+          const cur = get().lanes[m];
+          // A late answer for a step the cursor has left is stale.
+          if (!cur?.timeline || frame.index !== Math.max(-1, Math.min(get().step, cur.timeline.n - 1))) return;
+          showFrame(m, frame);
+        });
+      }
+      if (s.selectedSlot !== null) fetchEntries(get, set);
+    },
+  };
+});
+
+function fetchEntries(get: Get, set: Set): void {
+  const s = get();
+  const slot = s.selectedSlot;
+  const c = clients.get(primaryOf(s));
+  if (slot === null || !c) return;
+  const index = s.step;
+  void c.entries(index, slot).then((ents) => {
+    const now = get();
+    if (now.selectedSlot !== slot || now.step !== index) return;
+    set({ entries: ents ? { slot, index, ents } : null });
+  });
+}
+
+/** Back to a fresh state (tests). */
+export function resetStore(): void {
+  disposeSim();
+  useStore.setState({ ...initialDoc, ...initialRuntime });
+}

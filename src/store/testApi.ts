@@ -1,0 +1,65 @@
+// A small read-mostly API on window.__ptlab for end-to-end tests and the
+// browser benchmark (like tldraw's e2e fixtures): they wait on `ready` and
+// read figures instead of scraping the page.
+import type { Figures, MechanismName } from '../core/index.ts';
+import { primaryOf, stepCount } from './cursor.ts';
+import { selectReady } from './selectors.ts';
+import { useStore } from './store.ts';
+
+export interface PtlabTestApi {
+  readonly ready: boolean;
+  readonly step: number;
+  readonly event: number | null;
+  readonly steps: number;
+  readonly mechanism: MechanismName;
+  readonly figures: Figures | null;
+  /** Figures of every lane on screen (compare mode). */
+  readonly lanes: Partial<Record<MechanismName, { status: string; figures: Figures | null; done: number; total: number; ms: number | null }>>;
+  readonly running: boolean;
+  /** The slot (address / 2 MiB) of the PTE table open in the detail panel. */
+  readonly selectedSlot: number | null;
+  seek(step: number): void;
+  loadPreset(id: string): void;
+  setSource(source: string): void;
+}
+
+export function installTestApi(target: Record<string, unknown>): void {
+  const s = () => useStore.getState();
+  const api: PtlabTestApi = {
+    get ready() {
+      return selectReady(s());
+    },
+    get step() {
+      return s().step;
+    },
+    get event() {
+      return s().event;
+    },
+    get steps() {
+      return stepCount(s());
+    },
+    get mechanism() {
+      return primaryOf(s());
+    },
+    get figures() {
+      return s().lanes[primaryOf(s())]?.frame?.snapshot.figures ?? null;
+    },
+    get lanes() {
+      const out: PtlabTestApi['lanes'] = {};
+      for (const [m, l] of Object.entries(s().lanes)) {
+        if (l) out[m as MechanismName] = { status: l.status, figures: l.frame?.snapshot.figures ?? null, done: l.done, total: l.total, ms: l.summary?.ms ?? null };
+      }
+      return out;
+    },
+    get selectedSlot() {
+      return s().selectedSlot;
+    },
+    get running() {
+      return Object.values(s().lanes).some((l) => l?.status === 'running');
+    },
+    seek: (i) => s().seek(i),
+    loadPreset: (id) => s().loadPreset(id),
+    setSource: (src) => s().setSource(src, null),
+  };
+  target.__ptlab = api;
+}

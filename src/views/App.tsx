@@ -1,0 +1,122 @@
+// The page: editor on the left; stepping, the page-table view, the mapping
+// strip, the kernel path and the figures on the right; or, in compare mode,
+// the lanes side by side.
+import { useEffect } from 'react';
+import { useStore } from '../store/store.ts';
+import { figuresAt, selectCompare, selectErrors, selectPlaying, selectPrimary } from '../store/selectors.ts';
+import { Editor } from './editor/Editor.tsx';
+import { Header } from './chrome/Header.tsx';
+import { Gallery } from './chrome/Gallery.tsx';
+import { HelpOverlay } from './chrome/HelpOverlay.tsx';
+import { Transport } from './transport/Transport.tsx';
+import { Timeline } from './transport/Timeline.tsx';
+import { Breakpoints } from './transport/Breakpoints.tsx';
+import { RunStatus } from './transport/RunStatus.tsx';
+import { PageTableView } from './pt/PageTableView.tsx';
+import { ComparePane } from './compare/ComparePane.tsx';
+import { Caption } from './panels/Caption.tsx';
+import { KernelPath } from './panels/KernelPath.tsx';
+import { Figures } from './panels/Figures.tsx';
+import { Charts } from './panels/Charts.tsx';
+import { MappingStrip } from './panels/MappingStrip.tsx';
+import { useShown } from './useShown.ts';
+import { handleKey } from './shortcuts.ts';
+
+function usePlayer(): void {
+  const playing = useStore(selectPlaying);
+  useEffect(() => {
+    if (!playing) return;
+    let last = performance.now();
+    let id = requestAnimationFrame(function frame(now) {
+      useStore.getState().tick(now - last);
+      last = now;
+      id = requestAnimationFrame(frame);
+    });
+    return () => cancelAnimationFrame(id);
+  }, [playing]);
+}
+
+function useGlobalKeys(): void {
+  useEffect(() => {
+    const on = (e: KeyboardEvent) => void handleKey(e);
+    window.addEventListener('keydown', on);
+    return () => window.removeEventListener('keydown', on);
+  }, []);
+}
+
+function ErrorList() {
+  const errors = useStore(selectErrors);
+  if (!errors.length) return null;
+  return (
+    <div className="errors" role="alert" aria-label="Scenario errors">
+      <p>The scenario has {errors.length === 1 ? 'an error' : `${errors.length} errors`}; the last good run stays on screen.</p>
+      <ul>
+        {errors.slice(0, 8).map((e, k) => (
+          <li key={k}>
+            line {e.line}:{e.col}: {e.message}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function Single() {
+  const m = useStore(selectPrimary);
+  const shown = useShown(m);
+  const lane = useStore((s) => s.lanes[m]);
+  const i = shown?.step?.index;
+  // The change this step made (so far, inside it): against the state after the step before.
+  const before = i !== undefined ? figuresAt(lane, i - 1) : null;
+  return (
+    <>
+      <Caption step={shown?.event === null ? shown?.step ?? null : null} />
+      <PageTableView mechanism={m} />
+      {shown && <MappingStrip shown={shown} />}
+      <div className="lower">
+        <KernelPath step={shown?.step ?? null} events={shown?.events ?? null} event={shown?.event ?? null} />
+        <div className="numbers">
+          {shown && <Figures figures={shown.snapshot.figures} before={before} />}
+          <Charts mechanisms={[m]} />
+        </div>
+      </div>
+    </>
+  );
+}
+
+function ComparePage({ mechanisms }: { mechanisms: NonNullable<ReturnType<typeof selectCompare>> }) {
+  const shown = useShown(mechanisms[0]);
+  return (
+    <>
+      <Caption step={shown?.step ?? null} />
+      <ComparePane mechanisms={mechanisms} />
+      <Charts mechanisms={mechanisms} />
+    </>
+  );
+}
+
+export function App() {
+  const compare = useStore(selectCompare);
+  usePlayer();
+  useGlobalKeys();
+  return (
+    <div className="app">
+      <Header />
+      <div className="body">
+        <aside className="left" aria-label="Scenario">
+          <Editor />
+          <ErrorList />
+        </aside>
+        <main className="main">
+          <RunStatus />
+          <Transport />
+          <Timeline />
+          <Breakpoints />
+          {compare ? <ComparePage mechanisms={compare} /> : <Single />}
+        </main>
+      </div>
+      <Gallery />
+      <HelpOverlay />
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+// Every shortcut, from the same table the key handler uses.
+import { useStore } from '../../store/store.ts';
+import { selectHelp } from '../../store/selectors.ts';
+import { keyLabel, SHORTCUTS, VIEW_SHORTCUTS } from '../shortcuts.ts';
+import { Overlay } from './Overlay.tsx';
+
+export function HelpOverlay() {
+  const open = useStore(selectHelp);
+  if (!open) return null;
+  return (
+    <Overlay title="Keyboard shortcuts" onClose={() => useStore.getState().toggleHelp(false)}>
+      <table className="shortcuts">
+        <tbody>
+          {[...SHORTCUTS, ...VIEW_SHORTCUTS].map((s) => (
+            <tr key={s.label}>
+              <td>
+                {s.keys.map((k) => (
+                  <kbd key={k}>{keyLabel(k)}</kbd>
+                ))}
+              </td>
+              <td>{s.label}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="muted">
+        Every shortcut also has a button. The mouse wheel zooms the page-table view and dragging pans it; click a PTE table to see its 512 entries.
+        Colours: cividis by refcount (pte-ref) or by non-none entries (baseline, pt-reclaim); hatched vermillion with a 0 is a table that is allocated
+        but empty.
+      </p>
+    </Overlay>
+  );
+}

@@ -1,0 +1,94 @@
+// The lanes' figures at this step and their cost counters over the run, in one table.
+import type { Counters, MechanismName } from '../../core/index.ts';
+import { useStore } from '../../store/store.ts';
+import { selectStep } from '../../store/selectors.ts';
+import type { LaneState } from '../../store/state.ts';
+
+type Row = { label: string; get(l: LaneState, i: number): number | string | null; unit?: string };
+
+const at = (l: LaneState, i: number) => {
+  const tl = l.timeline;
+  if (!tl) return -2;
+  return Math.min(i, tl.n - 1);
+};
+const tlValue = (key: 'vmPte' | 'rssAnon' | 'vmSize' | 'ptes' | 'alloc' | 'freed' | 'faults', initial?: (l: LaneState) => number) => (l: LaneState, i: number) => {
+  const k = at(l, i);
+  if (k === -2) return null;
+  if (k < 0) return initial ? initial(l) : 0;
+  return l.timeline![key][k];
+};
+const counter = (f: (c: Counters) => number) => (l: LaneState) => (l.summary ? f(l.summary.counters) : null);
+
+const STEP_ROWS: Row[] = [
+  { label: 'VmPTE', get: tlValue('vmPte', (l) => l.summary?.initial.VmPTE ?? 0), unit: ' kB' },
+  { label: 'RssAnon', get: tlValue('rssAnon', (l) => l.summary?.initial.RssAnon ?? 0), unit: ' kB' },
+  { label: 'VmSize', get: tlValue('vmSize', (l) => l.summary?.initial.VmSize ?? 0), unit: ' kB' },
+  { label: 'PTE tables', get: tlValue('ptes', (l) => l.summary?.initial.tables.pte ?? 0) },
+  { label: 'allocated this step', get: tlValue('alloc') },
+  { label: 'freed this step', get: tlValue('freed') },
+  { label: 'faults this step', get: tlValue('faults') },
+];
+
+const RUN_ROWS: Row[] = [
+  { label: 'final VmPTE', get: (l) => l.summary?.final.VmPTE ?? null, unit: ' kB' },
+  { label: 'faults', get: counter((c) => c.faults) },
+  { label: 'huge faults', get: counter((c) => c.hugeFaults) },
+  { label: 'PTE tables allocated', get: counter((c) => c.tablesAllocated.pte) },
+  { label: 'PTE tables freed', get: counter((c) => c.tablesFreed.pte) },
+  { label: 'TLB flushes', get: counter((c) => c.tlbFlushes) },
+  { label: 'refcount atomics', get: counter((c) => c.refcountAtomics) },
+  { label: 'PMD locks', get: counter((c) => c.pmdLocks) },
+  { label: 'PTE locks', get: counter((c) => c.pteLocks) },
+  { label: 'entries scanned', get: counter((c) => c.entriesScanned) },
+  { label: 'RCU frees', get: counter((c) => c.rcuFrees) },
+  { label: 'simulation time', get: (l) => (l.summary ? l.summary.ms : null), unit: ' ms' },
+];
+
+const fmt = (v: number | string | null, unit = '') => (v === null ? '…' : typeof v === 'number' ? `${v.toLocaleString('en-US')}${unit}` : v);
+
+export function CompareTable({ mechanisms }: { mechanisms: MechanismName[] }) {
+  const step = useStore(selectStep);
+  const lanes = useStore((s) => s.lanes);
+  const section = (title: string, rows: Row[]) => (
+    <>
+      <tr>
+        <th colSpan={mechanisms.length + 1} className="section">
+          {title}
+        </th>
+      </tr>
+      {rows.map((r) => {
+        const vals = mechanisms.map((m) => (lanes[m] ? r.get(lanes[m]!, step) : null));
+        const nums = vals.filter((v): v is number => typeof v === 'number');
+        const differ = nums.length > 1 && nums.some((v) => v !== nums[0]);
+        return (
+          <tr key={r.label} className={differ ? 'differ' : ''}>
+            <th scope="row">{r.label}</th>
+            {vals.map((v, k) => (
+              <td key={mechanisms[k]} data-mechanism={mechanisms[k]} data-row={r.label}>
+                {fmt(v, r.unit)}
+              </td>
+            ))}
+          </tr>
+        );
+      })}
+    </>
+  );
+  return (
+    <table className="compare-table" aria-label="Figures and costs by mechanism">
+      <thead>
+        <tr>
+          <th />
+          {mechanisms.map((m) => (
+            <th key={m} scope="col">
+              {m}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {section(step < 0 ? 'at the start' : `after step ${step + 1}`, STEP_ROWS)}
+        {section('whole run', RUN_ROWS)}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,33 @@
+// The figures now, as /proc/<pid>/status prints them, with the change this step made.
+import type { Figures as F } from '../../core/index.ts';
+import { formatKiB } from '../../layout/chart.ts';
+
+function Delta({ now, before }: { now: number; before: number | undefined }) {
+  if (before === undefined || before === now) return null;
+  const d = now - before;
+  return <span className={d > 0 ? 'delta up' : 'delta down'}>{d > 0 ? '+' : '−'}{formatKiB(Math.abs(d))}</span>;
+}
+
+export function Figures({ figures, before }: { figures: F; before?: F | null }) {
+  const rows: [string, number, number | undefined, boolean][] = [
+    ['VmPTE', figures.VmPTE, before?.VmPTE, true],
+    ['RssAnon', figures.RssAnon, before?.RssAnon, true],
+    ['VmSize', figures.VmSize, before?.VmSize, true],
+    ['PTE tables', figures.tables.pte, before?.tables.pte, false],
+    ['PMD tables', figures.tables.pmd, before?.tables.pmd, false],
+    ['PUD tables', figures.tables.pud, before?.tables.pud, false],
+  ];
+  return (
+    <dl className="figures" aria-label="Figures">
+      {rows.map(([k, v, b, kb]) => (
+        <div key={k} data-figure={k}>
+          <dt>{k}</dt>
+          <dd>
+            <span className="figure-value">{kb ? `${v.toLocaleString('en-US')} kB` : v.toLocaleString('en-US')}</span>
+            {kb ? <Delta now={v} before={b} /> : b !== undefined && b !== v ? <span className={v > b ? 'delta up' : 'delta down'}>{v > b ? '+' : '−'}{Math.abs(v - b)}</span> : null}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

@@ -1,0 +1,30 @@
+// The colour legend: the count scale, and the swatches that are not on it.
+import type { MechanismName } from '../../core/index.ts';
+import { EMPTY_COLOUR, HUGE_COLOUR, legendStops, legendTicks, NONE_IN_VMA, valueName } from '../../layout/colour.ts';
+
+export function Legend({ mechanism }: { mechanism: MechanismName }) {
+  const stops = legendStops();
+  const gradient = `linear-gradient(to right, ${stops.map(([o, c]) => `${c} ${(o * 100).toFixed(1)}%`).join(', ')})`;
+  return (
+    <div className="legend" aria-label="Colour legend">
+      <span className="legend-title">PTE table {valueName(mechanism)}</span>
+      <span className="legend-scale">
+        <span className="legend-bar" style={{ background: gradient }} />
+        {legendTicks().map((t) => (
+          <span key={t.value} className="legend-tick" style={{ left: `${t.at * 100}%` }}>
+            {t.value}
+          </span>
+        ))}
+      </span>
+      <span className="legend-swatch">
+        <span className="sw sw-empty" style={{ borderColor: EMPTY_COLOUR }}>0</span> allocated, empty
+      </span>
+      <span className="legend-swatch">
+        <span className="sw" style={{ background: HUGE_COLOUR }} /> huge page
+      </span>
+      <span className="legend-swatch">
+        <span className="sw" style={{ background: NONE_IN_VMA }} /> mapped, no table
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,93 @@
+// The page-table view of one lane: nodes (SVG) for lecture-sized runs,
+// strips (canvas) for large ones, with zoom buttons, the legend, the hover
+// card and, for the primary lane, the detail panel of the selected table.
+import { useCallback, useRef, useState } from 'react';
+import type { ZoomTransform } from 'd3';
+import type { MechanismName } from '../../core/index.ts';
+import { CELL } from '../../layout/strip.ts';
+import type { TableItem } from '../../layout/tables.ts';
+import { useStore } from '../../store/store.ts';
+import { selectEntries, selectHoverSlot, selectPrimary, selectSelectedSlot, selectStep, selectViewMode } from '../../store/selectors.ts';
+import { useShown } from '../useShown.ts';
+import type { ZoomControls } from '../useZoom.ts';
+import { Legend } from './Legend.tsx';
+import { StripView } from './StripView.tsx';
+import { TableDetail } from './TableDetail.tsx';
+import { tableInfo } from './tableInfo.ts';
+import { Tooltip } from './Tooltip.tsx';
+import { TreeView } from './TreeView.tsx';
+import { ZoomButtons } from './ZoomButtons.tsx';
+
+const PAN_KEYS: Record<string, [number, number]> = { ArrowLeft: [80, 0], ArrowRight: [-80, 0], ArrowUp: [0, 80], ArrowDown: [0, -80] };
+
+/** With the view focused, arrows pan and + - 0 zoom (elsewhere the arrows step). */
+function viewKeys(e: React.KeyboardEvent, c: ZoomControls | null): void {
+  if (!c || e.altKey || e.ctrlKey || e.metaKey) return;
+  const pan = PAN_KEYS[e.key];
+  if (pan && !e.shiftKey) c.panBy(pan[0], pan[1]);
+  else if (e.key === '+' || e.key === '=') c.zoomBy(1.5);
+  else if (e.key === '-') c.zoomBy(1 / 1.5);
+  else if (e.key === '0') c.fit();
+  else return;
+  e.preventDefault();
+  e.stopPropagation();
+}
+
+/** Node view zoomed out below this scale: show the strips instead. */
+const SEMANTIC_OUT_K = 0.3;
+/** Strip cells zoomed in beyond this many pixels: back to nodes (when the run is small enough for them). */
+const SEMANTIC_IN_PX = 36;
+
+/** Above this many PTE tables at once (over the run), the auto mode draws strips. */
+export const TREE_MAX_TABLES = 160;
+
+export function PageTableView({ mechanism, compact = false }: { mechanism: MechanismName; compact?: boolean }) {
+  const shown = useShown(mechanism);
+  const mode = useStore(selectViewMode);
+  const maxPtes = useStore((s) => s.lanes[mechanism]?.summary?.maxPtes ?? 0);
+  const primary = useStore(selectPrimary) === mechanism;
+  const selectedSlot = useStore(selectSelectedSlot);
+  const hoverSlot = useStore(selectHoverSlot);
+  const entries = useStore(selectEntries);
+  const step = useStore(selectStep);
+  // While a new run is computed, the last one stays on screen, dimmed.
+  const stale = useStore((s) => s.lanes[mechanism]?.status === 'running' || (s.lanes[mechanism]?.frameSource ?? null) !== s.goodSource);
+  const controls = useRef<ZoomControls | null>(null);
+  const box = useRef<HTMLDivElement>(null);
+  const [tip, setTip] = useState<{ item: TableItem; x: number; y: number } | null>(null);
+  // Semantic zoom in auto mode: zooming far out of the nodes shows the strips, zooming into the strips shows nodes again.
+  const [zoomedOut, setZoomedOut] = useState(false);
+
+  const onHover = useCallback((item: TableItem | null, e?: React.MouseEvent, slot?: number) => {
+    useStore.getState().setHover(item ? item.slot : slot ?? null);
+    const r = box.current?.getBoundingClientRect();
+    setTip(item && e && r ? { item, x: e.clientX - r.left, y: e.clientY - r.top } : null);
+  }, []);
+  const onPick = useCallback((item: TableItem) => useStore.getState().select(item.slot), []);
+
+  if (!shown) return <div className="pt-view pt-empty">{compact ? '' : 'Waiting for the simulation…'}</div>;
+  const big = maxPtes > TREE_MAX_TABLES;
+  const strips = mode === 'strip' || (mode === 'auto' && (big || zoomedOut));
+  const onUserZoom = mode !== 'auto' || big ? undefined : strips ? (t: ZoomTransform) => t.k * CELL >= SEMANTIC_IN_PX && setZoomedOut(false) : (t: ZoomTransform) => t.k < SEMANTIC_OUT_K && setZoomedOut(true);
+  const label = `Page tables under ${mechanism}: ${shown.snapshot.pte.id.length} PTE tables`;
+  const props = { shown, selectedSlot, hoverSlot, onHover, onPick, controlsRef: controls, label, onUserZoom };
+  const sel = primary && selectedSlot !== null ? shown.items.find((t) => t.slot === selectedSlot && t.status !== 'freed') ?? null : null;
+  const ents = selectedSlot === null ? null : shown.eventEntries?.get(selectedSlot) ?? (entries && entries.slot === selectedSlot && entries.index === step ? entries.ents : null);
+  const info = tip ? tableInfo(tip.item, mechanism, shown.vmas) : null;
+
+  return (
+    <div className={`pt-view${compact ? ' pt-compact' : ''}${stale ? ' pt-stale' : ''}`} data-mechanism={mechanism} data-mode={strips ? 'strip' : 'tree'}>
+      <div className="pt-stage" ref={box} onKeyDown={(e) => viewKeys(e, controls.current)}>
+        {strips ? <StripView {...props} /> : <TreeView {...props} />}
+        {info && tip && <Tooltip x={tip.x} y={tip.y} title={info.title} lines={info.lines} />}
+      </div>
+      <div className="pt-bar">
+        {!compact && <Legend mechanism={mechanism} />}
+        <ZoomButtons controls={controls} mechanism={mechanism} />
+      </div>
+      {primary && !compact && selectedSlot !== null && (
+        <TableDetail item={sel} slot={selectedSlot} ents={ents} mechanism={mechanism} vmas={shown.vmas} onClose={() => useStore.getState().select(null)} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,220 @@
+// Drawing the strip view on a canvas. Each PMD table's 512 slots are first
+// painted into an atlas, 64x8 pixels a table (one pixel per slot), then every
+// frame draws it scaled: panning 25,600 tables is 53 drawImage calls.
+// Zoomed in far enough, per-cell detail (hatching, counts) is drawn only for
+// the cells on screen.
+import type { ZoomTransform } from 'd3';
+import { countColour, EMPTY_COLOUR, HUGE_COLOUR, NONE_IN_VMA, NONE_OUTSIDE, textOn } from '../../layout/colour.ts';
+import { BLOCK_W, CELL, LABEL_H, STRIP_COLS, STRIP_ROWS, visibleBlocks, type StripLayout } from '../../layout/strip.ts';
+import type { TableItem } from '../../layout/tables.ts';
+import type { NamedVma } from '../../layout/vmas.ts';
+
+import { formatAddr } from '../../scenario/index.ts';
+
+const SLOT_BYTES = 2 * 1024 * 1024;
+
+/** All PMD tables' slots in one small canvas: block k is rows [8k, 8k+8), a pixel per slot. */
+export interface Atlas {
+  canvas: HTMLCanvasElement;
+  row: Map<number, number>;
+}
+
+function rgb(c: string): [number, number, number] {
+  if (c.startsWith('#')) return [parseInt(c.slice(1, 3), 16), parseInt(c.slice(3, 5), 16), parseInt(c.slice(5, 7), 16)];
+  const m = /(\d+), (\d+), (\d+)/.exec(c);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [0, 0, 0];
+}
+const colourCache = new Map<string, [number, number, number]>();
+const rgbOf = (c: string) => {
+  let v = colourCache.get(c);
+  if (!v) colourCache.set(c, (v = rgb(c)));
+  return v;
+};
+
+export function itemFill(t: TableItem): string {
+  return t.kind ? HUGE_COLOUR : countColour(t.value);
+}
+
+/** Paint every slot (holes, mapped slots, tables) into the atlas; `reuse` is the previous atlas's canvas. */
+export function paintAtlas(layout: StripLayout, items: TableItem[], vmas: NamedVma[], reuse?: HTMLCanvasElement): Atlas {
+  const n = Math.max(1, layout.blocks.length);
+  const img = new ImageData(STRIP_COLS, STRIP_ROWS * n);
+  const px = img.data;
+  const row = new Map<number, number>();
+  layout.blocks.forEach((b, k) => row.set(b.region, k));
+  const put = (region: number, i: number, [r, g, b]: [number, number, number]) => {
+    const k = row.get(region);
+    if (k === undefined) return;
+    const o = (k * 512 + i) * 4;
+    px[o] = r;
+    px[o + 1] = g;
+    px[o + 2] = b;
+    px[o + 3] = 255;
+  };
+  const [r0, g0, b0] = rgbOf(NONE_OUTSIDE);
+  for (let o = 0; o < px.length; o += 4) {
+    px[o] = r0;
+    px[o + 1] = g0;
+    px[o + 2] = b0;
+    px[o + 3] = 255;
+  }
+  // Slots inside a mapping: walk the VMAs, not the slots.
+  const inVma = rgbOf(NONE_IN_VMA);
+  for (const v of vmas) {
+    const s0 = Math.floor(v.start / SLOT_BYTES);
+    const s1 = Math.floor((v.end - 1) / SLOT_BYTES);
+    for (let r = Math.floor(s0 / 512); r <= Math.floor(s1 / 512); r++) {
+      if (!row.has(r)) continue;
+      for (let i = Math.max(s0, r * 512) - r * 512, e = Math.min(s1, r * 512 + 511) - r * 512; i <= e; i++) put(r, i, inVma);
+    }
+  }
+  for (const t of items) if (t.status !== 'freed') put(Math.floor(t.slot / 512), t.slot % 512, rgbOf(itemFill(t)));
+  const canvas = reuse ?? document.createElement('canvas');
+  canvas.width = STRIP_COLS;
+  canvas.height = STRIP_ROWS * n;
+  canvas.getContext('2d')!.putImageData(img, 0, 0);
+  return { canvas, row };
+}
+
+export interface DrawOpts {
+  width: number;
+  height: number;
+  dpr: number;
+  t: ZoomTransform;
+  selectedSlot: number | null;
+  hoverSlot: number | null;
+  /** 0..1 through the fade of tables allocated (in) and freed (out) this step; 1 = done. */
+  fade: number;
+  changed: TableItem[];
+}
+
+export function drawStrips(ctx: CanvasRenderingContext2D, layout: StripLayout, atlas: Atlas, bySlot: Map<number, TableItem>, o: DrawOpts): void {
+  const { t, dpr } = o;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, o.width, o.height);
+  const [wx0, wy0] = t.invert([0, 0]);
+  const [wx1, wy1] = t.invert([o.width, o.height]);
+  const blocks = visibleBlocks(layout, wx0, wy0, wx1, wy1);
+  const cellPx = CELL * t.k;
+  ctx.imageSmoothingEnabled = false;
+  ctx.setTransform(dpr * t.k, 0, 0, dpr * t.k, dpr * t.x, dpr * t.y);
+  for (const b of blocks) {
+    const k = atlas.row.get(b.region);
+    if (k !== undefined) ctx.drawImage(atlas.canvas, 0, k * STRIP_ROWS, STRIP_COLS, STRIP_ROWS, b.x, b.y + LABEL_H, BLOCK_W, STRIP_ROWS * CELL);
+    ctx.strokeStyle = '#9aa4b1';
+    ctx.lineWidth = 1 / t.k;
+    ctx.strokeRect(b.x, b.y + LABEL_H, BLOCK_W, STRIP_ROWS * CELL);
+  }
+  // Fades: a table allocated this step rises from the background, one freed sinks into it.
+  if (o.fade < 1) {
+    for (const it of o.changed) {
+      const x = blockCellX(layout, it.slot);
+      if (!x) continue;
+      ctx.globalAlpha = 1 - o.fade;
+      ctx.fillStyle = it.status === 'new' ? NONE_IN_VMA : it.kind ? HUGE_COLOUR : countColour(it.value);
+      ctx.fillRect(x.x, x.y, CELL, CELL);
+      if (it.status === 'freed') {
+        ctx.strokeStyle = EMPTY_COLOUR;
+        ctx.lineWidth = 2 / t.k;
+        ctx.strokeRect(x.x + 1 / t.k, x.y + 1 / t.k, CELL - 2 / t.k, CELL - 2 / t.k);
+      }
+      ctx.globalAlpha = 1;
+    }
+  }
+  if (cellPx >= 5) drawDetail(ctx, blocks, bySlot, cellPx, t.k, wx0, wy0, wx1, wy1);
+  for (const [slot, colour, w] of [[o.hoverSlot, '#0060df', 2], [o.selectedSlot, '#000', 3]] as const) {
+    if (slot === null) continue;
+    const c = blockCellX(layout, slot);
+    if (!c) continue;
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = w / t.k;
+    const pad = Math.max(0, (6 / t.k - CELL) / 2);
+    ctx.strokeRect(c.x - pad, c.y - pad, CELL + 2 * pad, CELL + 2 * pad);
+  }
+  // Labels in screen space, so they stay readable at any zoom.
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  const labelPx = Math.min(12, LABEL_H * t.k * 0.85);
+  if (labelPx < 6) return;
+  ctx.font = `${labelPx}px system-ui, sans-serif`;
+  ctx.fillStyle = '#333';
+  ctx.textBaseline = 'bottom';
+  ctx.textAlign = 'left';
+  // Labels are never clipped: the long form only where it fits (~0.62 em a character).
+  const charW = labelPx * 0.62;
+  for (const b of blocks) {
+    const sw = BLOCK_W * t.k;
+    const addr = formatAddr(b.region * 2 ** 30);
+    const long = `PMD table #${b.pmdId}  ${addr} +1 GiB`;
+    const text = long.length * charW <= sw ? long : addr.length * charW <= sw ? addr : null;
+    if (text) ctx.fillText(text, t.x + b.x * t.k, t.y + (b.y + LABEL_H) * t.k - 2);
+  }
+}
+
+function blockCellX(layout: StripLayout, slot: number): { x: number; y: number } | null {
+  const k = layout.index.get(Math.floor(slot / 512));
+  if (k === undefined) return null;
+  const b = layout.blocks[k];
+  const i = slot % 512;
+  return { x: b.x + (i % STRIP_COLS) * CELL, y: b.y + LABEL_H + Math.floor(i / STRIP_COLS) * CELL };
+}
+
+/** Outlines, hatching for empty tables and, when large enough, the count: one path per kind, few state changes. */
+function drawDetail(ctx: CanvasRenderingContext2D, blocks: StripLayout['blocks'], bySlot: Map<number, TableItem>, cellPx: number, k: number, wx0: number, wy0: number, wx1: number, wy1: number): void {
+  const outline = new Path2D();
+  const hatch = new Path2D();
+  const grid = new Path2D();
+  const labels: { x: number; y: number; s: string; ink: string }[] = [];
+  const text = cellPx >= 22;
+  for (const b of blocks) {
+    const c0 = Math.max(0, Math.floor((wx0 - b.x) / CELL));
+    const c1 = Math.min(STRIP_COLS - 1, Math.floor((wx1 - b.x) / CELL));
+    const r0 = Math.max(0, Math.floor((wy0 - b.y - LABEL_H) / CELL));
+    const r1 = Math.min(STRIP_ROWS - 1, Math.floor((wy1 - b.y - LABEL_H) / CELL));
+    // Slot boundaries, so empty slots read as slots when zoomed in.
+    for (let c = c0; c <= c1 + 1; c++) {
+      grid.moveTo(b.x + c * CELL, b.y + LABEL_H);
+      grid.lineTo(b.x + c * CELL, b.y + LABEL_H + STRIP_ROWS * CELL);
+    }
+    for (let r = r0; r <= r1 + 1; r++) {
+      grid.moveTo(b.x, b.y + LABEL_H + r * CELL);
+      grid.lineTo(b.x + BLOCK_W, b.y + LABEL_H + r * CELL);
+    }
+    for (let r = r0; r <= r1; r++) {
+      for (let c = c0; c <= c1; c++) {
+        const it = bySlot.get(b.region * 512 + r * STRIP_COLS + c);
+        if (!it || it.status === 'freed') continue;
+        const x = b.x + c * CELL;
+        const y = b.y + LABEL_H + r * CELL;
+        outline.rect(x, y, CELL, CELL);
+        const empty = it.kind === 0 && it.value === 0;
+        if (empty) {
+          // Two strokes off the centre, where the "0" goes.
+          hatch.moveTo(x, y + CELL * 0.45);
+          hatch.lineTo(x + CELL * 0.45, y);
+          hatch.moveTo(x + CELL * 0.55, y + CELL);
+          hatch.lineTo(x + CELL, y + CELL * 0.55);
+        }
+        if (text) labels.push({ x: x + CELL / 2, y: y + CELL / 2, s: it.kind ? 'H' : String(it.value), ink: empty ? '#000' : textOn(it.kind ? HUGE_COLOUR : countColour(it.value)) });
+      }
+    }
+  }
+  ctx.lineWidth = 1 / k;
+  ctx.strokeStyle = 'rgba(90,100,115,0.25)';
+  ctx.stroke(grid);
+  ctx.lineWidth = Math.max(1, cellPx / 10) / k;
+  ctx.strokeStyle = 'rgba(255,255,255,0.85)';
+  ctx.stroke(hatch);
+  ctx.lineWidth = 1 / k;
+  ctx.strokeStyle = 'rgba(0,0,0,0.35)';
+  ctx.stroke(outline);
+  if (!labels.length) return;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  ctx.font = `${Math.min(CELL * 0.45, 12 / k)}px system-ui, sans-serif`;
+  labels.sort((a, b) => (a.ink < b.ink ? -1 : a.ink > b.ink ? 1 : 0));
+  let ink = '';
+  for (const l of labels) {
+    if (l.ink !== ink) ctx.fillStyle = ink = l.ink;
+    ctx.fillText(l.s, l.x, l.y);
+  }
+}

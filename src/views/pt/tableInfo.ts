@@ -1,0 +1,31 @@
+// What the hover card and the detail panel say about a PTE table.
+import type { MechanismName } from '../../core/index.ts';
+import type { TableItem } from '../../layout/tables.ts';
+import { vmasOfSlot, type NamedVma } from '../../layout/vmas.ts';
+import { formatAddr, formatSize } from '../../scenario/index.ts';
+
+const SLOT = 2 * 1024 * 1024;
+
+export interface InfoLine {
+  k: string;
+  v: string;
+}
+
+export function tableInfo(t: TableItem, mechanism: MechanismName, vmas: NamedVma[]): { title: string; lines: InfoLine[] } {
+  const a = t.slot * SLOT;
+  const served = vmasOfSlot(vmas, t.slot);
+  const lines: InfoLine[] = [
+    { k: 'maps', v: `${formatAddr(a)} – ${formatAddr(a + SLOT)} (2 MiB)` },
+    { k: 'level', v: t.kind ? 'huge PMD entry (deposited PTE table)' : `PTE table, entry ${t.slot % 512} of PMD table at ${formatAddr(Math.floor(t.slot / 512) * 2 ** 30)}` },
+    { k: 'entries', v: t.kind ? '512 (one 2 MiB page)' : `${t.nonNone} of 512 non-none` },
+  ];
+  if (mechanism === 'pte-ref') lines.push({ k: 'refcount', v: String(t.refcount) });
+  lines.push({
+    k: served.length > 1 ? `VMAs (${served.length}, shared slot)` : 'VMA',
+    v: served.length ? served.map((v) => `${v.name} [${formatAddr(v.start)}, +${formatSize(v.end - v.start)})`).join('; ') : 'none (no mapping covers it)',
+  });
+  if (t.status === 'new') lines.push({ k: 'this step', v: 'allocated' });
+  if (t.status === 'freed') lines.push({ k: 'this step', v: 'freed' });
+  const title = t.kind ? `Huge page #${t.id}` : t.kind === 0 && t.value === 0 ? `PTE table #${t.id}: empty, still allocated` : `PTE table #${t.id}`;
+  return { title, lines };
+}

@@ -1,0 +1,54 @@
+// The stepping controls: every shortcut has a button here.
+import { useStore } from '../../store/store.ts';
+import { selectEvent, selectPlaying, selectPrimaryFrame, selectSpeed, selectStep, selectStepCount } from '../../store/selectors.ts';
+
+const SPEEDS = [0.5, 1, 2, 4, 8, 16, 60, 250, 1000, 5000];
+
+const act = () => useStore.getState();
+
+function Btn({ label, text, onClick, disabled, pressed }: { label: string; text: string; onClick(): void; disabled?: boolean; pressed?: boolean }) {
+  return (
+    <button type="button" aria-label={label} title={label} onClick={onClick} disabled={disabled} aria-pressed={pressed}>
+      {text}
+    </button>
+  );
+}
+
+export function Transport() {
+  const step = useStore(selectStep);
+  const n = useStore(selectStepCount);
+  const playing = useStore(selectPlaying);
+  const speed = useStore(selectSpeed);
+  const event = useStore(selectEvent);
+  const frame = useStore(selectPrimaryFrame);
+  const events = frame?.events?.length ?? 0;
+  const atStart = step < 0 && event === null;
+  const atEnd = step >= n - 1 && event === null;
+  return (
+    <div className="transport" role="toolbar" aria-label="Stepping">
+      <Btn label="Go to start" text="|◀" onClick={() => act().seek(-1)} disabled={atStart} />
+      <Btn label="Previous free" text="⇤ free" onClick={() => act().jumpMarker('freed', -1)} disabled={n === 0} />
+      <Btn label="Previous statement" text="◀" onClick={() => act().stepBy(-1)} disabled={atStart} />
+      <Btn label="Previous kernel event" text="◁ event" onClick={() => void act().stepEvent(-1)} disabled={atStart} />
+      <Btn label={playing ? 'Pause' : 'Play'} text={playing ? '❚❚ pause' : '▶ play'} onClick={() => act().togglePlay()} disabled={n === 0} />
+      <Btn label="Next kernel event" text="event ▷" onClick={() => void act().stepEvent(1)} disabled={atEnd} />
+      <Btn label="Next statement" text="▶" onClick={() => act().stepBy(1)} disabled={atEnd} />
+      <Btn label="Next free" text="free ⇥" onClick={() => act().jumpMarker('freed', 1)} disabled={n === 0} />
+      <Btn label="Go to end" text="▶|" onClick={() => act().seek(n - 1)} disabled={atEnd} />
+      <label className="speed">
+        speed
+        <select aria-label="Speed" value={String(speed)} onChange={(e) => act().setSpeed(Number(e.target.value))}>
+          {(SPEEDS.includes(speed) ? SPEEDS : [...SPEEDS, speed].sort((a, b) => a - b)).map((v) => (
+            <option key={v} value={String(v)}>
+              {v} steps/s
+            </option>
+          ))}
+        </select>
+      </label>
+      <span className="step-label" aria-live="polite" data-testid="step-label">
+        {n === 0 ? 'no steps' : step < 0 ? `start · ${n.toLocaleString('en-US')} steps` : `step ${(step + 1).toLocaleString('en-US')} / ${n.toLocaleString('en-US')}`}
+        {event !== null && event >= 0 && events > 0 ? ` · event ${event + 1} / ${events}` : ''}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+// Flattening core state for the trip to the page: a Snapshot's PTE tables
+// into typed arrays (25,600 tables cost 17 bytes each), and per-step series
+// into a Timeline grown as the run advances (transferred once, at the end).
+import { PMD_SIZE, snapshot, type Figures, type StepResult } from '../core/index.ts';
+import type { Timeline, ViewSnapshot } from './protocol.ts';
+
+type State = Parameters<typeof snapshot>[0];
+
+export function encodeSnapshot(index: number, mm: State, names: Map<string, { start: number; len: number }>, figures: Figures): ViewSnapshot {
+  const s = snapshot(mm);
+  let n = 0;
+  for (const pud of s.puds) for (const pmd of pud.pmds) n += pmd.ptes.length;
+  const pte = {
+    id: new Int32Array(n),
+    slot: new Int32Array(n),
+    nonNone: new Uint16Array(n),
+    refcount: new Uint16Array(n),
+    kind: new Uint8Array(n),
+  };
+  const puds: ViewSnapshot['puds'] = [];
+  const pmds: ViewSnapshot['pmds'] = [];
+  let k = 0;
+  for (const pud of s.puds) {
+    puds.push({ id: pud.id, addr: pud.addr });
+    for (const pmd of pud.pmds) {
+      pmds.push({ id: pmd.id, addr: pmd.addr });
+      for (const t of pmd.ptes) {
+        pte.id[k] = t.id;
+        pte.slot[k] = Math.floor(t.addr / PMD_SIZE);
+        pte.nonNone[k] = t.nonNone;
+        pte.refcount[k] = Math.min(t.refcount, 0xffff);
+        pte.kind[k] = t.kind === 'table' ? 0 : t.kind === 'huge' ? 1 : 2;
+        k++;
+      }
+    }
+  }
+  const nameList = [...names].map(([name, r]) => ({ name, start: r.start, len: r.len }));
+  return { index, puds, pmds, pte, vmas: s.vmas, names: nameList, figures };
+}
+
+export function newTimeline(capacity: number): Timeline {
+  return {
+    n: 0,
+    vmPte: new Float64Array(capacity),
+    rssAnon: new Float64Array(capacity),
+    vmSize: new Float64Array(capacity),
+    ptes: new Int32Array(capacity),
+    pmds: new Int32Array(capacity),
+    puds: new Int32Array(capacity),
+    alloc: new Int32Array(capacity),
+    freed: new Int32Array(capacity),
+    faults: new Float64Array(capacity),
+    line: new Int32Array(capacity),
+    flags: new Uint8Array(capacity),
+  };
+}
+
+export function recordStep(tl: Timeline, s: StepResult, flags: number): void {
+  const i = tl.n++;
+  tl.vmPte[i] = s.figures.VmPTE;
+  tl.rssAnon[i] = s.figures.RssAnon;
+  tl.vmSize[i] = s.figures.VmSize;
+  tl.ptes[i] = s.figures.tables.pte;
+  tl.pmds[i] = s.figures.tables.pmd;
+  tl.puds[i] = s.figures.tables.pud;
+  tl.alloc[i] = s.allocated.pte;
+  tl.freed[i] = s.freed.pte;
+  tl.faults[i] = s.faults;
+  tl.line[i] = s.line;
+  tl.flags[i] = flags;
+}
+
+/** The timeline cut to its length, ready to transfer. */
+export function trimTimeline(tl: Timeline): { timeline: Timeline; buffers: ArrayBuffer[] } {
+  const n = tl.n;
+  const timeline: Timeline = {
+    n,
+    vmPte: tl.vmPte.slice(0, n),
+    rssAnon: tl.rssAnon.slice(0, n),
+    vmSize: tl.vmSize.slice(0, n),
+    ptes: tl.ptes.slice(0, n),
+    pmds: tl.pmds.slice(0, n),
+    puds: tl.puds.slice(0, n),
+    alloc: tl.alloc.slice(0, n),
+    freed: tl.freed.slice(0, n),
+    faults: tl.faults.slice(0, n),
+    line: tl.line.slice(0, n),
+    flags: tl.flags.slice(0, n),
+  };
+  const buffers = Object.values(timeline).filter((v) => ArrayBuffer.isView(v)).map((v) => (v as Uint8Array).buffer as ArrayBuffer);
+  return { timeline, buffers };
+}

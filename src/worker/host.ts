@@ -1,0 +1,209 @@
+// The worker's brain, free of worker globals so tests drive it directly:
+// compile a scenario, run it in time-sliced chunks (posting progress and
+// yielding so a cancel can land), then answer requests for the state at any
+// step from the Run's checkpoints (Run.stateAt: exact and unlimited).
+import { PMD_SIZE, Run, pteEntries, type MechanismName, type SimEvent, type StepResult } from '../core/index.ts';
+import { compile } from '../scenario/index.ts';
+import { encodeSnapshot, newTimeline, recordStep, trimTimeline } from './encode.ts';
+import { FLAG_EMPTIED, FLAG_ERROR, FLAG_EXPECT_FAILED, FLAG_SAY, type Frame, type FromWorker, type Timeline, type ToWorker } from './protocol.ts';
+
+export interface HostEnv {
+  post(msg: FromWorker, transfer?: ArrayBuffer[]): void;
+  /** Give the event loop a turn (a cancel message may arrive). */
+  yieldNow(): Promise<void>;
+  now(): number;
+}
+
+/** How long one chunk of simulation runs before the worker posts progress and yields. */
+export const CHUNK_MS = 40;
+/** Pages a run may fault in (the page's limit, src/store/limits.ts, with room for THP). */
+export const MAX_PAGES = 48_000_000;
+/** Frames kept for revisits (25,600 tables: ~0.5 MB each). */
+export const FRAME_CACHE = 32;
+/** Recorded frames carry the pre-step entries of at most this many tables. */
+export const MAX_EVENT_TABLES = 64;
+
+interface Active {
+  runId: number;
+  run: Run;
+  timeline: Timeline;
+  cancelled: boolean;
+  done: boolean;
+}
+
+/** Did this step leave a zapped PTE table with no entries (freed, or kept empty)? */
+function emptiedFlag(run: Run, s: StepResult): number {
+  for (const r of s.reasons) {
+    if (r.verdict === 'freed') return FLAG_EMPTIED;
+    const ents = pteEntries(run.mm, r.addr);
+    if (ents && ents.every((e) => e === 0)) return FLAG_EMPTIED;
+  }
+  return 0;
+}
+
+function stepFlags(run: Run, s: StepResult): number {
+  let f = 0;
+  if (s.error) f |= FLAG_ERROR;
+  if (s.say) f |= FLAG_SAY;
+  if (s.expectFailures) f |= FLAG_EXPECT_FAILED;
+  if (s.reasons.length) f |= emptiedFlag(run, s);
+  return f;
+}
+
+/** Slots (address / 2 MiB) whose PTE entries a step's events change. */
+export function eventSlots(events: SimEvent[]): number[] {
+  const slots = new Set<number>();
+  const add = (addr: number) => slots.add(Math.floor(addr / PMD_SIZE));
+  for (const e of events) {
+    switch (e.kind) {
+      case 'pte_set':
+      case 'ptes_cleared':
+      case 'huge_split':
+      case 'refcount':
+        add(e.addr);
+        break;
+      case 'ptes_moved':
+        add(e.from);
+        add(e.to);
+        break;
+      case 'pmd_moved':
+        if (e.level === 'pmd') add(e.from);
+        break;
+      default:
+    }
+  }
+  return [...slots].slice(0, MAX_EVENT_TABLES);
+}
+
+export class SimHost {
+  /** The last finished run (it serves frames while the next one runs) and the one running. */
+  private ready: Active | null = null;
+  private pending: Active | null = null;
+
+  constructor(private readonly env: HostEnv) {}
+
+  handle(msg: ToWorker): Promise<void> | void {
+    switch (msg.t) {
+      case 'run':
+        return this.start(msg.runId, msg.source, msg.mechanism);
+      case 'cancel':
+        if (this.pending && this.pending.runId === msg.runId) this.pending.cancelled = true;
+        return;
+      case 'frame':
+        return this.frame(msg.runId, msg.reqId, msg.index, msg.record);
+      case 'entries':
+        return this.entries(msg.runId, msg.reqId, msg.index, msg.slot);
+    }
+  }
+
+  private async start(runId: number, source: string, mechanism: MechanismName): Promise<void> {
+    if (this.pending) this.pending.cancelled = true;
+    const c = compile(source);
+    if (!c.ok) {
+      const e = c.errors[0];
+      this.env.post({ t: 'failed', runId, message: `line ${e.line}:${e.col}: ${e.message}` });
+      return;
+    }
+    const t0 = this.env.now();
+    // The page checked the scenario's size before sending it; the budget is the backstop.
+    const run = new Run(c.ops, { mechanism, checkpoints: true, maxPages: MAX_PAGES }, c.initialExpects);
+    const a: Active = { runId, run, timeline: newTimeline(c.ops.length), cancelled: false, done: false };
+    this.pending = a;
+    let maxPtes = run.initial.tables.pte;
+    try {
+      while (!run.done) {
+        const until = this.env.now() + CHUNK_MS;
+        do {
+          run.advance(1);
+          const s = run.steps[run.steps.length - 1];
+          recordStep(a.timeline, s, stepFlags(run, s));
+          if (s.figures.tables.pte > maxPtes) maxPtes = s.figures.tables.pte;
+        } while (!run.done && this.env.now() < until);
+        if (run.done) break;
+        this.env.post({ t: 'progress', runId, done: run.steps.length, total: c.ops.length });
+        await this.env.yieldNow();
+        if (a.cancelled) {
+          if (this.pending === a) this.pending = null;
+          this.env.post({ t: 'cancelled', runId });
+          return;
+        }
+      }
+    } catch (err) {
+      if (this.pending === a) this.pending = null;
+      this.env.post({ t: 'failed', runId, message: `simulation error: ${(err as Error).message}` });
+      return;
+    }
+    a.done = true;
+    if (this.pending === a) this.pending = null;
+    this.ready = a;
+    const s = run.summary();
+    const { timeline, buffers } = trimTimeline(a.timeline);
+    a.timeline = newTimeline(0);
+    const summary = {
+      mechanism,
+      initial: run.initial,
+      final: s.final,
+      counters: s.counters,
+      expectFailures: s.expectFailures,
+      steps: run.steps.length,
+      ops: c.ops.length,
+      maxPtes,
+      ms: Math.round(this.env.now() - t0),
+      ...(s.error ? { error: s.error } : {}),
+    };
+    this.env.post({ t: 'ready', runId, timeline, summary }, buffers);
+  }
+
+  private runFor(runId: number): Run | null {
+    for (const a of [this.ready, this.pending]) if (a && a.runId === runId) return a.run;
+    return null;
+  }
+
+  /** The state after step `index` (-1: before the first). */
+  buildFrame(run: Run, index: number, record: boolean): Frame {
+    const i = Math.max(-1, Math.min(index, run.steps.length - 1));
+    const st = run.stateAt(i, record && i >= 0);
+    const step = i >= 0 ? run.steps[i] : null;
+    const figures = step ? step.figures : run.initial;
+    const frame: Frame = { index: i, snapshot: encodeSnapshot(i, st.mm, st.names, figures), step };
+    if (record && i >= 0) {
+      frame.events = st.events;
+      const pre = run.stateAt(i - 1);
+      frame.before = encodeSnapshot(i - 1, pre.mm, pre.names, i > 0 ? run.steps[i - 1].figures : run.initial);
+      frame.beforeEntries = [];
+      for (const slot of eventSlots(st.events)) {
+        const ents = pteEntries(pre.mm, slot * PMD_SIZE);
+        if (ents) frame.beforeEntries.push({ slot, ents });
+      }
+    }
+    return frame;
+  }
+
+  /** Recent frames of the ready run: stepping back and forth revisits them (sent as copies, so they stay). */
+  private cache = new Map<string, Frame>();
+  private cacheRun = 0;
+
+  private frame(runId: number, reqId: number, index: number, record: boolean): void {
+    const run = this.runFor(runId);
+    if (!run) return this.env.post({ t: 'frame', runId, reqId, frame: null });
+    if (this.cacheRun !== runId) {
+      this.cache.clear();
+      this.cacheRun = runId;
+    }
+    const key = `${index}:${record}`;
+    let frame = this.cache.get(key);
+    if (frame) this.cache.delete(key);
+    else frame = this.buildFrame(run, index, record);
+    this.cache.set(key, frame);
+    if (this.cache.size > FRAME_CACHE) this.cache.delete(this.cache.keys().next().value!);
+    this.env.post({ t: 'frame', runId, reqId, frame });
+  }
+
+  private entries(runId: number, reqId: number, index: number, slot: number): void {
+    const run = this.runFor(runId);
+    if (!run) return this.env.post({ t: 'entries', runId, reqId, index, slot, ents: null });
+    const i = Math.max(-1, Math.min(index, run.steps.length - 1));
+    const ents = pteEntries(run.stateAt(i).mm, slot * PMD_SIZE);
+    this.env.post({ t: 'entries', runId, reqId, index: i, slot, ents }, ents ? [ents.buffer as ArrayBuffer] : []);
+  }
+}

@@ -1,0 +1,88 @@
+// The messages between the page and the simulation worker. Everything that
+// crosses is plain data: typed arrays for per-step series and snapshots (they
+// are transferred, not copied), small objects for the step at hand. The page
+// never receives a whole Run: it asks for the state at one step at a time.
+import type { Counters, Figures, MechanismName, SimError, SimEvent, StepResult, VmaView } from '../core/index.ts';
+
+export type ToWorker =
+  | { t: 'run'; runId: number; source: string; mechanism: MechanismName }
+  | { t: 'cancel'; runId: number }
+  | { t: 'frame'; runId: number; reqId: number; index: number; record: boolean }
+  | { t: 'entries'; runId: number; reqId: number; index: number; slot: number };
+
+export type FromWorker =
+  | { t: 'progress'; runId: number; done: number; total: number }
+  | { t: 'ready'; runId: number; timeline: Timeline; summary: LaneSummary }
+  | { t: 'failed'; runId: number; message: string }
+  | { t: 'cancelled'; runId: number }
+  /** frame is null when the run is gone (superseded): every request gets an answer. */
+  | { t: 'frame'; runId: number; reqId: number; frame: Frame | null }
+  | { t: 'entries'; runId: number; reqId: number; index: number; slot: number; ents: Uint8Array | null };
+
+/** Per-step flag bits in Timeline.flags. */
+export const FLAG_ERROR = 1;
+/** A PTE table this step zapped was left with no entries (refcount or count reached 0). */
+export const FLAG_EMPTIED = 2;
+export const FLAG_SAY = 4;
+export const FLAG_EXPECT_FAILED = 8;
+
+/** One value per step, for the chart, the timeline markers and breakpoints. */
+export interface Timeline {
+  n: number;
+  vmPte: Float64Array;
+  rssAnon: Float64Array;
+  vmSize: Float64Array;
+  ptes: Int32Array;
+  pmds: Int32Array;
+  puds: Int32Array;
+  /** PTE tables allocated / freed by the step. */
+  alloc: Int32Array;
+  freed: Int32Array;
+  faults: Float64Array;
+  line: Int32Array;
+  flags: Uint8Array;
+}
+
+export interface LaneSummary {
+  mechanism: MechanismName;
+  initial: Figures;
+  final: Figures;
+  counters: Counters;
+  error?: { index: number; line: number; error: SimError };
+  expectFailures: { line: number; message: string }[];
+  steps: number;
+  ops: number;
+  /** Most PTE tables alive at once over the run. */
+  maxPtes: number;
+  ms: number;
+}
+
+/**
+ * The page tables at one step, flattened. PTE tables are sorted by slot
+ * (address / 2 MiB); kinds: 0 a table, 1 a huge PMD (THP), 2 the huge zero page.
+ */
+export interface ViewSnapshot {
+  index: number;
+  puds: { id: number; addr: number }[];
+  pmds: { id: number; addr: number }[];
+  pte: { id: Int32Array; slot: Int32Array; nonNone: Uint16Array; refcount: Uint16Array; kind: Uint8Array };
+  vmas: VmaView[];
+  /** The scenario's names for its mappings at this step. */
+  names: { name: string; start: number; len: number }[];
+  figures: Figures;
+}
+
+/** What the page shows at a step; with `record`, also the step's kernel events. */
+export interface Frame {
+  index: number;
+  snapshot: ViewSnapshot;
+  step: StepResult | null;
+  /** Present when recorded: the events, the state before the step and the entries of every table they touch. */
+  events?: SimEvent[];
+  before?: ViewSnapshot;
+  beforeEntries?: { slot: number; ents: Uint8Array }[];
+}
+
+export const KIND_TABLE = 0;
+export const KIND_HUGE = 1;
+export const KIND_HUGE_ZERO = 2;
