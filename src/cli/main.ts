@@ -1,11 +1,11 @@
 // The ptlab command: run, check, kernel, bench.
-import { MECHANISMS, type MechanismName } from '../scenario/index.ts';
+import { MECHANISMS, type MechanismVariant } from '../scenario/index.ts';
 import { runFlat, type RunSummary } from '../core/index.ts';
 import { compileFile } from './load.ts';
 import { formatTable, toJson } from './format.ts';
 
 const USAGE = `usage:
-  ptlab run FILE|- [--mechanism baseline|pte-ref|pt-reclaim|all] [--format table|json] [--steps all|final] [--check]
+  ptlab run FILE|- [--mechanism baseline|pte-ref|pt-reclaim|broken|all] [--format table|json] [--steps all|final] [--check]
   ptlab check FILE|-            parse only
   ptlab kernel FILE [--format table|json] [--emit-c OUT.c]
                                 run the scenario on the running kernel and the simulator, step by step
@@ -91,11 +91,11 @@ function cmdRun(flags: Flags): number {
     console.error(`ptlab run: which file? (- reads standard input)\n${USAGE}`);
     return 2;
   }
-  const mech = pick(flags, '--mechanism', [...MECHANISMS, 'all'] as const, 'all');
+  const mech = pick(flags, '--mechanism', [...MECHANISMS, 'broken', 'all'] as const, 'all'); // broken: the race lab's unsafe variant, never in 'all'
   const format = pick(flags, '--format', ['table', 'json'] as const, 'table');
   const steps = pick(flags, '--steps', ['all', 'final'] as const, 'all');
   for (const v of [mech, format, steps]) {
-    if (![...MECHANISMS, 'all', 'table', 'json', 'final'].includes(v)) {
+    if (![...MECHANISMS, 'broken', 'all', 'table', 'json', 'final'].includes(v)) {
       console.error(`ptlab run: ${v}`);
       return 2;
     }
@@ -105,7 +105,7 @@ function cmdRun(flags: Flags): number {
     console.error(c.message);
     return 2;
   }
-  const mechs: MechanismName[] = mech === 'all' ? [...MECHANISMS] : [mech as MechanismName];
+  const mechs: MechanismVariant[] = mech === 'all' ? [...MECHANISMS] : [mech as MechanismVariant];
   const results: RunSummary[] = mechs.map((m) => runFlat(c.result.ops, { mechanism: m, checkInvariants: flags.opts.has('--check') }, c.result.initialExpects));
   if (format === 'json') {
     process.stdout.write(JSON.stringify({ results: results.map((r) => toJson(r, steps as 'all' | 'final')) }) + '\n');

@@ -9,3 +9,8 @@ export { checkInvariants } from './trace/invariants.ts';
 export { snapshot, pteEntries, type Snapshot, type PteTableView, type PmdTableView, type PudTableView, type VmaView } from './snapshot.ts';
 export { PTE_NONE, PTE_ANON, PTE_ZERO, PTE_FILE, PTE_ANON_THP } from './mm/pgtable.ts';
 export { mechanisms, type Mechanism, type ZapSlot } from './mechanisms/index.ts';
+export { mechanismOf } from './mechanisms/index.ts';
+export {
+  raceAt, replayRace, createRace, stepCpu, blockedReason, canStep, runSchedule, raceSnapshot, violationMessage, exploreSchedules,
+  type Race, type RaceSnapshot, type RaceCpuView, type RaceTableView, type RaceReport, type RaceViolation, type TraceEntry, type CpuId, type StepResult as RaceStepResult,
+} from './races/index.ts';

@@ -3,6 +3,7 @@
 // the CLI's JSON and the tests share one shape.
 import type { MechanismName } from '../scenario/ast.ts';
 import type { ResolvedOp } from './resolved.ts';
+import type { RaceReport } from './races/report.ts';
 
 export type { MechanismName };
 export type TableLevel = 'pud' | 'pmd' | 'pte';
@@ -62,7 +63,9 @@ export type ReasonCode =
   | 'huge_zapped' // whole huge PMD zapped: deposited table freed
   | 'huge_split' // a partial zap split a huge PMD
   | 'free_pgtables' // munmap: freed by free_pgtables
-  | 'free_pgtables_kept'; // munmap: kept, shared with a surviving VMA (floor/ceiling)
+  | 'free_pgtables_kept' // munmap: kept, shared with a surviving VMA (floor/ceiling)
+  | 'race_freed' // a race: a CPU cleared its PMD (and freed the page, after the flush and RCU where the design waits)
+  | 'race_violation'; // a race: the checker caught a use-after-free, lost write, non-empty free or negative count
 
 export interface TableReason {
   /** Start of the 2 MiB slot the table maps. */
@@ -94,7 +97,7 @@ export type SimEvent =
 
 /** An error at a statement: the state before it is kept. */
 export interface SimError {
-  kind: 'segv' | 'enomem' | 'einval' | 'efault' | 'unknown_mapping' | 'range' | 'exists' | 'limit';
+  kind: 'segv' | 'enomem' | 'einval' | 'efault' | 'unknown_mapping' | 'range' | 'exists' | 'limit' | 'race';
   message: string;
   /** The faulting address for a SIGSEGV. */
   addr?: number;
@@ -120,4 +123,6 @@ export interface StepResult {
   quiz?: { question: string; answer: string };
   error?: SimError;
   expectFailures?: string[];
+  /** A race step: its micro-step trace, each CPU's outcome, and what the checker caught. */
+  race?: RaceReport;
 }

@@ -8,6 +8,18 @@ export type Advice = 'dontneed' | 'free' | 'hugepage' | 'nohugepage';
 export type ThpMode = 'never' | 'madvise' | 'always';
 export type MechanismName = 'baseline' | 'pte-ref' | 'pt-reclaim';
 export const MECHANISMS: readonly MechanismName[] = ['baseline', 'pte-ref', 'pt-reclaim'];
+/**
+ * A mechanism a run may use: the three real designs, or `broken`, the race
+ * lab's deliberately unsafe variant (free a table as soon as it looks empty:
+ * no refcount, no recheck, no RCU delay). Presets and the sequential tests
+ * run MECHANISMS only.
+ */
+export type MechanismVariant = MechanismName | 'broken';
+export const MECHANISM_VARIANTS: readonly MechanismVariant[] = [...MECHANISMS, 'broken'];
+
+/** What the race checker flags (src/core/races/checker.ts). */
+export type ViolationKind = 'use-after-free' | 'lost-write' | 'non-empty-freed' | 'negative-refcount';
+export const VIOLATION_KINDS: readonly ViolationKind[] = ['use-after-free', 'lost-write', 'non-empty-freed', 'negative-refcount'];
 
 /** Where a statement came from: 1-based line and column of its first character. */
 export interface Loc {
@@ -29,6 +41,25 @@ export type Expr =
 
 export type FigureName = 'VmPTE' | 'RssAnon' | 'VmSize' | 'pte' | 'pmd' | 'pud';
 
+/**
+ * The statement one CPU runs in a race (`cpu 0: touch A 0 4K`). `gup` is the
+ * gup-fast walk (falling back to slow GUP); madvise is DONTNEED only, with
+ * `lockbreak OFFSET` (the zap drops the PTE lock there: need_resched or a
+ * full mmu_gather batch) and `unfixed` (pt-reclaim as merged for 6.14-rc1,
+ * before the Feb 2025 fix "mm: pgtable: fix incorrect reclaim of non-empty
+ * PTE pages").
+ */
+export type CpuStatement =
+  | { op: 'touch' | 'read' | 'gup'; name: string; off: Expr; len: Expr }
+  | { op: 'madvise'; name: string; off: Expr; len: Expr; advice: 'dontneed'; lockbreak?: Expr; unfixed: boolean }
+  | { op: 'munmap'; name: string; off: Expr; len: Expr };
+
+/** One entry of an interleaving: `0` (one micro-step), `1*` (until it finishes or blocks), `0*3` (three). */
+export interface InterleaveItem {
+  cpu: number;
+  count: number | 'run';
+}
+
 export type Statement =
   | { op: 'mmap'; loc: Loc; name: string; size: Expr; at?: Expr; hugepage: boolean; prot: Prot }
   | { op: 'touch' | 'read'; loc: Loc; name: string; off: Expr; len: Expr }
@@ -41,7 +72,12 @@ export type Statement =
   | { op: 'say'; loc: Loc; text: string }
   | { op: 'quiz'; loc: Loc; question: string; answer: string }
   | { op: 'expect'; loc: Loc; mechanism?: MechanismName; figure: FigureName; value: Expr }
-  | { op: 'repeat'; loc: Loc; count: Expr; body: Statement[] };
+  | { op: 'repeat'; loc: Loc; count: Expr; body: Statement[] }
+  // Races: consecutive `cpu` lines, optionally closed by `interleave` lines, form one race.
+  | { op: 'cpu'; loc: Loc; cpu: number; body: CpuStatement }
+  | { op: 'interleave'; loc: Loc; mechanism?: MechanismVariant; order: { kind: 'list'; items: InterleaveItem[] } | { kind: 'random'; seed: Expr } }
+  /** `expect [MECH] violation [KIND]`: the race just before must be caught by the checker. */
+  | { op: 'expect-violation'; loc: Loc; mechanism?: MechanismName; kind?: ViolationKind };
 
 export interface Scenario {
   statements: Statement[];
@@ -70,7 +106,32 @@ export type FlatOp =
   | { op: 'mprotect'; name: string; off: number; len: number; prot: Prot }
   | { op: 'mremap'; name: string; to: number }
   | { op: 'thp'; mode: ThpMode }
-  | { op: 'process'; kind: 'small-c' | 'empty' };
+  | { op: 'process'; kind: 'small-c' | 'empty' }
+  | { op: 'race'; threads: RaceThread[]; orders: RaceOrder[] };
+
+/** A race statement with its numbers evaluated. */
+export type RaceThreadOp =
+  | { op: 'touch' | 'read' | 'gup'; name: string; off: number; len: number }
+  | { op: 'madvise'; name: string; off: number; len: number; advice: 'dontneed'; lockbreak?: number; unfixed: boolean }
+  | { op: 'munmap'; name: string; off: number; len: number };
+
+export interface RaceThread {
+  cpu: 0 | 1;
+  line: number;
+  /** `cpu 0: touch A 0 4K` as written. */
+  text: string;
+  op: RaceThreadOp;
+}
+
+/** The order of micro-steps: a list, or seeded random choices. */
+export type RaceSchedule = { kind: 'list'; items: InterleaveItem[] } | { kind: 'random'; seed: number };
+
+/** An `interleave` line: for one mechanism, or (no mechanism) the default. */
+export interface RaceOrder {
+  mechanism?: MechanismVariant;
+  line: number;
+  schedule: RaceSchedule;
+}
 
 export interface FlatStatement {
   /** 1-based source line of the statement (inside a repeat: the body statement's line). */
@@ -86,4 +147,6 @@ export interface FlatStatement {
   quiz?: { question: string; answer: string };
   /** `expect` lines just after this statement: checked against its figures. */
   expects?: { line: number; mechanism?: MechanismName; figure: FigureName; value: number }[];
+  /** `expect [MECH] violation [KIND]` lines after a race. */
+  expectViolations?: { line: number; mechanism?: MechanismName; kind?: ViolationKind }[];
 }

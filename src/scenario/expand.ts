@@ -10,10 +10,14 @@
 // 2,000,000) is an error at the repeat's line. Loop passes that run no
 // statement at all (`repeat 1e12 { repeat 0 { ... } }`) count against the
 // same limit, so nothing can spin.
+//
+// Races: consecutive `cpu` lines (and the `interleave` lines closing them)
+// become one `race` op (expand_race.ts); `expect violation` attaches to it.
 
 import type { Expr, FlatOp, FlatStatement, ParseError, Scenario, Statement } from './ast.ts';
 import { parse } from './parse.ts';
 import { sourceLines } from './format.ts';
+import { RaceBlock, RaceFail } from './expand_race.ts';
 
 export interface ExpandOptions {
   /** Most statements the expanded scenario may run; default 2,000,000. */
@@ -134,6 +138,8 @@ class Expander {
   private last?: FlatStatement;
   private readonly failed = new Set<Statement>();
   private readonly texts = new Map<Statement, string>();
+  /** The race being collected, with the loop variable it was started under. */
+  private race?: { block: RaceBlock; i: number | undefined };
 
   constructor(private readonly lines: string[]) {}
 
@@ -161,14 +167,39 @@ class Expander {
       try {
         this.statement(st, i);
       } catch (err) {
-        if (err instanceof EvalFail) this.error(st, err.message);
+        if (err instanceof EvalFail || err instanceof RaceFail) this.error(st, err.message);
         else throw err;
       }
     }
+    this.flushRace(); // a race never spans a repeat pass or the end
+  }
+
+  private flushRace(): void {
+    const r = this.race;
+    if (!r) return;
+    this.race = undefined;
+    this.emit(r.block.first, r.block.op(), r.i, r.block.text());
   }
 
   private statement(st: Statement, i: number | undefined): void {
+    if (this.race && st.op !== 'cpu' && st.op !== 'interleave') this.flushRace();
+    const nat = (e: Expr, what: string) => natural(e, i, what);
     switch (st.op) {
+      case 'cpu':
+        if (this.race?.block.closed) this.flushRace();
+        this.race ??= { block: new RaceBlock(st), i };
+        this.race.block.addCpu(st, this.text(st), nat);
+        return;
+      case 'interleave':
+        if (!this.race) throw new EvalFail('interleave must follow the `cpu N:` lines of a race');
+        this.race.block.addOrder(st, nat);
+        return;
+      case 'expect-violation': {
+        const last = this.last;
+        if (!last || last.op.op !== 'race') throw new EvalFail('`expect violation` must follow a race (its `cpu` and `interleave` lines)');
+        (last.expectViolations ??= []).push({ line: st.loc.line, ...(st.mechanism ? { mechanism: st.mechanism } : {}), ...(st.kind ? { kind: st.kind } : {}) });
+        return;
+      }
       case 'repeat': {
         const n = natural(st.count, i, 'repeat count');
         for (let j = 0; j < n; j++) this.run(st.body, j);
@@ -219,10 +250,9 @@ class Expander {
     }
   }
 
-  private emit(st: Statement, op: FlatOp, i: number | undefined): void {
+  private emit(st: Statement, op: FlatOp, i: number | undefined, text = this.text(st)): void {
     if (this.errors.length > 0) return; // the result is an error anyway: keep checking, build nothing
-    const f: FlatStatement =
-      i === undefined ? { line: st.loc.line, text: this.text(st), op } : { line: st.loc.line, text: this.text(st), iter: i, op };
+    const f: FlatStatement = i === undefined ? { line: st.loc.line, text, op } : { line: st.loc.line, text, iter: i, op };
     if (this.says.length > 0) {
       f.say = this.says;
       this.says = [];

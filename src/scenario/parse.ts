@@ -9,35 +9,27 @@
 // `expect VmPTE|RssAnon|VmSize V`: V is in kB. A literal WITH a suffix is a
 // byte size converted to kB (102640K -> 102640, 2M -> 2048); a bare literal
 // is already kB (12 -> 12). For pte/pmd/pud, V is a plain count.
+//
+// Races (src/core/races): `cpu N: STATEMENT` (N is 0 or 1; STATEMENT is touch,
+// read, gup, `madvise ... dontneed [lockbreak OFFSET] [unfixed]` or munmap),
+// `interleave [MECHANISM] ITEM...` (ITEM: `0`, `1*` = until it finishes or
+// blocks, `0*3` = three micro-steps) or `interleave [MECHANISM] random seed
+// EXPR`, and `expect [MECHANISM] violation [KIND]`.
 
-import { MECHANISMS } from './ast.ts';
-import { parseNumber, sourceLines, suggest } from './format.ts';
+import { MECHANISMS, VIOLATION_KINDS } from './ast.ts';
+import { sourceLines, suggest } from './format.ts';
+import { describe, lex, orList, type Tok } from './lex.ts';
+import { cpuStatement, interleave } from './parse_race.ts';
 import type {
-  Advice, Expr, FigureName, Loc, MechanismName, ParseError, Prot, Scenario, Statement, ThpMode,
+  Advice, Expr, FigureName, Loc, MechanismName, ParseError, Prot, Scenario, Statement, ThpMode, ViolationKind,
 } from './ast.ts';
 
 export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; errors: ParseError[] };
 
-type TokKind = 'id' | 'num' | 'str' | 'sym' | 'nl' | 'eof' | 'bad';
-interface Tok {
-  kind: TokKind;
-  text: string;
-  line: number;
-  col: number;
-  start: number;
-  end: number;
-  idx: number;
-  /** num: value in bytes; unit: the suffix multiplier (1 for a bare number). */
-  value?: number;
-  unit?: number;
-  numErr?: 'format' | 'range';
-  /** str: the unescaped contents; bad: the error message. */
-  str?: string;
-}
-
 export const KEYWORDS = [
   'mmap', 'touch', 'read', 'madvise', 'munmap', 'mprotect', 'mremap',
   'repeat', 'thp', 'process', 'say', 'quiz', 'expect',
+  'cpu', 'interleave', 'gup',
 ] as const;
 const ADVICE: readonly Advice[] = ['dontneed', 'free', 'hugepage', 'nohugepage'];
 const PROTS: readonly Prot[] = ['r', 'rw', 'none'];
@@ -50,90 +42,13 @@ const MAX_PAREN_DEPTH = 32;
 const MAX_EXPR_OPS = 256;
 const MAX_ERRORS = 100;
 
-const isWs = (c: string) => c !== '\n' && /\s/.test(c);
-
-/** Splits the source into tokens; comments and blanks vanish, newlines stay. */
-function lex(src: string): Tok[] {
-  const toks: Tok[] = [];
-  const n = src.length;
-  let i = 0;
-  let line = 1;
-  let lineStart = 0;
-  const eol = (j: number) => src[j] === '\n' || (src[j] === '\r' && src[j + 1] === '\n');
-  const scan = (re: RegExp) => {
-    let j = i + 1;
-    while (j < n && re.test(src[j])) j++;
-    return j;
-  };
-  const push = (kind: TokKind, start: number, end: number, extra?: Partial<Tok>) => {
-    toks.push({ kind, text: src.slice(start, end), line, col: start - lineStart + 1, start, end, idx: toks.length, ...extra });
-  };
-  while (i < n) {
-    const c = src[i];
-    if (eol(i)) {
-      const len = c === '\n' ? 1 : 2;
-      push('nl', i, i + len);
-      i += len;
-      line++;
-      lineStart = i;
-    } else if (isWs(c)) {
-      i++;
-    } else if (c === '#') {
-      while (i < n && !eol(i)) i++;
-    } else if (c === '"') {
-      let j = i + 1;
-      let val = '';
-      let closed = false;
-      while (j < n && !eol(j)) {
-        if (src[j] === '\\' && (src[j + 1] === '"' || src[j + 1] === '\\')) {
-          val += src[j + 1];
-          j += 2;
-        } else if (src[j] === '"') {
-          closed = true;
-          j++;
-          break;
-        } else val += src[j++];
-      }
-      if (closed) push('str', i, j, { str: val });
-      else push('bad', i, j, { str: 'unterminated string: add the closing "' });
-      i = j;
-    } else if (/[A-Za-z_]/.test(c)) {
-      const j = scan(/[A-Za-z0-9_]/);
-      push('id', i, j);
-      i = j;
-    } else if (/[0-9]/.test(c)) {
-      const j = scan(/[A-Za-z0-9_.]/); // 1.5M and 2Q become one (bad) number, not pieces
-      const r = parseNumber(src.slice(i, j));
-      push('num', i, j, typeof r === 'string' ? { numErr: r } : r);
-      i = j;
-    } else if ('+-*(){};'.includes(c)) {
-      push('sym', i, i + 1);
-      i++;
-    } else {
-      const ch = String.fromCodePoint(src.codePointAt(i) ?? 0xfffd);
-      push('bad', i, i + ch.length, { str: `unexpected character '${ch}'` });
-      i += ch.length;
-    }
-  }
-  push('eof', n, n);
-  return toks;
-}
-
-function describe(t: Tok): string {
-  if (t.kind === 'nl') return 'end of line';
-  if (t.kind === 'eof') return 'end of input';
-  return `'${t.text.length > 30 ? t.text.slice(0, 30) + '…' : t.text}'`;
-}
-
-const orList = (xs: readonly string[]) => `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}`;
-
 /** Thrown inside the parser only; always caught by block(). */
-class Fail {
+export class Fail {
   constructor(readonly tok: Tok, readonly message: string) {}
 }
 
 /** What an expression stands for (named in errors); kb: suffixed literals become kB. */
-interface Ctx { what: string; kb?: boolean }
+export interface Ctx { what: string; kb?: boolean }
 const SIZE: Ctx = { what: 'a size like 2M or 0x200000' };
 const OFFSET: Ctx = { what: 'an offset like 0 or 2M' };
 const LENGTH: Ctx = { what: 'a length like 2M or 4K' };
@@ -142,7 +57,7 @@ const COUNT: Ctx = { what: 'a repeat count like 25600' };
 const KB_VALUE: Ctx = { what: 'a value in kB like 102640K or 12', kb: true };
 const PLAIN_VALUE: Ctx = { what: 'a count like 3' };
 
-class Parser {
+export class Parser {
   private pos = 0;
   private depth = 0;
   private exprOps = 0;
@@ -150,21 +65,21 @@ class Parser {
 
   constructor(private readonly toks: Tok[], private readonly lines: string[]) {}
 
-  private peek(): Tok {
+  peek(): Tok {
     return this.toks[this.pos];
   }
-  private next(): Tok {
+  next(): Tok {
     const t = this.toks[this.pos];
     if (t.kind !== 'eof') this.pos++;
     return t;
   }
-  private isSym(t: Tok, s: string): boolean {
+  isSym(t: Tok, s: string): boolean {
     return t.kind === 'sym' && t.text === s;
   }
-  private fail(t: Tok, message: string): never {
+  fail(t: Tok, message: string): never {
     throw new Fail(t, t.kind === 'bad' ? (t.str ?? message) : message);
   }
-  private expected(t: Tok, what: string): never {
+  expected(t: Tok, what: string): never {
     this.fail(t, `expected ${what}, found ${describe(t)}`);
   }
 
@@ -295,6 +210,12 @@ class Parser {
       }
       case 'expect':
         return this.expectStatement(loc);
+      case 'cpu':
+        return cpuStatement(this, loc);
+      case 'interleave':
+        return interleave(this, loc);
+      case 'gup':
+        return this.fail(kw, "gup runs only on a CPU of a race: write 'cpu 1: gup A 0 4K'");
       default: {
         const s = suggest(kw.text, KEYWORDS);
         this.fail(kw, s
@@ -312,8 +233,13 @@ class Parser {
       mechanism = w.text as MechanismName;
       w = this.word(what);
     }
+    if (w.text === 'violation') {
+      let kind: ViolationKind | undefined;
+      if (this.peek().kind === 'id') kind = this.oneOf('violation kind', VIOLATION_KINDS);
+      return { op: 'expect-violation', loc, ...(mechanism ? { mechanism } : {}), ...(kind ? { kind } : {}) };
+    }
     if (!FIGURES.includes(w.text as FigureName)) {
-      const s = suggest(w.text, mechanism ? FIGURES : [...FIGURES, ...MECHANISMS]);
+      const s = suggest(w.text, mechanism ? [...FIGURES, 'violation'] : [...FIGURES, 'violation', ...MECHANISMS]);
       this.fail(w.tok, `unknown figure '${w.text}': expected ${orList(FIGURES)}` +
         (mechanism ? '' : `, optionally after ${orList(MECHANISMS)}`) + (s ? ` — did you mean '${s}'?` : ''));
     }
@@ -322,14 +248,14 @@ class Parser {
     return { op: 'expect', loc, ...(mechanism ? { mechanism } : {}), figure, value };
   }
 
-  private name(): string {
+  name(): string {
     const t = this.next();
     if (t.kind !== 'id') this.expected(t, 'a mapping name like A');
     return t.text;
   }
 
   /** One of a fixed set of words: an advice, protection, THP mode or process kind. */
-  private oneOf<T extends string>(label: string, options: readonly T[]): T {
+  oneOf<T extends string>(label: string, options: readonly T[]): T {
     const w = this.word(`a ${label} (${orList(options)})`);
     if (!options.includes(w.text as T)) this.fail(w.tok, `unknown ${label} '${w.text}': expected ${orList(options)}`);
     return w.text as T;
@@ -342,7 +268,7 @@ class Parser {
   }
 
   /** A word; `small-c`, `pte-ref` style hyphenated words join when written without spaces. */
-  private word(what: string, allowNum = false): { tok: Tok; text: string } {
+  word(what: string, allowNum = false): { tok: Tok; text: string } {
     const tok = this.next();
     if (!(tok.kind === 'id' || (allowNum && tok.kind === 'num'))) this.expected(tok, what);
     let text = tok.text;
@@ -358,7 +284,7 @@ class Parser {
     return { tok, text };
   }
 
-  private expr(ctx: Ctx): Expr {
+  expr(ctx: Ctx): Expr {
     this.exprOps = 0;
     return this.sum(ctx, 0);
   }

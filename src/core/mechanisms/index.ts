@@ -1,4 +1,5 @@
-import type { MechanismName } from '../../scenario/ast.ts';
+import type { MechanismName, MechanismVariant } from '../../scenario/ast.ts';
+import { broken } from './broken.ts';
 import { baseline } from './baseline.ts';
 import type { Mechanism } from './mechanism.ts';
 import { ptReclaim } from './pt_reclaim.ts';
@@ -11,3 +12,8 @@ export const mechanisms: Record<MechanismName, Mechanism> = {
   'pte-ref': pteRef,
   'pt-reclaim': ptReclaim,
 };
+
+/** Any mechanism a run may use, `broken` included (the race lab's unsafe variant). */
+export function mechanismOf(name: MechanismVariant): Mechanism {
+  return name === 'broken' ? broken : mechanisms[name];
+}

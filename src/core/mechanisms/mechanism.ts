@@ -1,7 +1,7 @@
 // The one interface behind which the three PTE-table freeing designs sit.
 // The mm code (fault, zap, mremap) calls these hooks at the points where the
 // designs differ; everything else is shared kernel behaviour.
-import type { MechanismName } from '../../scenario/ast.ts';
+import type { MechanismVariant } from '../../scenario/ast.ts';
 import type { Mm } from '../mm/mm.ts';
 import type { PteTable } from '../mm/pgtable.ts';
 
@@ -23,7 +23,7 @@ export interface ZapSlot {
 }
 
 export interface Mechanism {
-  readonly name: MechanismName;
+  readonly name: MechanismVariant;
   /** pte-ref keeps a per-table pte_refcount; the others do not. */
   readonly refcounts: boolean;
   /** Freed tables outlive an RCU grace period (MMU_GATHER_RCU_TABLE_FREE). */

@@ -136,6 +136,14 @@ export class Mm {
    * for THP deposits (do_huge_pmd_anonymous_page also counts its table).
    */
   pmd_install(pmd: PmdTable, slot: number, by = 'pmd_install'): PteTable {
+    const t = this.pte_alloc_one(slot);
+    this.counters.pmdLocks++;
+    this.linkPte(pmd, t, by);
+    return t;
+  }
+
+  /** pte_alloc_one: a fresh, empty PTE table for a slot, not yet linked or accounted. */
+  pte_alloc_one(slot: number): PteTable {
     let t = this.freePtes.pop();
     if (t) {
       t.id = this.nextId++;
@@ -146,14 +154,24 @@ export class Mm {
     } else {
       t = new PteTable(this.nextId++, slot);
     }
-    this.counters.pmdLocks++;
-    pmd.entries[slot % PTRS_PER_TABLE] = t;
-    pmd.used++;
-    this.accountAlloc('pte', slot * PMD_SIZE, t.id, by);
     return t;
   }
 
+  /** The locked half of pmd_install (the caller holds the PMD lock): point the none PMD entry at t, account it. */
+  linkPte(pmd: PmdTable, t: PteTable, by = 'pmd_install'): void {
+    pmd.entries[t.slot % PTRS_PER_TABLE] = t;
+    pmd.used++;
+    this.accountAlloc('pte', t.slot * PMD_SIZE, t.id, by);
+  }
+
   // ---- freeing ----
+
+  /**
+   * Set by the race engine (src/core/races) while a munmap runs on a CPU:
+   * free_pgtables then hands each PTE table it unlinks to the modelled
+   * mmu_gather instead of freeing it at once.
+   */
+  onPteUnlinked: ((t: PteTable) => void) | null = null;
 
   /**
    * Unlink a PTE table from its PMD entry and account it (mm_dec_nr_ptes).
@@ -162,6 +180,17 @@ export class Mm {
    * frees after the TLB flush IPI).
    */
   unlinkPte(slot: number, by: string, rcu: boolean): void {
+    const t = this.detachPte(slot, by, rcu);
+    if (this.onPteUnlinked) {
+      this.onPteUnlinked(t);
+      return;
+    }
+    if (t.nonNone !== 0) t.ents.fill(0);
+    this.freePtes.push(t);
+  }
+
+  /** Clear the PMD entry of a slot and account the table gone; the table object is returned, intact. */
+  detachPte(slot: number, by: string, rcu: boolean): PteTable {
     const pmd = this.pmdTableAt(slot * PMD_SIZE)!;
     const t = pmd.entries[slot % PTRS_PER_TABLE]!;
     pmd.entries[slot % PTRS_PER_TABLE] = null;
@@ -171,8 +200,7 @@ export class Mm {
     if (rcu) this.counters.rcuFrees++;
     this.enter(by);
     if (this.events) this.events.push({ kind: 'table_freed', level: 'pte', addr: slot * PMD_SIZE, id: t.id, by, rcu });
-    if (t.nonNone !== 0) t.ents.fill(0);
-    this.freePtes.push(t);
+    return t;
   }
 
   unlinkPmdTable(addr: number, by: string): void {
@@ -208,9 +236,9 @@ export class Mm {
     }
   }
 
-  /** A deep copy: a checkpoint for time travel. */
-  clone(): Mm {
-    const m = new Mm(this.mech);
+  /** A deep copy: a checkpoint for time travel (with `mech`, the same state under another design). */
+  clone(mech: Mechanism = this.mech): Mm {
+    const m = new Mm(mech);
     for (let i = 0; i < PTRS_PER_TABLE; i++) {
       const pud = this.pgd[i];
       if (!pud) continue;

@@ -9,6 +9,7 @@ import { do_mremap } from '../mm/mremap.ts';
 import { setupSmallC } from '../mm/process.ts';
 import type { ResolvedOp } from '../resolved.ts';
 import type { SimError } from '../types.ts';
+import { executeRace, type RaceReport } from '../races/report.ts';
 
 /** What the scenario calls its mappings: name -> current address range. */
 export type Names = Map<string, { start: number; len: number }>;
@@ -18,9 +19,10 @@ const hex = (n: number): string => '0x' + n.toString(16);
 export interface Executed {
   op?: ResolvedOp;
   error?: SimError;
+  race?: RaceReport;
 }
 
-function resolve(names: Names, name: string, off: number, len: number, what: string): { addr: number } | SimError {
+export function resolve(names: Names, name: string, off: number, len: number, what: string): { addr: number } | SimError {
   const m = names.get(name);
   if (!m) {
     const known = [...names.keys()];
@@ -99,5 +101,9 @@ export function execute(mm: Mm, names: Names, op: FlatOp, maxPages = DEFAULT_MAX
       if (mm.vmas.length > 0) return { error: { kind: 'einval', message: '`process` must come before any mapping' } };
       if (op.kind === 'small-c') setupSmallC(mm);
       return { op: { op: 'process', kind: op.kind } };
+    case 'race':
+      // Two CPUs from this state on (src/core/races). No ResolvedOp: the
+      // kernel twin replays one thread and stops at a race.
+      return executeRace(mm, names, op);
   }
 }

@@ -2,15 +2,17 @@
 // step, with figures after every step, expect checks, optional invariant
 // checks, and checkpoints so any step's state can be rebuilt exactly
 // (time travel = nearest checkpoint + replay, never a copy per step).
-import type { FigureName, FlatStatement, MechanismName } from '../../scenario/ast.ts';
-import { mechanisms, type Mechanism } from '../mechanisms/index.ts';
+import type { FigureName, FlatStatement, MechanismVariant } from '../../scenario/ast.ts';
+import { mechanismOf, type Mechanism } from '../mechanisms/index.ts';
+import { violationMessage } from '../races/report.ts';
 import { Mm } from '../mm/mm.ts';
 import { copyCounters, type Counters, type Figures, type SimError, type SimEvent, type StepResult } from '../types.ts';
 import { execute, type Names } from './execute.ts';
 import { checkInvariants } from './invariants.ts';
 
 export interface RunOptions {
-  mechanism: MechanismName;
+  /** One of MECHANISMS, or 'broken' (the race lab's unsafe variant). */
+  mechanism: MechanismVariant;
   /** Replace the mechanism's rules (tests inject a deliberately wrong one). */
   mechanismImpl?: Mechanism;
   /** false: the kernel has no zero page (read faults map real pages). Default true. */
@@ -36,7 +38,7 @@ export interface Checkpoint {
 }
 
 export interface RunSummary {
-  mechanism: MechanismName;
+  mechanism: MechanismVariant;
   steps: StepResult[];
   final: Figures;
   counters: Counters;
@@ -44,6 +46,12 @@ export interface RunSummary {
   error?: { index: number; line: number; error: SimError };
   expectFailures: { line: number; message: string }[];
   invariantViolations: { index: number; line: number; messages: string[] }[];
+  /**
+   * A race the checker caught as an `expect violation` line said it would:
+   * not an error, but the state after it is the kernel's corrupted one, so
+   * the run stops there.
+   */
+  stopped?: { index: number; line: number; reason: string };
 }
 
 export function figureValue(f: Figures, name: FigureName): number {
@@ -68,7 +76,7 @@ function levelDelta(now: Levels, before: Levels): Levels {
 const UNIT: Record<FigureName, string> = { VmPTE: ' kB', RssAnon: ' kB', VmSize: ' kB', pte: ' PTE tables', pmd: ' PMD tables', pud: ' PUD tables' };
 
 export class Run {
-  readonly mechanism: MechanismName;
+  readonly mechanism: MechanismVariant;
   mm: Mm;
   names: Names = new Map();
   readonly steps: StepResult[] = [];
@@ -76,6 +84,7 @@ export class Run {
   readonly expectFailures: { line: number; message: string }[] = [];
   readonly invariantViolations: RunSummary['invariantViolations'] = [];
   error?: RunSummary['error'];
+  stopped?: RunSummary['stopped'];
   private workSinceCheckpoint = 0;
   private stepsSinceCheckpoint = 0;
   readonly initial: Figures;
@@ -86,7 +95,7 @@ export class Run {
     readonly initialExpects: FlatStatement['expects'] = [],
   ) {
     this.mechanism = opts.mechanism;
-    this.mm = new Mm(opts.mechanismImpl ?? mechanisms[opts.mechanism]);
+    this.mm = new Mm(opts.mechanismImpl ?? mechanismOf(opts.mechanism));
     if (opts.zeroPage === false) this.mm.zeroPage = false;
     this.initial = this.mm.figures();
     this.checkExpects(this.initialExpects, this.initial);
@@ -103,7 +112,7 @@ export class Run {
   }
 
   get done(): boolean {
-    return this.error !== undefined || this.steps.length >= this.ops.length;
+    return this.error !== undefined || this.stopped !== undefined || this.steps.length >= this.ops.length;
   }
 
   /** Execute up to `max` more steps; returns how many ran. */
@@ -142,14 +151,32 @@ export class Run {
     if (r.op) step.op = r.op;
     if (st.say) step.say = st.say;
     if (st.quiz) step.quiz = st.quiz;
+    if (r.race) step.race = r.race;
+    const v = r.race?.violation;
+    // After a violation the figures are the corrupted state's: checking them says nothing.
+    const failed = v ? [] : this.checkExpects(st.expects, figures);
+    if (v && !r.error) {
+      const expected = (st.expectViolations ?? []).some((e) => (!e.mechanism || e.mechanism === this.mechanism) && (!e.kind || e.kind === v.kind));
+      if (expected) this.stopped = { index, line: st.line, reason: violationMessage(v) };
+      else {
+        r.error = { kind: 'race', message: violationMessage(v) };
+        step.reasons = step.reasons.filter((x) => x.code !== 'race_violation'); // the error says it
+      }
+    }
     if (r.error) {
       step.error = r.error;
       this.error = { index, line: st.line, error: r.error };
     }
-    const failed = this.checkExpects(st.expects, figures);
+    for (const e of st.expectViolations ?? []) {
+      if (e.mechanism && e.mechanism !== this.mechanism) continue;
+      if (v && (!e.kind || e.kind === v.kind)) continue;
+      const msg = `line ${e.line}: expected the checker to catch ${e.kind ? `a ${e.kind}` : 'a violation'} in this race, ${v ? `it caught a ${v.kind}` : 'it ran clean'} (${this.mechanism})`;
+      failed.push(msg);
+      this.expectFailures.push({ line: e.line, message: msg });
+    }
     if (failed.length) step.expectFailures = failed;
     this.steps.push(step);
-    if (this.opts.checkInvariants) {
+    if (this.opts.checkInvariants && !v) {
       const bad = checkInvariants(mm);
       if (bad.length) this.invariantViolations.push({ index, line: st.line, messages: bad });
     }
@@ -192,6 +219,7 @@ export class Run {
       invariantViolations: this.invariantViolations,
     };
     if (this.error) s.error = this.error;
+    if (this.stopped) s.stopped = this.stopped;
     return s;
   }
 
