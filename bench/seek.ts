@@ -23,13 +23,24 @@ for (const mechanism of MECHANISMS) {
   for (let k = 0; k < 20; k++) {
     const i = Math.floor(rand() * run.steps.length);
     let t = performance.now();
-    run.stateAt(i);
+    run.view(i);
     seeks.push(performance.now() - t);
     t = performance.now();
-    run.stateAt(i, true);
+    run.view(i, true);
     recorded.push(performance.now() - t);
   }
   const med = (a: number[]) => a.sort((x, y) => x - y)[a.length >> 1].toFixed(1);
   const max = (a: number[]) => Math.max(...a).toFixed(1);
-  console.log(`${mechanism.padEnd(10)} run ${runMs.toFixed(0)} ms, ${run.checkpoints.length} checkpoints, heap +${(heap / 2 ** 20).toFixed(0)} MiB; seek median ${med(seeks)} ms (max ${max(seeks)}); seek+events median ${med(recorded)} ms (max ${max(recorded)})`);
+  // Playing forward: one step at a time from the last frame.
+  const start = Math.floor(run.steps.length / 2);
+  run.view(start);
+  let t = performance.now();
+  for (let i = start + 1; i <= start + 200; i++) run.view(i);
+  const playMs = (performance.now() - t) / 200;
+  t = performance.now();
+  const copy = run.stateAt(run.steps.length - 1);
+  const cloneMs = performance.now() - t;
+  void copy;
+  console.log(`${mechanism.padEnd(10)} play ${playMs.toFixed(2)} ms/step, stateAt(last) ${cloneMs.toFixed(0)} ms;`);
+  console.log(`${mechanism.padEnd(10)} run ${runMs.toFixed(0)} ms, ${run.checkpoints.length} checkpoints, heap +${(heap / 2 ** 20).toFixed(0)} MiB; random seek median ${med(seeks)} ms (max ${max(seeks)}); seek+events median ${med(recorded)} ms (max ${max(recorded)})`);
 }

@@ -39,6 +39,9 @@ export type CompareResult =
 /** Scenarios the twin can replay: every mapping at a fixed address. */
 export function refuseReason(c: Compiled): { reason: string; line: number } | undefined {
   for (const st of c.ops) {
+    if (st.op.op === 'race') {
+      return { line: st.line, reason: `line ${st.line}: \`${st.text}\` starts a two-CPU race; the kernel twin is one thread and cannot replay a chosen interleaving` };
+    }
     if (st.op.op === 'mmap' && st.op.at === undefined) {
       return { line: st.line, reason: `line ${st.line}: \`${st.text}\` has no \`at\` address; the kernel twin replays only fixed-address mappings (add \`at 0x...\`)` };
     }

@@ -4,6 +4,7 @@
 // step from the Run's checkpoints (Run.stateAt: exact and unlimited).
 import { PMD_SIZE, Run, pteEntries, type MechanismName, type SimEvent, type StepResult } from '../core/index.ts';
 import { compile } from '../scenario/index.ts';
+import { toJson } from '../share/runJson.ts';
 import { encodeSnapshot, newTimeline, recordStep, trimTimeline } from './encode.ts';
 import { FLAG_EMPTIED, FLAG_ERROR, FLAG_EXPECT_FAILED, FLAG_SAY, type Frame, type FromWorker, type Timeline, type ToWorker } from './protocol.ts';
 
@@ -93,6 +94,10 @@ export class SimHost {
         return this.frame(msg.runId, msg.reqId, msg.index, msg.record);
       case 'entries':
         return this.entries(msg.runId, msg.reqId, msg.index, msg.slot);
+      case 'json': {
+        const run = this.runFor(msg.runId);
+        return this.env.post({ t: 'json', runId: msg.runId, reqId: msg.reqId, json: run ? toJson(run.summary(), 'all') : null });
+      }
     }
   }
 
@@ -162,7 +167,8 @@ export class SimHost {
   /** The state after step `index` (-1: before the first). */
   buildFrame(run: Run, index: number, record: boolean): Frame {
     const i = Math.max(-1, Math.min(index, run.steps.length - 1));
-    const st = run.stateAt(i, record && i >= 0);
+    // view: read-only, replays forward from the last frame (no copy when playing).
+    const st = run.view(i, record && i >= 0);
     const step = i >= 0 ? run.steps[i] : null;
     const figures = step ? step.figures : run.initial;
     const frame: Frame = { index: i, snapshot: encodeSnapshot(i, st.mm, st.names, figures), step };
@@ -203,7 +209,7 @@ export class SimHost {
     const run = this.runFor(runId);
     if (!run) return this.env.post({ t: 'entries', runId, reqId, index, slot, ents: null });
     const i = Math.max(-1, Math.min(index, run.steps.length - 1));
-    const ents = pteEntries(run.stateAt(i).mm, slot * PMD_SIZE);
+    const ents = pteEntries(run.view(i).mm, slot * PMD_SIZE);
     this.env.post({ t: 'entries', runId, reqId, index: i, slot, ents }, ents ? [ents.buffer as ArrayBuffer] : []);
   }
 }

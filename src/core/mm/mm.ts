@@ -239,6 +239,10 @@ export class Mm {
   /** A deep copy: a checkpoint for time travel (with `mech`, the same state under another design). */
   clone(mech: Mechanism = this.mech): Mm {
     const m = new Mm(mech);
+    // All PTE tables' entries go into one buffer: one allocation, not one per
+    // table (a 25,600-table state clones in a few milliseconds).
+    const buf = new Uint8Array(PTRS_PER_TABLE * this.nr.pte);
+    let used = 0;
     for (let i = 0; i < PTRS_PER_TABLE; i++) {
       const pud = this.pgd[i];
       if (!pud) continue;
@@ -251,7 +255,10 @@ export class Mm {
         nm.used = pmd.used;
         for (let k = 0; k < PTRS_PER_TABLE; k++) {
           const t = pmd.entries[k];
-          if (t) nm.entries[k] = t.clone();
+          if (!t) continue;
+          const ents = used < buf.length ? buf.subarray(used, used + PTRS_PER_TABLE) : undefined;
+          used += PTRS_PER_TABLE;
+          nm.entries[k] = t.clone(ents);
         }
         np.entries[j] = nm;
       }

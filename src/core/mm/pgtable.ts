@@ -38,8 +38,14 @@ export class PteTable {
   ) {
     this.ents = ents ?? new Uint8Array(512);
   }
-  clone(): PteTable {
-    const t = new PteTable(this.id, this.slot, this.ents.slice());
+  /** A copy; `into` (512 bytes) receives the entries when given. */
+  clone(into?: Uint8Array): PteTable {
+    let ents: Uint8Array;
+    if (into) {
+      into.set(this.ents);
+      ents = into;
+    } else ents = this.ents.slice();
+    const t = new PteTable(this.id, this.slot, ents);
     t.nonNone = this.nonNone;
     t.refcount = this.refcount;
     t.huge = this.huge;

@@ -225,20 +225,54 @@ export class Run {
 
   /**
    * The state after step `index` (-1: before the first), rebuilt from the
-   * nearest earlier checkpoint. With `record`, the last replayed step records
-   * its full event list (fault by fault).
+   * nearest earlier checkpoint: a fresh copy the caller may keep or change.
+   * With `record`, the last replayed step records its full event list
+   * (fault by fault).
    */
   stateAt(index: number, record = false): { mm: Mm; names: Names; events: SimEvent[] } {
+    const target = record ? index - 1 : index;
+    const cp = this.checkpointAtOrBefore(target);
+    const at = { index: cp.index, mm: cp.mm.clone(), names: new Map(cp.names) };
+    return this.replayTo(at, target, record ? index : undefined);
+  }
+
+  /**
+   * Like stateAt, for reading only: the returned state belongs to the run and
+   * is valid until the next call. Moving forward replays from where the last
+   * call left off, so playing or stepping forward never copies a checkpoint.
+   */
+  view(index: number, record = false): { mm: Mm; names: Names; events: SimEvent[] } {
+    const target = record ? index - 1 : index;
+    const cp = this.checkpointAtOrBefore(target);
+    const c = this.cursor;
+    if (!c || c.index > target || c.index < cp.index) {
+      this.cursor = { index: cp.index, mm: cp.mm.clone(), names: new Map(cp.names) };
+    }
+    return this.replayTo(this.cursor!, target, record ? index : undefined);
+  }
+
+  private cursor: { index: number; mm: Mm; names: Names } | null = null;
+
+  private checkpointAtOrBefore(index: number): Checkpoint {
     let cp = this.checkpoints[0];
-    for (const c of this.checkpoints) if (c.index <= index && (!record || c.index < index)) cp = c;
-    const mm = cp.mm.clone();
-    const names: Names = new Map(cp.names);
-    let events: SimEvent[] = [];
-    for (let i = cp.index + 1; i <= index && i < this.ops.length; i++) {
-      const last = i === index && record;
-      mm.beginStep(last);
+    for (const c of this.checkpoints) if (c.index <= index) cp = c;
+    return cp;
+  }
+
+  /** Replay `at` forward to `target`; then, if asked, run step `recordIndex` recording its events. */
+  private replayTo(at: { index: number; mm: Mm; names: Names }, target: number, recordIndex?: number): { mm: Mm; names: Names; events: SimEvent[] } {
+    const { mm, names } = at;
+    for (let i = at.index + 1; i <= target && i < this.ops.length; i++) {
+      mm.beginStep(false);
       execute(mm, names, this.ops[i].op, this.opts.maxPages);
-      if (last) events = mm.events ?? [];
+    }
+    at.index = Math.max(at.index, Math.min(target, this.ops.length - 1));
+    let events: SimEvent[] = [];
+    if (recordIndex !== undefined && recordIndex < this.ops.length) {
+      mm.beginStep(true);
+      execute(mm, names, this.ops[recordIndex].op, this.opts.maxPages);
+      events = mm.events ?? [];
+      at.index = recordIndex;
     }
     mm.events = null;
     return { mm, names, events };
