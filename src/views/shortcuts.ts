@@ -1,6 +1,7 @@
 // Every keyboard shortcut, in one table: the help overlay lists it and the
 // key handler dispatches from it, so the two cannot drift apart.
 import { useStore } from '../store/store.ts';
+import { RACE_SHORTCUTS, raceKeysActive } from './race/raceKeys.ts';
 
 type S = ReturnType<typeof useStore.getState>;
 
@@ -30,8 +31,18 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: ['c'], label: 'Compare all three mechanisms side by side (again: back to one)', run: (s) => s.setCompare(s.compare ? null : ['baseline', 'pte-ref', 'pt-reclaim']) },
   { keys: ['v'], label: 'Page-table view: nodes / strips / automatic', run: (s) => s.setViewMode(s.viewMode === 'auto' ? 'tree' : s.viewMode === 'tree' ? 'strip' : 'auto') },
   { keys: ['g'], label: 'Open the preset gallery', run: (s) => s.toggleGallery() },
+  { keys: ['P'], label: 'Presentation (lecture) mode: clicker keys, arrows and Space step; Esc leaves', run: (s) => s.togglePresent() },
   { keys: ['?'], label: 'This help', run: (s) => s.toggleHelp() },
-  { keys: ['Escape'], label: 'Close overlays, deselect the table', run: (s) => (s.help || s.gallery ? (s.toggleHelp(false), s.toggleGallery(false)) : s.select(null)) },
+  { keys: ['Escape'], label: 'Close overlays, deselect the table', run: (s) => (s.help || s.gallery || s.dialog ? (s.toggleHelp(false), s.toggleGallery(false), s.openDialog(null)) : s.select(null)) },
+];
+
+/** In presentation and embed mode: a clicker sends PageDown / PageUp; arrows and Space step too. */
+export const LECTURE_SHORTCUTS: Shortcut[] = [
+  { keys: ['PageDown', 'ArrowRight', 'ArrowDown', ' '], label: 'Next (a quiz question first, then its answer)', run: (s) => s.presentNext() },
+  { keys: ['PageUp', 'ArrowLeft', 'ArrowUp', 'Backspace'], label: 'Back', run: (s) => s.presentPrev() },
+  { keys: ['Home'], label: 'Go to the start', run: (s) => s.seek(-1) },
+  { keys: ['End'], label: 'Go to the end', run: (s) => s.seek(Number.MAX_SAFE_INTEGER) },
+  { keys: ['Escape', 'P'], label: 'Leave the presentation', run: (s) => s.mode === 'present' && s.setMode('normal') },
 ];
 
 /** Shortcuts that only work with the page-table view focused (listed in help, handled there). */
@@ -56,9 +67,11 @@ export function handleKey(e: KeyboardEvent): boolean {
   // Space and Enter on a focused button press that button.
   if (t?.tagName === 'BUTTON' && (e.key === ' ' || e.key === 'Enter')) return false;
   const name = keyName(e);
-  const sc = SHORTCUTS.find((s) => s.keys.includes(name));
+  const state = useStore.getState();
+  const race = state.mode === 'normal' && raceKeysActive() ? RACE_SHORTCUTS.find((s) => s.keys.includes(name)) : undefined;
+  const sc = race ?? (state.mode === 'normal' ? SHORTCUTS : LECTURE_SHORTCUTS).find((s) => s.keys.includes(name));
   if (!sc) return false;
   e.preventDefault();
-  sc.run(useStore.getState());
+  sc.run(state);
   return true;
 }

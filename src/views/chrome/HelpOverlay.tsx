@@ -2,6 +2,7 @@
 import { useStore } from '../../store/store.ts';
 import { selectHelp } from '../../store/selectors.ts';
 import { keyLabel, SHORTCUTS, VIEW_SHORTCUTS } from '../shortcuts.ts';
+import { RACE_SHORTCUTS } from '../race/raceKeys.ts';
 import { Overlay } from './Overlay.tsx';
 
 export function HelpOverlay() {
@@ -11,7 +12,7 @@ export function HelpOverlay() {
     <Overlay title="Keyboard shortcuts" onClose={() => useStore.getState().toggleHelp(false)}>
       <table className="shortcuts">
         <tbody>
-          {[...SHORTCUTS, ...VIEW_SHORTCUTS].map((s) => (
+          {[...SHORTCUTS, ...RACE_SHORTCUTS, ...VIEW_SHORTCUTS].map((s) => (
             <tr key={s.label}>
               <td>
                 {s.keys.map((k) => (
