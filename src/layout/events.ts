@@ -86,7 +86,7 @@ export function applyEvents(
         t.nonNone = Math.max(0, t.nonNone - e.count);
         const ents = entries.get(t.slot);
         if (!ents) break;
-        for (let k = indexIn(e.addr), left = e.count; k < 512 && left > 0; k++) {
+        for (let k = indexIn(e.addr), stop = indexIn(e.end - 1) + 1, left = e.count; k < stop && left > 0; k++) {
           if (ents[k] === NONE) continue;
           if (isAnon(ents[k])) rss -= 4;
           ents[k] = NONE;

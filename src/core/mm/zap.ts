@@ -83,7 +83,7 @@ function zap_pte_range(mm: Mm, t: PteTable, a: number, b: number): number {
   mm.counters.entriesScanned += k1 - k0;
   t.nonNone -= cleared;
   mm.rssAnonPages -= anon;
-  if (cleared > 0 && mm.events) mm.events.push({ kind: 'ptes_cleared', addr: a, tableId: t.id, count: cleared, by: 'zap_pte_range' });
+  if (cleared > 0 && mm.events) mm.events.push({ kind: 'ptes_cleared', addr: a, end: b, tableId: t.id, count: cleared, by: 'zap_pte_range' });
   return cleared;
 }
 

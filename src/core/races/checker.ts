@@ -89,7 +89,7 @@ export function clearPtes(r: Race, c: Cpu, t: PteTable, a: number, b: number): n
   }
   t.nonNone -= cleared;
   mm.counters.entriesScanned += k1 - k0;
-  if (cleared && mm.events) mm.events.push({ kind: 'ptes_cleared', addr: a, tableId: t.id, count: cleared, by: 'zap_pte_range' });
+  if (cleared && mm.events) mm.events.push({ kind: 'ptes_cleared', addr: a, end: b, tableId: t.id, count: cleared, by: 'zap_pte_range' });
   return cleared;
 }
 
