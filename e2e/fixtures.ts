@@ -11,6 +11,11 @@ export interface PtlabApi {
   figures: { VmPTE: number; RssAnon: number; VmSize: number; tables: { pte: number; pmd: number; pud: number } } | null;
   lanes: Record<string, { status: string; figures: PtlabApi['figures']; done: number; total: number; ms: number | null }>;
   running: boolean;
+  selectedSlot: number | null;
+  zoom: { k: number; x: number; y: number; fit?: boolean } | null;
+  mode: 'normal' | 'present' | 'embed';
+  quiz: { step: number; revealed: boolean } | null;
+  restoring: boolean;
   seek(i: number): void;
   loadPreset(id: string): void;
   setSource(source: string): void;
@@ -65,6 +70,18 @@ export class PtlabPage {
     await this.page.getByRole('dialog', { name: 'Presets' }).getByRole('button', { name: title }).click();
   }
 
+  /** Open Share, press one of its buttons and return the text it produced (a link or embed code). */
+  async share(button: 'Copy link' | 'Copy link to this step' | 'Copy presentation link' | 'Copy embed code'): Promise<string> {
+    await this.page.getByRole('button', { name: 'Share', exact: true }).click();
+    const dialog = this.page.getByRole('dialog', { name: 'Share' });
+    await dialog.getByRole('button', { name: button, exact: true }).click();
+    const text = dialog.getByRole('textbox', { name: 'Copied text' });
+    await expect(text).not.toHaveValue('');
+    const value = await text.inputValue();
+    await dialog.getByRole('button', { name: 'Close share' }).click();
+    return value;
+  }
+
   async shot(name: string): Promise<void> {
     mkdirSync('test-results/screens', { recursive: true });
     await this.page.waitForTimeout(700); // let fades finish, so the picture shows the settled state
@@ -77,6 +94,10 @@ export const test = base.extend<{ ptlab: PtlabPage }>({
     await page.setViewportSize({ width: 1440, height: 900 });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    // The built site runs under a Content-Security-Policy: anything it blocks is a bug.
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) errors.push(m.text());
+    });
     await use(new PtlabPage(page));
     expect(errors, 'errors thrown in the page').toEqual([]);
   },

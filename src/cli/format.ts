@@ -41,22 +41,5 @@ export function formatTable(r: RunSummary, stepsMode: 'all' | 'final'): string {
   return out.join('\n');
 }
 
-/** The documented JSON contract (see README): one step per executed statement. */
-export function toJson(r: RunSummary, stepsMode: 'all' | 'final'): unknown {
-  const fig = (s: StepResult['figures']) => ({ VmPTE: s.VmPTE, RssAnon: s.RssAnon, VmSize: s.VmSize, tables: s.tables });
-  const steps = stepsMode === 'all'
-    ? r.steps.map((s) => {
-        const o: Record<string, unknown> = { line: s.line, text: s.text, ...fig(s.figures) };
-        if (s.iter !== undefined) o.iter = s.iter;
-        if (s.error) o.error = s.error.message;
-        return o;
-      })
-    : undefined;
-  const res: Record<string, unknown> = { mechanism: r.mechanism };
-  if (steps) res.steps = steps;
-  res.final = fig(r.final);
-  res.counters = r.counters;
-  if (r.error) res.error = { line: r.error.line, message: r.error.error.message };
-  if (r.expectFailures.length) res.expectFailures = r.expectFailures;
-  return res;
-}
+/** The documented JSON contract (see README) lives in src/share/runJson.ts, shared with the web app. */
+export { toJson } from '../share/runJson.ts';

@@ -42,6 +42,14 @@ export function stepCount(s: DocState & RuntimeState): number {
   return n;
 }
 
+/** The steps the cursor may visit: the whole run, or an embed's range. */
+export function stepBounds(s: DocState & RuntimeState): { lo: number; hi: number } {
+  const r = s.mode === 'embed' ? s.range : null;
+  const hi = Math.min(stepCount(s) - 1, r ? r[1] : Number.MAX_SAFE_INTEGER);
+  const lo = Math.max(-1, Math.min(hi, r ? r[0] : -1));
+  return { lo, hi };
+}
+
 export interface CursorDeps {
   client(m: MechanismName): LaneClient | undefined;
   setFrame(m: MechanismName, f: Frame): void;
@@ -49,7 +57,10 @@ export interface CursorDeps {
 
 export function cursorActions(set: Set, get: Get, deps: CursorDeps): CursorActions {
   let carry = 0;
-  const clamp = (i: number) => Math.max(-1, Math.min(i, stepCount(get()) - 1));
+  const clamp = (i: number) => {
+    const { lo, hi } = stepBounds(get());
+    return Math.max(lo, Math.min(i, hi));
+  };
 
   /** The recorded frame of step i of the primary lane (events and the state before). */
   const recorded = async (i: number): Promise<Frame | null> => {
@@ -63,8 +74,8 @@ export function cursorActions(set: Set, get: Get, deps: CursorDeps): CursorActio
 
   const actions: CursorActions = {
     seek(step, event = null) {
-      // A move by hand clears "stopped: ..." (play and run-to-break set it after seeking).
-      set({ step: clamp(step), event, stoppedBy: null });
+      // A move by hand clears "stopped: ..." (play and run-to-break set it after seeking) and any quiz question.
+      set({ step: clamp(step), event, stoppedBy: null, quiz: null });
       get().refresh();
     },
 
@@ -121,7 +132,7 @@ export function cursorActions(set: Set, get: Get, deps: CursorDeps): CursorActio
       const s = get();
       carry = 0;
       // Playing from the end starts over.
-      if (s.step >= stepCount(s) - 1) actions.seek(-1);
+      if (s.step >= stepBounds(s).hi) actions.seek(-1);
       set({ playing: true, stoppedBy: null });
     },
 
@@ -144,12 +155,13 @@ export function cursorActions(set: Set, get: Get, deps: CursorDeps): CursorActio
       const k = Math.floor(carry);
       if (k < 1) return;
       carry -= k;
-      let target = Math.min(s.step + k, n - 1);
+      const end = stepBounds(s).hi;
+      let target = Math.min(s.step + k, end);
       const hit = findBreak(tl, s.step, target, s.breakpoints);
       if (hit) target = hit.index;
       actions.seek(target);
       if (hit) set({ playing: false, stoppedBy: hit.why });
-      else if (target >= n - 1) set({ playing: false, stoppedBy: 'end of run' });
+      else if (target >= end) set({ playing: false, stoppedBy: end < n - 1 ? 'end of the range' : 'end of run' });
     },
 
     setSpeed(speed) {

@@ -29,6 +29,7 @@ export class LaneClient {
   private inFlight: (FrameReq & { reqId: number }) | null = null;
   private queued: FrameReq | null = null;
   private entryWaiters = new Map<number, (e: Uint8Array | null) => void>();
+  private jsonWaiters = new Map<number, (j: unknown) => void>();
 
   constructor(
     private readonly spawn: () => SimPort,
@@ -77,6 +78,16 @@ export class LaneClient {
     });
   }
 
+  /** The ready run in the CLI's JSON format (null: no run). */
+  json(): Promise<unknown> {
+    return new Promise((resolve) => {
+      if (!this.readyRunId || !this.port) return resolve(null);
+      const reqId = ++this.reqId;
+      this.jsonWaiters.set(reqId, resolve);
+      this.port.postMessage({ t: 'json', runId: this.readyRunId, reqId });
+    });
+  }
+
   private pump(): void {
     if (this.inFlight || !this.queued || !this.port) return;
     const q = this.queued;
@@ -122,6 +133,12 @@ export class LaneClient {
         w?.(m.runId === this.readyRunId ? m.ents : null);
         return;
       }
+      case 'json': {
+        const w = this.jsonWaiters.get(m.reqId);
+        this.jsonWaiters.delete(m.reqId);
+        w?.(m.json);
+        return;
+      }
     }
   }
 
@@ -130,6 +147,8 @@ export class LaneClient {
     this.port = null;
     this.queued?.resolve(null);
     this.inFlight?.resolve(null);
+    for (const w of this.jsonWaiters.values()) w(null);
+    this.jsonWaiters.clear();
     this.queued = this.inFlight = null;
   }
 }

@@ -9,6 +9,7 @@
 //                            canvas and the worker's checkpoints (~600 bytes a
 //                            table each) stay in budget; the 50 GiB preset has 25,600.
 import type { FlatStatement } from '../scenario/index.ts';
+import { MAX_SCENARIO_CHARS } from '../share/link.ts';
 
 export const LIMITS = { steps: 300_000, touchedPages: 40_000_000, tableTouches: 200_000 } as const;
 
@@ -42,4 +43,11 @@ export function tooLarge(size: ScenarioSize, limits: { steps: number; touchedPag
   if (size.touchedPages > limits.touchedPages) return `This scenario touches ${fmt(size.touchedPages)} pages; the browser lab stops at ${fmt(limits.touchedPages)} (160 GiB). Use the ptlab command line for it.`;
   if (size.tableTouches > limits.tableTouches) return `This scenario may build up to ${fmt(size.tableTouches)} PTE tables; the browser lab stops at ${fmt(limits.tableTouches)}. Use the ptlab command line for it.`;
   return null;
+}
+
+/** The longest scenario text the lab takes (the same cap as a link's): checked before parsing. */
+export const MAX_CHARS = MAX_SCENARIO_CHARS;
+
+export function tooManyChars(chars: number): string | null {
+  return chars > MAX_CHARS ? `This scenario is ${fmt(chars)} characters long; the lab takes at most ${fmt(MAX_CHARS)} (256 KiB). Use a repeat loop, or the ptlab command line.` : null;
 }

@@ -34,3 +34,8 @@ export const DEFAULT_PRESET: Preset = PRESETS[0] ?? {
 };
 
 export const presetById = (id: string): Preset | undefined => PRESETS.find((p) => p.id === id);
+
+/** A scenario's title: its first comment line, as in the presets. */
+export function titleOf(source: string): string {
+  return parsePreset('scenario', source.slice(0, 4000)).title.slice(0, 120) || 'scenario';
+}

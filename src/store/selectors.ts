@@ -26,6 +26,13 @@ export const selectHelp = (s: PtlabState) => s.help;
 export const selectGallery = (s: PtlabState) => s.gallery;
 export const selectSizeMessage = (s: PtlabState) => s.sizeMessage;
 export const selectPresetId = (s: PtlabState) => s.presetId;
+export const selectZoom = (s: PtlabState) => s.zoom;
+export const selectMode = (s: PtlabState) => s.mode;
+export const selectRange = (s: PtlabState) => s.range;
+export const selectQuiz = (s: PtlabState) => s.quiz;
+export const selectLinkNotice = (s: PtlabState) => s.linkNotice;
+export const selectDialog = (s: PtlabState) => s.dialog;
+export const selectNotice = (s: PtlabState) => s.notice;
 export const selectPrimaryLane = (s: PtlabState) => s.lanes[primaryOf(s)];
 export const selectPrimaryTimeline = (s: PtlabState) => s.lanes[primaryOf(s)]?.timeline ?? null;
 export const selectPrimaryFrame = (s: PtlabState) => s.lanes[primaryOf(s)]?.frame ?? null;
@@ -76,6 +83,9 @@ export const selectDoc = (s: PtlabState): DocState => ({
   breakpoints: s.breakpoints,
   viewMode: s.viewMode,
   selectedSlot: s.selectedSlot,
+  zoom: s.zoom,
+  mode: s.mode,
+  range: s.range,
 });
 
 /** A lane's figures after step i (-1: the initial state), from its timeline. */

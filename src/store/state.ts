@@ -8,6 +8,17 @@ import type { Frame, LaneSummary, Timeline } from '../worker/protocol.ts';
 import { NO_BREAKPOINTS, type Breakpoints } from './breakpoints.ts';
 
 export type ViewMode = 'auto' | 'tree' | 'strip';
+/** The page: the full lab, lecture mode (view and caption fill the screen) or an embed (minimal chrome). */
+export type PageMode = 'normal' | 'present' | 'embed';
+
+/** The page-table view's zoom and pan (d3 ZoomTransform numbers). */
+export interface ZoomView {
+  k: number;
+  x: number;
+  y: number;
+  /** The view is fitting its content by itself (no zoom or pan by the user): a link leaves the view out. */
+  fit?: boolean;
+}
 export type LaneStatus = 'idle' | 'running' | 'ready' | 'failed';
 
 export interface LaneState {
@@ -46,6 +57,19 @@ export interface DocState {
   viewMode: ViewMode;
   /** The 2 MiB slot (address / 2 MiB) of the PTE table opened in the detail panel. */
   selectedSlot: number | null;
+  /** The primary page-table view's zoom and pan; null until the view reports one. */
+  zoom: ZoomView | null;
+  mode: PageMode;
+  /** Embeds: the steps a viewer may move between (inclusive; -1 is the start). */
+  range: [number, number] | null;
+}
+
+/** What a link asks for once its run is ready (steps do not exist before). */
+export interface PendingRestore {
+  step: number;
+  event: number | null;
+  selectedSlot: number | null;
+  zoom: ZoomView | null;
 }
 
 export interface RuntimeState {
@@ -62,6 +86,15 @@ export interface RuntimeState {
   hoverSlot: number | null;
   help: boolean;
   gallery: boolean;
+  /** A link that could not be opened: why, and the scenario text recovered from it. */
+  linkNotice: { message: string; recovered?: string } | null;
+  /** A link being opened: applied when the runs are ready. */
+  restoring: PendingRestore | null;
+  /** Lecture mode: a quiz shown before the step it precedes; revealed with that step. */
+  quiz: { step: number; revealed: boolean } | null;
+  dialog: 'share' | 'export' | null;
+  /** A short message about a file or an export ("Saved scenario.ptlab"). */
+  notice: string | null;
 }
 
 export const initialDoc: DocState = {
@@ -75,6 +108,9 @@ export const initialDoc: DocState = {
   breakpoints: NO_BREAKPOINTS,
   viewMode: 'auto',
   selectedSlot: null,
+  zoom: null,
+  mode: 'normal',
+  range: null,
 };
 
 export const initialRuntime: RuntimeState = {
@@ -88,6 +124,11 @@ export const initialRuntime: RuntimeState = {
   hoverSlot: null,
   help: false,
   gallery: false,
+  linkNotice: null,
+  restoring: null,
+  quiz: null,
+  dialog: null,
+  notice: null,
 };
 
 export const newLane = (mechanism: MechanismName): LaneState => ({

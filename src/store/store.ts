@@ -8,12 +8,14 @@ import { compile } from '../scenario/index.ts';
 import type { SimPort } from '../worker/spawn.ts';
 import type { Frame } from '../worker/protocol.ts';
 import { LaneClient } from './laneClient.ts';
-import { LIMITS, measure, tooLarge } from './limits.ts';
+import { LIMITS, measure, tooLarge, tooManyChars } from './limits.ts';
 import { DEFAULT_PRESET, presetById } from './presets.ts';
-import { initialDoc, initialRuntime, newLane, type DocState, type LaneState, type RuntimeState } from './state.ts';
+import { initialDoc, initialRuntime, newLane, type DocState, type LaneState, type RuntimeState, type ZoomView } from './state.ts';
 import { cursorActions, primaryOf, type CursorActions } from './cursor.ts';
+import { linkActions, type LinkActions } from './links.ts';
+import { lectureActions, type LectureActions } from './lecture.ts';
 
-export interface Actions extends CursorActions {
+export interface Actions extends CursorActions, LinkActions, LectureActions {
   setSource(source: string, presetId?: string | null): void;
   loadPreset(id: string): void;
   setMechanism(m: MechanismName): void;
@@ -24,6 +26,14 @@ export interface Actions extends CursorActions {
   setHover(slot: number | null): void;
   toggleHelp(open?: boolean): void;
   toggleGallery(open?: boolean): void;
+  /** The primary page-table view's zoom (reported by the view; set by links). */
+  setZoom(z: ZoomView | null): void;
+  openDialog(d: RuntimeState['dialog']): void;
+  setNotice(text: string | null): void;
+  /** Open scenario text (a file, recovered text) as a new custom scenario, from its start. */
+  openScenario(text: string): void;
+  /** After a crash: the normal page with the default scenario. */
+  recover(): void;
   /** Ask the lanes for the frames of the current step (after a cursor move). */
   refresh(): void;
 }
@@ -67,10 +77,17 @@ export const useStore = create<PtlabState>()((set, get) => {
         progress: (done, total) => patchLane(m, { done, total }),
         ready: (timeline, summary) => {
           patchLane(m, { status: 'ready', timeline, summary, done: summary.steps, total: summary.ops, message: null, source: pendingSource.get(m) ?? null });
+          get().finishRestore();
           get().refresh();
         },
-        failed: (message) => patchLane(m, { status: get().lanes[m]?.timeline ? 'ready' : 'failed', message }),
-        cancelled: () => patchLane(m, { status: get().lanes[m]?.timeline ? 'ready' : 'idle', message: 'run cancelled' }),
+        failed: (message) => {
+          patchLane(m, { status: get().lanes[m]?.timeline ? 'ready' : 'failed', message });
+          get().finishRestore();
+        },
+        cancelled: () => {
+          patchLane(m, { status: get().lanes[m]?.timeline ? 'ready' : 'idle', message: 'run cancelled' });
+          get().finishRestore();
+        },
       });
       clients.set(m, c);
     }
@@ -107,10 +124,17 @@ export const useStore = create<PtlabState>()((set, get) => {
       client: (m) => clients.get(m),
       setFrame: (m, frame) => showFrame(m, frame),
     }),
+    ...linkActions(set, get, () => DEFAULT_PRESET.id),
+    ...lectureActions(set, get),
 
     setSource(source, presetId) {
       const patch: Partial<PtlabState> = { source };
       if (presetId !== undefined) patch.presetId = presetId;
+      const chars = tooManyChars(source.length);
+      if (chars) {
+        set({ ...patch, errors: [], sizeMessage: chars });
+        return;
+      }
       const c = compile(source, { maxStatements: LIMITS.steps });
       if (!c.ok) {
         set({ ...patch, errors: c.errors, sizeMessage: null });
@@ -127,7 +151,7 @@ export const useStore = create<PtlabState>()((set, get) => {
 
     loadPreset(id) {
       const p = presetById(id) ?? DEFAULT_PRESET;
-      set({ step: -1, event: null, playing: false, selectedSlot: null, entries: null, gallery: false });
+      set({ step: -1, event: null, playing: false, selectedSlot: null, entries: null, gallery: false, zoom: null, quiz: null });
       get().setSource(p.source, p.id);
     },
 
@@ -167,6 +191,30 @@ export const useStore = create<PtlabState>()((set, get) => {
       set((s) => ({ gallery: open ?? !s.gallery }));
     },
 
+    setZoom(z) {
+      const cur = get().zoom;
+      if (cur === z || (cur && z && cur.k === z.k && cur.x === z.x && cur.y === z.y && !!cur.fit === !!z.fit)) return;
+      set({ zoom: z });
+    },
+
+    openDialog(dialog) {
+      set({ dialog });
+    },
+
+    setNotice(notice) {
+      set({ notice });
+    },
+
+    openScenario(text) {
+      set({ step: -1, event: null, playing: false, selectedSlot: null, entries: null, zoom: null, quiz: null, gallery: false, dialog: null });
+      get().setSource(text, null);
+    },
+
+    recover() {
+      set({ mode: 'normal', range: null, linkNotice: null, restoring: null, dialog: null, help: false, quiz: null, compare: null, zoom: null });
+      get().loadPreset(DEFAULT_PRESET.id);
+    },
+
     refresh() {
       const s = get();
       const step = s.step;
@@ -183,6 +231,9 @@ export const useStore = create<PtlabState>()((set, get) => {
           // A late answer for a step the cursor has left is stale.
           if (!cur?.timeline || frame.index !== Math.max(-1, Math.min(get().step, cur.timeline.n - 1))) return;
           showFrame(m, frame);
+          // An event past the step's last (a link from an edited scenario): the whole step.
+          const ev = get().event;
+          if (record && frame.events && ev !== null && ev >= frame.events.length - 1) set({ event: null });
         });
       }
       if (s.selectedSlot !== null) fetchEntries(get, set);

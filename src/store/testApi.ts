@@ -18,6 +18,12 @@ export interface PtlabTestApi {
   readonly running: boolean;
   /** The slot (address / 2 MiB) of the PTE table open in the detail panel. */
   readonly selectedSlot: number | null;
+  /** The primary page-table view's zoom and pan, as a link carries it. */
+  readonly zoom: { k: number; x: number; y: number; fit?: boolean } | null;
+  readonly mode: 'normal' | 'present' | 'embed';
+  readonly quiz: { step: number; revealed: boolean } | null;
+  /** A link is being opened (its run is not ready yet). */
+  readonly restoring: boolean;
   seek(step: number): void;
   loadPreset(id: string): void;
   setSource(source: string): void;
@@ -27,7 +33,7 @@ export function installTestApi(target: Record<string, unknown>): void {
   const s = () => useStore.getState();
   const api: PtlabTestApi = {
     get ready() {
-      return selectReady(s());
+      return selectReady(s()) && s().restoring === null;
     },
     get step() {
       return s().step;
@@ -53,6 +59,18 @@ export function installTestApi(target: Record<string, unknown>): void {
     },
     get selectedSlot() {
       return s().selectedSlot;
+    },
+    get zoom() {
+      return s().zoom;
+    },
+    get mode() {
+      return s().mode;
+    },
+    get quiz() {
+      return s().quiz;
+    },
+    get restoring() {
+      return s().restoring !== null;
     },
     get running() {
       return Object.values(s().lanes).some((l) => l?.status === 'running');

@@ -1,13 +1,19 @@
 // The page: editor on the left; stepping, the page-table view, the mapping
 // strip, the kernel path and the figures on the right; or, in compare mode,
-// the lanes side by side.
+// the lanes side by side. In lecture and embed mode, only the view and caption.
 import { useEffect } from 'react';
 import { useStore } from '../store/store.ts';
-import { figuresAt, selectCompare, selectErrors, selectPlaying, selectPrimary } from '../store/selectors.ts';
+import { figuresAt, selectCompare, selectErrors, selectMode, selectPlaying, selectPrimary } from '../store/selectors.ts';
 import { Editor } from './editor/Editor.tsx';
 import { Header } from './chrome/Header.tsx';
 import { Gallery } from './chrome/Gallery.tsx';
 import { HelpOverlay } from './chrome/HelpOverlay.tsx';
+import { LinkNotice } from './chrome/LinkNotice.tsx';
+import { ShareDialog } from './share/ShareDialog.tsx';
+import { ExportDialog } from './share/ExportDialog.tsx';
+import { useFileDrop } from './share/files.ts';
+import { Notice } from './chrome/Notice.tsx';
+import { Lecture } from './lecture/Lecture.tsx';
 import { Transport } from './transport/Transport.tsx';
 import { Timeline } from './transport/Timeline.tsx';
 import { Breakpoints } from './transport/Breakpoints.tsx';
@@ -19,6 +25,7 @@ import { KernelPath } from './panels/KernelPath.tsx';
 import { Figures } from './panels/Figures.tsx';
 import { Charts } from './panels/Charts.tsx';
 import { MappingStrip } from './panels/MappingStrip.tsx';
+import { RacePanel } from './race/RacePanel.tsx';
 import { useShown } from './useShown.ts';
 import { handleKey } from './shortcuts.ts';
 
@@ -71,6 +78,7 @@ function Single() {
   return (
     <>
       <Caption step={shown?.event === null ? shown?.step ?? null : null} />
+      <RacePanel mechanism={m} step={shown?.step ?? null} />
       <PageTableView mechanism={m} />
       {shown && <MappingStrip shown={shown} />}
       <div className="lower">
@@ -97,11 +105,15 @@ function ComparePage({ mechanisms }: { mechanisms: NonNullable<ReturnType<typeof
 
 export function App() {
   const compare = useStore(selectCompare);
+  const mode = useStore(selectMode);
   usePlayer();
   useGlobalKeys();
+  const dragging = useFileDrop(mode === 'normal');
+  if (mode !== 'normal') return <Lecture embed={mode === 'embed'} />;
   return (
-    <div className="app">
+    <div className={`app${dragging ? ' app-drop' : ''}`}>
       <Header />
+      <LinkNotice />
       <div className="body">
         <aside className="left" aria-label="Scenario">
           <Editor />
@@ -117,6 +129,10 @@ export function App() {
       </div>
       <Gallery />
       <HelpOverlay />
+      <ShareDialog />
+      <ExportDialog />
+      <Notice />
+      {dragging && <div className="drop-hint">Drop a .ptlab file to open it</div>}
     </div>
   );
 }

@@ -1,8 +1,11 @@
 // Pan and zoom for one element: d3-zoom owns this one behaviour on this one
 // node (mouse wheel, drag, pinch); buttons and keys call the same transform.
 // Until the user pans or zooms, the view follows its content (fits it).
+// With `sync`, the transform is also the store's (so links carry it): every
+// settled change is reported, and a change from outside (a link) is applied.
 import { useCallback, useEffect, useLayoutEffect, useRef } from 'react';
 import { select, zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3';
+import type { ZoomView } from '../store/state.ts';
 
 export interface Bounds {
   x: number;
@@ -27,15 +30,43 @@ export function fitTransform(b: Bounds, vw: number, vh: number, maxK = 1.4, marg
   return zoomIdentity.translate((vw - b.w * k) / 2 - b.x * k, (vh - b.h * k) / 2 - b.y * k).scale(k);
 }
 
+/** The store's view of a transform (rounded: links stay short and echoes compare equal). */
+export function viewOf(t: ZoomTransform, fit: boolean): ZoomView {
+  const v: ZoomView = { k: Math.round(t.k * 1e4) / 1e4, x: Math.round(t.x * 10) / 10, y: Math.round(t.y * 10) / 10 };
+  if (fit) v.fit = true;
+  return v;
+}
+
+const sameView = (a: ZoomView | null | undefined, b: ZoomView | null | undefined) =>
+  a === b || (!!a && !!b && a.k === b.k && a.x === b.x && a.y === b.y && !!a.fit === !!b.fit);
+
+export interface ZoomSync {
+  /** The store's zoom: applied when it changes from outside (a link). */
+  view: ZoomView | null;
+  report(v: ZoomView | null): void;
+}
+
 export function useZoom<E extends Element>(
   ref: React.RefObject<E | null>,
   bounds: Bounds,
   onTransform: (t: ZoomTransform) => void,
-  opts: { maxK?: number; minK?: number; fitMaxK?: number; onUserZoom?: (t: ZoomTransform) => void } = {},
+  opts: { maxK?: number; minK?: number; fitMaxK?: number; onUserZoom?: (t: ZoomTransform) => void; sync?: ZoomSync } = {},
 ): ZoomControls {
   const behaviour = useRef<ZoomBehavior<E, unknown> | null>(null);
   const current = useRef<ZoomTransform>(zoomIdentity);
   const follow = useRef(true);
+  const syncRef = useRef(opts.sync);
+  /** The last view reported to (or taken from) the store: a store change equal to it is our own echo. */
+  const lastView = useRef<ZoomView | null | undefined>(undefined);
+  /** A wheel, drag or pinch is under way: report when it settles. */
+  const gesture = useRef(false);
+  const report = useCallback(() => {
+    const sync = syncRef.current;
+    if (!sync) return;
+    const v = viewOf(current.current, follow.current);
+    lastView.current = v;
+    sync.report(v);
+  }, []);
   const boundsRef = useRef(bounds);
   const cb = useRef(onTransform);
   const userCb = useRef(opts.onUserZoom);
@@ -43,6 +74,7 @@ export function useZoom<E extends Element>(
     boundsRef.current = bounds;
     cb.current = onTransform;
     userCb.current = opts.onUserZoom;
+    syncRef.current = opts.sync;
   });
 
   // The element's size, kept by a ResizeObserver: reading clientWidth in every zoom event forces a layout.
@@ -70,21 +102,28 @@ export function useZoom<E extends Element>(
         cb.current(e.transform);
         if (e.sourceEvent) {
           follow.current = false;
+          gesture.current = true;
           userCb.current?.(e.transform);
         }
+      })
+      // Settled (a gesture, a transition or a jump): tell the store.
+      .on('end', () => {
+        gesture.current = false;
+        report();
       });
     behaviour.current = z;
     select(el).call(z).on('dblclick.zoom', null);
     return () => {
       select(el).on('.zoom', null);
     };
-  }, [ref, size, opts.minK, opts.maxK]);
+  }, [ref, size, report, opts.minK, opts.maxK]);
 
   const apply = useCallback((t: ZoomTransform, animate: boolean) => {
     const el = ref.current;
     const z = behaviour.current;
     if (!el || !z) return;
     const sel = select(el);
+    sel.interrupt();
     if (animate && typeof window !== 'undefined' && !window.matchMedia?.('(prefers-reduced-motion: reduce)').matches) {
       sel.transition().duration(250).call(z.transform as never, t);
     } else sel.call(z.transform, t);
@@ -133,6 +172,21 @@ export function useZoom<E extends Element>(
     if (follow.current) controls.fit(true);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
+
+  // A zoom from outside (a link, or a reset after switching nodes <-> strips); last, so it wins over the first fit.
+  const ext = opts.sync?.view ?? null;
+  const extKey = ext ? `${ext.k},${ext.x},${ext.y},${ext.fit ? 1 : 0}` : 'none';
+  useEffect(() => {
+    if (!opts.sync || sameView(ext, lastView.current)) return;
+    lastView.current = ext;
+    if (!ext || ext.fit) {
+      if (!follow.current) controls.fit(false);
+      return;
+    }
+    follow.current = false;
+    apply(zoomIdentity.translate(ext.x, ext.y).scale(ext.k), false);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [extKey, !!opts.sync]);
 
   return controls;
 }

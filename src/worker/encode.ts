@@ -52,6 +52,7 @@ export function newTimeline(capacity: number): Timeline {
     faults: new Float64Array(capacity),
     line: new Int32Array(capacity),
     flags: new Uint8Array(capacity),
+    quizzes: [],
   };
 }
 
@@ -68,6 +69,7 @@ export function recordStep(tl: Timeline, s: StepResult, flags: number): void {
   tl.faults[i] = s.faults;
   tl.line[i] = s.line;
   tl.flags[i] = flags;
+  if (s.quiz) tl.quizzes.push({ index: i, question: s.quiz.question, answer: s.quiz.answer });
 }
 
 /** The timeline cut to its length, ready to transfer. */
@@ -86,6 +88,7 @@ export function trimTimeline(tl: Timeline): { timeline: Timeline; buffers: Array
     faults: tl.faults.slice(0, n),
     line: tl.line.slice(0, n),
     flags: tl.flags.slice(0, n),
+    quizzes: tl.quizzes.filter((q) => q.index < n),
   };
   const buffers = Object.values(timeline).filter((v) => ArrayBuffer.isView(v)).map((v) => (v as Uint8Array).buffer as ArrayBuffer);
   return { timeline, buffers };

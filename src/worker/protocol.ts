@@ -8,7 +8,9 @@ export type ToWorker =
   | { t: 'run'; runId: number; source: string; mechanism: MechanismName }
   | { t: 'cancel'; runId: number }
   | { t: 'frame'; runId: number; reqId: number; index: number; record: boolean }
-  | { t: 'entries'; runId: number; reqId: number; index: number; slot: number };
+  | { t: 'entries'; runId: number; reqId: number; index: number; slot: number }
+  /** The whole run in the CLI's JSON format (src/share/runJson.ts). */
+  | { t: 'json'; runId: number; reqId: number };
 
 export type FromWorker =
   | { t: 'progress'; runId: number; done: number; total: number }
@@ -17,7 +19,8 @@ export type FromWorker =
   | { t: 'cancelled'; runId: number }
   /** frame is null when the run is gone (superseded): every request gets an answer. */
   | { t: 'frame'; runId: number; reqId: number; frame: Frame | null }
-  | { t: 'entries'; runId: number; reqId: number; index: number; slot: number; ents: Uint8Array | null };
+  | { t: 'entries'; runId: number; reqId: number; index: number; slot: number; ents: Uint8Array | null }
+  | { t: 'json'; runId: number; reqId: number; json: unknown };
 
 /** Per-step flag bits in Timeline.flags. */
 export const FLAG_ERROR = 1;
@@ -41,6 +44,8 @@ export interface Timeline {
   faults: Float64Array;
   line: Int32Array;
   flags: Uint8Array;
+  /** The steps a `quiz` precedes (few, so plain objects): presentation mode pauses before them. */
+  quizzes: { index: number; question: string; answer: string }[];
 }
 
 export interface LaneSummary {

@@ -1,4 +1,4 @@
-// The top bar: presets, mechanism, compare, view mode, help.
+// The top bar: presets, mechanism, compare, view mode, share, export, present, help.
 import type { MechanismName } from '../../core/index.ts';
 import { MECHANISMS } from '../../scenario/index.ts';
 import { useStore } from '../../store/store.ts';
@@ -45,6 +45,17 @@ export function Header() {
           </button>
         ))}
       </div>
+      <span className="header-actions">
+        <button type="button" onClick={() => s().openDialog('share')} title="Links to this scenario and step, and embed code">
+          Share
+        </button>
+        <button type="button" onClick={() => s().openDialog('export')} title="Pictures (PNG, SVG), the run as JSON, the scenario as a file; open a file">
+          Export
+        </button>
+        <button type="button" onClick={() => s().setMode('present')} title="Presentation mode (P): view and caption fill the screen; clicker keys step">
+          Present
+        </button>
+      </span>
       <button type="button" className="help-button" aria-label="Keyboard shortcuts and help" onClick={() => s().toggleHelp(true)}>
         ?
       </button>

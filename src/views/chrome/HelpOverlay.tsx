@@ -1,7 +1,7 @@
 // Every shortcut, from the same table the key handler uses.
 import { useStore } from '../../store/store.ts';
 import { selectHelp } from '../../store/selectors.ts';
-import { keyLabel, SHORTCUTS, VIEW_SHORTCUTS } from '../shortcuts.ts';
+import { keyLabel, LECTURE_SHORTCUTS, SHORTCUTS, VIEW_SHORTCUTS } from '../shortcuts.ts';
 import { RACE_SHORTCUTS } from '../race/raceKeys.ts';
 import { Overlay } from './Overlay.tsx';
 
@@ -12,7 +12,7 @@ export function HelpOverlay() {
     <Overlay title="Keyboard shortcuts" onClose={() => useStore.getState().toggleHelp(false)}>
       <table className="shortcuts">
         <tbody>
-          {[...SHORTCUTS, ...RACE_SHORTCUTS, ...VIEW_SHORTCUTS].map((s) => (
+          {[...SHORTCUTS, ...RACE_SHORTCUTS, ...VIEW_SHORTCUTS, ...LECTURE_SHORTCUTS.map((l) => ({ ...l, label: `In presentation mode: ${l.label.toLowerCase()}` }))].map((s) => (
             <tr key={s.label}>
               <td>
                 {s.keys.map((k) => (

@@ -1,15 +1,15 @@
 // The page-table view of one lane: nodes (SVG) for lecture-sized runs,
 // strips (canvas) for large ones, with zoom buttons, the legend, the hover
 // card and, for the primary lane, the detail panel of the selected table.
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ZoomTransform } from 'd3';
 import type { MechanismName } from '../../core/index.ts';
 import { CELL } from '../../layout/strip.ts';
 import type { TableItem } from '../../layout/tables.ts';
 import { useStore } from '../../store/store.ts';
-import { selectEntries, selectHoverSlot, selectPrimary, selectSelectedSlot, selectStep, selectViewMode } from '../../store/selectors.ts';
+import { selectEntries, selectHoverSlot, selectPrimary, selectSelectedSlot, selectStep, selectViewMode, selectZoom } from '../../store/selectors.ts';
 import { useShown } from '../useShown.ts';
-import type { ZoomControls } from '../useZoom.ts';
+import type { ZoomControls, ZoomSync } from '../useZoom.ts';
 import { Legend } from './Legend.tsx';
 import { StripView } from './StripView.tsx';
 import { TableDetail } from './TableDetail.tsx';
@@ -20,9 +20,9 @@ import { ZoomButtons } from './ZoomButtons.tsx';
 
 const PAN_KEYS: Record<string, [number, number]> = { ArrowLeft: [80, 0], ArrowRight: [-80, 0], ArrowUp: [0, 80], ArrowDown: [0, -80] };
 
-/** With the view focused, arrows pan and + - 0 zoom (elsewhere the arrows step). */
-function viewKeys(e: React.KeyboardEvent, c: ZoomControls | null): void {
-  if (!c || e.altKey || e.ctrlKey || e.metaKey) return;
+/** With the view focused, arrows pan and + - 0 zoom (elsewhere the arrows step; in lecture mode they always step). */
+function viewKeys(e: React.KeyboardEvent, c: ZoomControls | null, lecture: boolean): void {
+  if (!c || e.altKey || e.ctrlKey || e.metaKey || lecture) return;
   const pan = PAN_KEYS[e.key];
   if (pan && !e.shiftKey) c.panBy(pan[0], pan[1]);
   else if (e.key === '+' || e.key === '=') c.zoomBy(1.5);
@@ -41,7 +41,10 @@ const SEMANTIC_IN_PX = 36;
 /** Above this many PTE tables at once (over the run), the auto mode draws strips. */
 export const TREE_MAX_TABLES = 160;
 
-export function PageTableView({ mechanism, compact = false }: { mechanism: MechanismName; compact?: boolean }) {
+const reportZoom: ZoomSync['report'] = (v) => useStore.getState().setZoom(v);
+
+/** compact: a compare lane; lecture: presentation or embed (bigger fit, no detail panel, arrows step). */
+export function PageTableView({ mechanism, compact = false, lecture = false }: { mechanism: MechanismName; compact?: boolean; lecture?: boolean }) {
   const shown = useShown(mechanism);
   const mode = useStore(selectViewMode);
   const maxPtes = useStore((s) => s.lanes[mechanism]?.summary?.maxPtes ?? 0);
@@ -57,6 +60,17 @@ export function PageTableView({ mechanism, compact = false }: { mechanism: Mecha
   const [tip, setTip] = useState<{ item: TableItem; x: number; y: number } | null>(null);
   // Semantic zoom in auto mode: zooming far out of the nodes shows the strips, zooming into the strips shows nodes again.
   const [zoomedOut, setZoomedOut] = useState(false);
+  // The primary view's zoom is the store's (links carry it).
+  const zoomView = useStore(selectZoom);
+  const sync = useMemo<ZoomSync | undefined>(() => (primary && !compact ? { view: zoomView, report: reportZoom } : undefined), [primary, compact, zoomView]);
+  // Nodes and strips have different coordinates: switching between them starts from a fitted view.
+  const kind = useRef<boolean | null>(null);
+  const strips = !!shown && (mode === 'strip' || (mode === 'auto' && (maxPtes > TREE_MAX_TABLES || zoomedOut)));
+  useEffect(() => {
+    if (!shown) return;
+    if (kind.current !== null && kind.current !== strips && sync) useStore.getState().setZoom(null);
+    kind.current = strips;
+  }, [strips, shown, sync]);
 
   const onHover = useCallback((item: TableItem | null, e?: React.MouseEvent, slot?: number) => {
     useStore.getState().setHover(item ? item.slot : slot ?? null);
@@ -67,25 +81,24 @@ export function PageTableView({ mechanism, compact = false }: { mechanism: Mecha
 
   if (!shown) return <div className="pt-view pt-empty">{compact ? '' : 'Waiting for the simulation…'}</div>;
   const big = maxPtes > TREE_MAX_TABLES;
-  const strips = mode === 'strip' || (mode === 'auto' && (big || zoomedOut));
   const onUserZoom = mode !== 'auto' || big ? undefined : strips ? (t: ZoomTransform) => t.k * CELL >= SEMANTIC_IN_PX && setZoomedOut(false) : (t: ZoomTransform) => t.k < SEMANTIC_OUT_K && setZoomedOut(true);
   const label = `Page tables under ${mechanism}: ${shown.snapshot.pte.id.length} PTE tables`;
-  const props = { shown, selectedSlot, hoverSlot, onHover, onPick, controlsRef: controls, label, onUserZoom };
+  const props = { shown, selectedSlot, hoverSlot, onHover, onPick, controlsRef: controls, label, onUserZoom, sync, fitMaxK: lecture ? (strips ? 6 : 3.2) : undefined };
   const sel = primary && selectedSlot !== null ? shown.items.find((t) => t.slot === selectedSlot && t.status !== 'freed') ?? null : null;
   const ents = selectedSlot === null ? null : shown.eventEntries?.get(selectedSlot) ?? (entries && entries.slot === selectedSlot && entries.index === step ? entries.ents : null);
   const info = tip ? tableInfo(tip.item, mechanism, shown.vmas) : null;
 
   return (
     <div className={`pt-view${compact ? ' pt-compact' : ''}${stale ? ' pt-stale' : ''}`} data-mechanism={mechanism} data-mode={strips ? 'strip' : 'tree'}>
-      <div className="pt-stage" ref={box} onKeyDown={(e) => viewKeys(e, controls.current)}>
+      <div className="pt-stage" ref={box} onKeyDown={(e) => viewKeys(e, controls.current, lecture)}>
         {strips ? <StripView {...props} /> : <TreeView {...props} />}
         {info && tip && <Tooltip x={tip.x} y={tip.y} title={info.title} lines={info.lines} />}
       </div>
       <div className="pt-bar">
         {!compact && <Legend mechanism={mechanism} />}
-        <ZoomButtons controls={controls} mechanism={mechanism} />
+        {!lecture && <ZoomButtons controls={controls} mechanism={mechanism} />}
       </div>
-      {primary && !compact && selectedSlot !== null && (
+      {primary && !compact && !lecture && selectedSlot !== null && (
         <TableDetail item={sel} slot={selectedSlot} ents={ents} mechanism={mechanism} vmas={shown.vmas} onClose={() => useStore.getState().select(null)} />
       )}
     </div>

@@ -5,7 +5,7 @@ import { zoomIdentity, type ZoomTransform } from 'd3';
 import { layoutStrips, slotAt, CELL } from '../../layout/strip.ts';
 import { bySlot, type TableItem } from '../../layout/tables.ts';
 import type { Shown } from '../useShown.ts';
-import { useZoom, type ZoomControls } from '../useZoom.ts';
+import { useZoom, type ZoomControls, type ZoomSync } from '../useZoom.ts';
 import { drawStrips, paintAtlas } from './stripDraw.ts';
 
 const FADE_MS = 600;
@@ -20,9 +20,13 @@ interface Props {
   /** Zoom the user made (wheel, drag, pinch): for the semantic switch between nodes and strips. */
   onUserZoom?(t: ZoomTransform): void;
   label: string;
+  /** The primary view shares its zoom with the store (links). */
+  sync?: ZoomSync;
+  /** How far fitting may magnify (lecture mode: more, for the back row). */
+  fitMaxK?: number;
 }
 
-export function StripView({ shown, selectedSlot, hoverSlot, onHover, onPick, controlsRef, label, onUserZoom }: Props) {
+export function StripView({ shown, selectedSlot, hoverSlot, onHover, onPick, controlsRef, label, onUserZoom, sync, fitMaxK }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [aspect, setAspect] = useState(2);
   const transform = useRef<ZoomTransform>(zoomIdentity);
@@ -74,7 +78,7 @@ export function StripView({ shown, selectedSlot, hoverSlot, onHover, onPick, con
   const controls = useZoom(canvas, { x: 0, y: 0, w: Math.max(layout.width, CELL * 64), h: Math.max(layout.height, CELL * 10) }, (t) => {
     transform.current = t;
     schedule();
-  }, { maxK: 60, fitMaxK: 3, onUserZoom });
+  }, { maxK: 60, fitMaxK: fitMaxK ?? 3, onUserZoom, sync });
   useEffect(() => {
     controlsRef.current = controls;
   });

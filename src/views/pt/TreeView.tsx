@@ -6,7 +6,7 @@ import { layoutTree, NODE_H } from '../../layout/tree.ts';
 import type { TableItem } from '../../layout/tables.ts';
 import { formatAddr } from '../../scenario/index.ts';
 import type { Shown } from '../useShown.ts';
-import { useZoom, type ZoomControls } from '../useZoom.ts';
+import { useZoom, type ZoomControls, type ZoomSync } from '../useZoom.ts';
 import { HatchDefs, TableBox } from './TableBox.tsx';
 
 const LEVEL_NAME = { pgd: 'PGD (mm->pgd)', pud: 'PUD table', pmd: 'PMD table' } as const;
@@ -22,14 +22,18 @@ interface Props {
   /** Zoom the user made (wheel, drag, pinch): for the semantic switch between nodes and strips. */
   onUserZoom?(t: ZoomTransform): void;
   label: string;
+  /** The primary view shares its zoom with the store (links). */
+  sync?: ZoomSync;
+  /** How far fitting may magnify (lecture mode: more, for the back row). */
+  fitMaxK?: number;
 }
 
-export function TreeView({ shown, selectedSlot, hoverSlot, onHover, onPick, controlsRef, label, onUserZoom }: Props) {
+export function TreeView({ shown, selectedSlot, hoverSlot, onHover, onPick, controlsRef, label, onUserZoom, sync, fitMaxK }: Props) {
   const svg = useRef<SVGSVGElement>(null);
   const g = useRef<SVGGElement>(null);
   const layout = useMemo(() => layoutTree(shown.snapshot, shown.items, shown.prev), [shown]);
   const bounds = { x: layout.x0, y: layout.y0, w: Math.max(layout.width, 200), h: Math.max(layout.height, 60) };
-  const controls = useZoom(svg, bounds, (t: ZoomTransform) => g.current?.setAttribute('transform', t.toString()), { fitMaxK: 1.3, onUserZoom });
+  const controls = useZoom(svg, bounds, (t: ZoomTransform) => g.current?.setAttribute('transform', t.toString()), { fitMaxK: fitMaxK ?? 1.3, onUserZoom, sync });
   useEffect(() => {
     controlsRef.current = controls;
   });
