@@ -10,6 +10,7 @@
 import { PMD_SIZE } from '../constants.ts';
 import type { Mm } from '../mm/mm.ts';
 import type { PteTable } from '../mm/pgtable.ts';
+import type { TableReason } from '../types.ts';
 import type { Mechanism, ZapSlot } from './mechanism.ts';
 import { describeKept } from './reasons.ts';
 
@@ -35,6 +36,13 @@ export function pte_put(mm: Mm, t: PteTable): boolean {
   return true;
 }
 
+const lastEntries = (n: number): string => (n === 1 ? 'its last entry' : `its last ${n} entries`);
+
+/** The reason line of a table free_user_pte_table freed. */
+function freedAtZero(t: PteTable, when: string): TableReason {
+  return { addr: t.slot * PMD_SIZE, tableId: t.id, verdict: 'freed', code: 'refcount_zero', by: 'free_user_pte_table', text: `freed: pte_refcount reached 0 when ${when}` };
+}
+
 export const pteRef: Mechanism = {
   name: 'pte-ref',
   refcounts: true,
@@ -46,14 +54,7 @@ export const pteRef: Mechanism = {
     if (z.cleared > 0) pte_ref_add(mm, t, -z.cleared, 'pte_put_many');
     const freed = pte_put(mm, t);
     if (freed) {
-      mm.reason({
-        addr: t.slot * PMD_SIZE,
-        tableId: t.id,
-        verdict: 'freed',
-        code: 'refcount_zero',
-        by: 'free_user_pte_table',
-        text: `freed: pte_refcount reached 0 when ${z.cause === 'munmap' ? 'munmap' : 'the zap'} cleared ${z.cleared === 1 ? 'its last entry' : `its last ${z.cleared} entries`}`,
-      });
+      mm.reason(freedAtZero(t, `${z.cause === 'munmap' ? 'munmap' : 'the zap'} cleared ${lastEntries(z.cleared)}`));
     } else if (z.cause === 'free') {
       mm.reason(describeKept(z, 'madv_free'));
     } else {
@@ -64,14 +65,7 @@ export const pteRef: Mechanism = {
     pte_ref_add(mm, t, +1, 'pte_try_get');
     if (moved > 0) pte_ref_add(mm, t, -moved, 'pte_put_many');
     if (pte_put(mm, t)) {
-      mm.reason({
-        addr: t.slot * PMD_SIZE,
-        tableId: t.id,
-        verdict: 'freed',
-        code: 'refcount_zero',
-        by: 'free_user_pte_table',
-        text: `freed: move_ptes moved ${moved === 1 ? 'its last entry' : `its last ${moved} entries`} away and pte_refcount reached 0`,
-      });
+      mm.reason(freedAtZero(t, `move_ptes moved ${lastEntries(moved)} away`));
     }
   },
 };
