@@ -12,9 +12,15 @@ test('compare shows three lanes in lockstep with one table of figures and costs'
   await expect(cell('pte-ref', 'VmPTE')).toHaveText('8 kB');
   await expect(cell('pt-reclaim', 'VmPTE')).toHaveText('12 kB');
   await expect(cell('pte-ref', 'refcount atomics')).not.toHaveText('0');
+  // Costs up to this step, beside the whole run's.
+  await expect(cell('pte-ref', 'PTE tables freed so far')).toHaveText('1');
+  await expect(cell('pt-reclaim', 'PTE tables freed so far')).toHaveText('0');
   await ptlab.press('Next statement');
   await expect(cell('pt-reclaim', 'VmPTE')).toHaveText('8 kB');
   await expect(cell('baseline', 'VmPTE')).toHaveText('12 kB');
+  await expect(cell('pt-reclaim', 'PTE tables freed so far')).toHaveText('1');
+  await expect(cell('baseline', 'PTE tables freed so far')).toHaveText('0');
+  await expect(cell('baseline', 'PTE tables freed')).toHaveText('1');
   await ptlab.shot('compare-step4');
 });
 

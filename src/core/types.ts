@@ -123,6 +123,8 @@ export interface StepResult {
   quiz?: { question: string; answer: string };
   error?: SimError;
   expectFailures?: string[];
+  /** With RunOptions.costsPerStep: the cost counters summed over the run up to and including this step. */
+  costs?: Counters;
   /** A race step: its micro-step trace, each CPU's outcome, and what the checker caught. */
   race?: RaceReport;
 }

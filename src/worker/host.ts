@@ -111,7 +111,7 @@ export class SimHost {
     }
     const t0 = this.env.now();
     // The page checked the scenario's size before sending it; the budget is the backstop.
-    const run = new Run(c.ops, { mechanism, checkpoints: true, maxPages: MAX_PAGES }, c.initialExpects);
+    const run = new Run(c.ops, { mechanism, checkpoints: true, costsPerStep: true, maxPages: MAX_PAGES }, c.initialExpects);
     const a: Active = { runId, run, timeline: newTimeline(c.ops.length), cancelled: false, done: false };
     this.pending = a;
     let maxPtes = run.initial.tables.pte;

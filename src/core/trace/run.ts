@@ -17,6 +17,8 @@ export interface RunOptions {
   mechanismImpl?: Mechanism;
   /** false: the kernel has no zero page (read faults map real pages). Default true. */
   zeroPage?: boolean;
+  /** Record the running cost counters on every step (the app's compare table). */
+  costsPerStep?: boolean;
   /** Pages the run may fault in before it stops with a 'limit' error. */
   maxPages?: number;
   /** Run the invariant checker after every step (tests, dev builds). */
@@ -149,6 +151,7 @@ export class Run {
     };
     if (st.iter !== undefined) step.iter = st.iter;
     if (r.op) step.op = r.op;
+    if (this.opts.costsPerStep) step.costs = copyCounters(c);
     if (st.say) step.say = st.say;
     if (st.quiz) step.quiz = st.quiz;
     if (r.race) step.race = r.race;

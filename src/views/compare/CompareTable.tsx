@@ -1,4 +1,4 @@
-// The lanes' figures at this step and their cost counters over the run, in one table.
+// The lanes' figures at this step, their cost counters up to it and over the whole run, in one table.
 import type { Counters, MechanismName } from '../../core/index.ts';
 import { useStore } from '../../store/store.ts';
 import { selectStep } from '../../store/selectors.ts';
@@ -18,6 +18,12 @@ const tlValue = (key: 'vmPte' | 'rssAnon' | 'vmSize' | 'ptes' | 'alloc' | 'freed
   return l.timeline![key][k];
 };
 const counter = (f: (c: Counters) => number) => (l: LaneState) => (l.summary ? f(l.summary.counters) : null);
+/** The running counters at the step on screen (the lane's frame), 0 before the first step. */
+const counterAt = (f: (c: Counters) => number) => (l: LaneState, i: number) => {
+  if (i < 0) return 0;
+  const s = l.frame?.step;
+  return s && s.index === Math.min(i, (l.timeline?.n ?? 0) - 1) && s.costs ? f(s.costs) : null;
+};
 
 const STEP_ROWS: Row[] = [
   { label: 'VmPTE', get: tlValue('vmPte', (l) => l.summary?.initial.VmPTE ?? 0), unit: ' kB' },
@@ -27,6 +33,18 @@ const STEP_ROWS: Row[] = [
   { label: 'allocated this step', get: tlValue('alloc') },
   { label: 'freed this step', get: tlValue('freed') },
   { label: 'faults this step', get: tlValue('faults') },
+];
+
+const COST_ROWS: Row[] = [
+  { label: 'faults so far', get: counterAt((c) => c.faults) },
+  { label: 'PTE tables allocated so far', get: counterAt((c) => c.tablesAllocated.pte) },
+  { label: 'PTE tables freed so far', get: counterAt((c) => c.tablesFreed.pte) },
+  { label: 'TLB flushes so far', get: counterAt((c) => c.tlbFlushes) },
+  { label: 'refcount atomics so far', get: counterAt((c) => c.refcountAtomics) },
+  { label: 'PMD locks so far', get: counterAt((c) => c.pmdLocks) },
+  { label: 'PTE locks so far', get: counterAt((c) => c.pteLocks) },
+  { label: 'entries scanned so far', get: counterAt((c) => c.entriesScanned) },
+  { label: 'RCU frees so far', get: counterAt((c) => c.rcuFrees) },
 ];
 
 const RUN_ROWS: Row[] = [
@@ -87,6 +105,7 @@ export function CompareTable({ mechanisms }: { mechanisms: MechanismName[] }) {
       </thead>
       <tbody>
         {section(step < 0 ? 'at the start' : `after step ${step + 1}`, STEP_ROWS)}
+        {section(step < 0 ? 'costs so far' : `costs up to step ${step + 1}`, COST_ROWS)}
         {section('whole run', RUN_ROWS)}
       </tbody>
     </table>
