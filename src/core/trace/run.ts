@@ -184,14 +184,15 @@ export class Run {
       if (bad.length) this.invariantViolations.push({ index, line: st.line, messages: bad });
     }
     // A checkpoint costs ~600 bytes per table; replay costs ~1 unit per fault.
-    // Checkpointing once the replay work since the last one exceeds 75 units
-    // per table bounds checkpoint memory at ~8 bytes per fault of the run and
-    // any seek at ~75 x (tables) faults of replay.
+    // Checkpointing once the replay work since the last one exceeds 40 units
+    // per table bounds checkpoint memory at ~15 bytes per fault of the run
+    // (the 50 GiB baseline: ~100 MiB) and any seek at ~40 x (tables) faults of
+    // replay (~15 ms there; npm run bench:seek).
     if (!this.opts.checkpoints) return;
     this.stepsSinceCheckpoint++;
     this.workSinceCheckpoint += 64 + step.faults + step.reasons.length * 8;
     const tables = mm.nr.pte + mm.nr.pmd + mm.nr.pud;
-    if (this.stepsSinceCheckpoint >= (this.opts.checkpointEvery ?? 64) && this.workSinceCheckpoint >= 75 * tables) {
+    if (this.stepsSinceCheckpoint >= (this.opts.checkpointEvery ?? 64) && this.workSinceCheckpoint >= 40 * tables) {
       this.checkpoints.push({ index, mm: mm.clone(), names: new Map(this.names) });
       this.workSinceCheckpoint = 0;
       this.stepsSinceCheckpoint = 0;
