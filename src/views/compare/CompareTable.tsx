@@ -35,30 +35,25 @@ const STEP_ROWS: Row[] = [
   { label: 'faults this step', get: tlValue('faults') },
 ];
 
-const COST_ROWS: Row[] = [
-  { label: 'faults so far', get: counterAt((c) => c.faults) },
-  { label: 'PTE tables allocated so far', get: counterAt((c) => c.tablesAllocated.pte) },
-  { label: 'PTE tables freed so far', get: counterAt((c) => c.tablesFreed.pte) },
-  { label: 'TLB flushes so far', get: counterAt((c) => c.tlbFlushes) },
-  { label: 'refcount atomics so far', get: counterAt((c) => c.refcountAtomics) },
-  { label: 'PMD locks so far', get: counterAt((c) => c.pmdLocks) },
-  { label: 'PTE locks so far', get: counterAt((c) => c.pteLocks) },
-  { label: 'entries scanned so far', get: counterAt((c) => c.entriesScanned) },
-  { label: 'RCU frees so far', get: counterAt((c) => c.rcuFrees) },
+/** The cost counters, shown up to the current step and for the whole run. */
+const COUNTERS: [string, (c: Counters) => number][] = [
+  ['faults', (c) => c.faults],
+  ['huge faults', (c) => c.hugeFaults],
+  ['PTE tables allocated', (c) => c.tablesAllocated.pte],
+  ['PTE tables freed', (c) => c.tablesFreed.pte],
+  ['TLB flushes', (c) => c.tlbFlushes],
+  ['refcount atomics', (c) => c.refcountAtomics],
+  ['PMD locks', (c) => c.pmdLocks],
+  ['PTE locks', (c) => c.pteLocks],
+  ['entries scanned', (c) => c.entriesScanned],
+  ['RCU frees', (c) => c.rcuFrees],
 ];
+
+const COST_ROWS: Row[] = COUNTERS.map(([label, f]) => ({ label: `${label} so far`, get: counterAt(f) }));
 
 const RUN_ROWS: Row[] = [
   { label: 'final VmPTE', get: (l) => l.summary?.final.VmPTE ?? null, unit: ' kB' },
-  { label: 'faults', get: counter((c) => c.faults) },
-  { label: 'huge faults', get: counter((c) => c.hugeFaults) },
-  { label: 'PTE tables allocated', get: counter((c) => c.tablesAllocated.pte) },
-  { label: 'PTE tables freed', get: counter((c) => c.tablesFreed.pte) },
-  { label: 'TLB flushes', get: counter((c) => c.tlbFlushes) },
-  { label: 'refcount atomics', get: counter((c) => c.refcountAtomics) },
-  { label: 'PMD locks', get: counter((c) => c.pmdLocks) },
-  { label: 'PTE locks', get: counter((c) => c.pteLocks) },
-  { label: 'entries scanned', get: counter((c) => c.entriesScanned) },
-  { label: 'RCU frees', get: counter((c) => c.rcuFrees) },
+  ...COUNTERS.map(([label, f]): Row => ({ label, get: counter(f) })),
   { label: 'simulation time', get: (l) => (l.summary ? l.summary.ms : null), unit: ' ms' },
 ];
 
