@@ -76,3 +76,24 @@ test('step two CPUs through a race: broken is caught, pt-reclaim is not', async 
   await ptlab.press('Next statement');
   await expect(lab).toHaveCount(0);
 });
+
+test('a race can be presented: in lecture mode the CPU lanes fill the view and 0/1 step them', async ({ ptlab, page }) => {
+  await ptlab.open();
+  await ptlab.api((a) => a.loadPreset('20-race-fault-vs-dontneed'));
+  await ptlab.waitReady();
+  await ptlab.api((a) => a.seek(2));
+  await ptlab.waitReady();
+  await page.keyboard.press('Shift+P');
+  const lab = page.getByRole('region', { name: 'Race lab' });
+  await expect(page.getByRole('main', { name: 'Presentation' })).toBeVisible();
+  await expect(lab).toBeVisible();
+  for (let k = 0; k < 3; k++) await page.keyboard.press('0');
+  await expect(lab.getByText(/micro-step 3 of \d+ in the interleaving/)).toBeVisible();
+  await page.keyboard.press('1');
+  await expect(lab.getByText(/micro-step 4 of \d+ in the interleaving/)).toBeVisible();
+  await expect(lab.getByRole('region', { name: 'CPU 1' }).locator('.race-step-done')).toHaveCount(1); // the 1 key stepped CPU 1
+  await ptlab.shot('race-present');
+  // The clicker still moves by statement: past the race, the page tables come back.
+  await page.keyboard.press('PageDown');
+  await expect(lab).toHaveCount(0);
+});

@@ -68,7 +68,7 @@ export function handleKey(e: KeyboardEvent): boolean {
   if (t?.tagName === 'BUTTON' && (e.key === ' ' || e.key === 'Enter')) return false;
   const name = keyName(e);
   const state = useStore.getState();
-  const race = state.mode === 'normal' && raceKeysActive() ? RACE_SHORTCUTS.find((s) => s.keys.includes(name)) : undefined;
+  const race = (state.mode === 'normal' || state.mode === 'present') && raceKeysActive() ? RACE_SHORTCUTS.find((s) => s.keys.includes(name)) : undefined;
   const sc = race ?? (state.mode === 'normal' ? SHORTCUTS : LECTURE_SHORTCUTS).find((s) => s.keys.includes(name));
   if (!sc) return false;
   e.preventDefault();

@@ -13,6 +13,7 @@ import { MECH_COLOUR } from '../panels/FigureChart.tsx';
 import { pageBase } from '../share/clipboard.ts';
 import { useShown } from '../useShown.ts';
 import { LectureCaption } from './LectureCaption.tsx';
+import { RacePanel } from '../race/RacePanel.tsx';
 import { encodeLink } from '../../share/link.ts';
 import { linkStateOf } from '../../store/links.ts';
 
@@ -78,6 +79,11 @@ export function Lecture({ embed }: { embed: boolean }) {
                 <PageTableView mechanism={c} compact lecture />
               </section>
             ))}
+          </div>
+        ) : shown?.step?.race && !embed ? (
+          // A race step: the two CPUs' lanes are the picture to show the room.
+          <div className="lecture-race">
+            <RacePanel mechanism={m} step={shown.step} />
           </div>
         ) : (
           <PageTableView mechanism={m} lecture />
