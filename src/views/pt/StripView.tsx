@@ -3,28 +3,14 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { zoomIdentity, type ZoomTransform } from 'd3';
 import { layoutStrips, slotAt, CELL } from '../../layout/strip.ts';
-import { bySlot, type TableItem } from '../../layout/tables.ts';
-import type { Shown } from '../useShown.ts';
-import { useZoom, type ZoomControls, type ZoomSync } from '../useZoom.ts';
+import { bySlot } from '../../layout/tables.ts';
+import type { PtViewProps } from './viewProps.ts';
+import { useZoom } from '../useZoom.ts';
 import { drawStrips, paintAtlas } from './stripDraw.ts';
 
 const FADE_MS = 600;
 
-interface Props {
-  shown: Shown;
-  selectedSlot: number | null;
-  hoverSlot: number | null;
-  onHover(item: TableItem | null, e?: React.MouseEvent, slot?: number): void;
-  onPick(item: TableItem): void;
-  controlsRef: React.MutableRefObject<ZoomControls | null>;
-  /** Zoom the user made (wheel, drag, pinch): for the semantic switch between nodes and strips. */
-  onUserZoom?(t: ZoomTransform): void;
-  label: string;
-  /** The primary view shares its zoom with the store (links). */
-  sync?: ZoomSync;
-  /** How far fitting may magnify (lecture mode: more, for the back row). */
-  fitMaxK?: number;
-}
+type Props = PtViewProps;
 
 export function StripView({ shown, selectedSlot, hoverSlot, onHover, onPick, controlsRef, label, onUserZoom, sync, fitMaxK }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);

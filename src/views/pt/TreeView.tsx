@@ -3,30 +3,15 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { ZoomTransform } from 'd3';
 import { layoutTree, NODE_H } from '../../layout/tree.ts';
-import type { TableItem } from '../../layout/tables.ts';
 import { formatAddr } from '../../scenario/index.ts';
-import type { Shown } from '../useShown.ts';
-import { useZoom, type ZoomControls, type ZoomSync } from '../useZoom.ts';
+import type { PtViewProps } from './viewProps.ts';
+import { useZoom } from '../useZoom.ts';
 import { HatchDefs, TableBox } from './TableBox.tsx';
 
 const LEVEL_NAME = { pgd: 'PGD (mm->pgd)', pud: 'PUD table', pmd: 'PMD table' } as const;
 const SPAN = { pgd: '', pud: '512 GiB', pmd: '1 GiB' } as const;
 
-interface Props {
-  shown: Shown;
-  selectedSlot: number | null;
-  hoverSlot: number | null;
-  onHover(item: TableItem | null, e?: React.MouseEvent): void;
-  onPick(item: TableItem): void;
-  controlsRef: React.MutableRefObject<ZoomControls | null>;
-  /** Zoom the user made (wheel, drag, pinch): for the semantic switch between nodes and strips. */
-  onUserZoom?(t: ZoomTransform): void;
-  label: string;
-  /** The primary view shares its zoom with the store (links). */
-  sync?: ZoomSync;
-  /** How far fitting may magnify (lecture mode: more, for the back row). */
-  fitMaxK?: number;
-}
+type Props = PtViewProps;
 
 export function TreeView({ shown, selectedSlot, hoverSlot, onHover, onPick, controlsRef, label, onUserZoom, sync, fitMaxK }: Props) {
   const svg = useRef<SVGSVGElement>(null);
