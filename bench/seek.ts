@@ -14,7 +14,7 @@ const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 for (const mechanism of MECHANISMS) {
   const heap0 = process.memoryUsage().heapUsed;
   const t0 = performance.now();
-  const run = new Run(c.ops, { mechanism, checkpoints: true }, c.initialExpects);
+  const run = new Run(c.program, { mechanism, checkpoints: true }, c.initialExpects);
   run.advance();
   const runMs = performance.now() - t0;
   const heap = process.memoryUsage().heapUsed - heap0;

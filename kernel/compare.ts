@@ -78,7 +78,7 @@ export function compareWithKernel(c: Compiled, opts: { mechanismImpl?: Mechanism
   probed ??= { mech: detectMechanism(), zero: detectZeroPage() };
   const { mech, zero } = probed;
   const t0 = performance.now();
-  const sim: RunSummary = runFlat(c.ops, { mechanism: mech.mechanism, zeroPage: zero.zeroPage, mechanismImpl: opts.mechanismImpl });
+  const sim: RunSummary = runFlat(c.program, { mechanism: mech.mechanism, zeroPage: zero.zeroPage, mechanismImpl: opts.mechanismImpl });
   const simMs = performance.now() - t0;
   // The twin replays what the simulator resolved; a statement that failed
   // before resolving (unknown mapping) ends the stream.

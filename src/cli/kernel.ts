@@ -27,7 +27,7 @@ export function cmdKernel(positional: string[], opts: Map<string, string>): numb
       console.error(`ptlab kernel: ${file}:${refused.reason}`);
       return 2;
     }
-    const sim = runFlat(c.result.ops, { mechanism: 'baseline' });
+    const sim = runFlat(c.result.program, { mechanism: 'baseline' });
     const steps = sim.steps.filter((s) => s.op);
     writeFileSync(emit, emitC(steps.map((s) => s.op!), { title: file, lines: steps.map((s) => s.line) }));
     console.log(`wrote ${emit}: cc -O2 -o twin ${emit} && ./twin`);

@@ -62,7 +62,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'bench': {
       const { runBench } = await import('./bench.ts');
-      return runBench();
+      return await runBench();
     }
     default:
       console.error(`ptlab: unknown command '${cmd}'\n${USAGE}`);
@@ -81,7 +81,7 @@ function cmdCheck(flags: Flags): number {
     console.error(c.message);
     return 2;
   }
-  console.log(`${file}: ok, ${c.result.ops.length} statements to run`);
+  console.log(`${file}: ok, ${c.result.program.length} statements to run`);
   return 0;
 }
 
@@ -106,7 +106,7 @@ function cmdRun(flags: Flags): number {
     return 2;
   }
   const mechs: MechanismVariant[] = mech === 'all' ? [...MECHANISMS] : [mech as MechanismVariant];
-  const results: RunSummary[] = mechs.map((m) => runFlat(c.result.ops, { mechanism: m, checkInvariants: flags.opts.has('--check') }, c.result.initialExpects));
+  const results: RunSummary[] = mechs.map((m) => runFlat(c.result.program, { mechanism: m, checkInvariants: flags.opts.has('--check') }, c.result.initialExpects));
   if (format === 'json') {
     process.stdout.write(JSON.stringify({ results: results.map((r) => toJson(r, steps as 'all' | 'final')) }) + '\n');
   } else {

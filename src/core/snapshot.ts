@@ -72,5 +72,5 @@ export function snapshot(mm: Mm): Snapshot {
 /** The 512 entries of the PTE table of a slot (a copy), or null. */
 export function pteEntries(mm: Mm, slotAddr: number): Uint8Array | null {
   const t = mm.pteAt(Math.floor(slotAddr / PMD_SIZE));
-  return t ? t.ents.slice() : null;
+  return t ? t.copyEnts() : null;
 }

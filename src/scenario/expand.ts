@@ -18,6 +18,7 @@ import type { Expr, FlatOp, FlatStatement, ParseError, Scenario, Statement } fro
 import { parse } from './parse.ts';
 import { sourceLines } from './format.ts';
 import { RaceBlock, RaceFail } from './expand_race.ts';
+import { SegmentedProgram, type Program } from './program.ts';
 
 export interface ExpandOptions {
   /** Most statements the expanded scenario may run; default 2,000,000. */
@@ -25,7 +26,7 @@ export interface ExpandOptions {
 }
 export type FlatExpect = NonNullable<FlatStatement['expects']>[number];
 export type ExpandResult =
-  | { ok: true; ops: FlatStatement[]; initialExpects: FlatExpect[] }
+  | { ok: true; program: Program; ops: FlatStatement[]; initialExpects: FlatExpect[] }
   | { ok: false; errors: ParseError[] };
 
 export const DEFAULT_MAX_STATEMENTS = 2_000_000;
@@ -129,8 +130,56 @@ function cost(stmts: readonly Statement[], i: number | undefined, limit: bigint)
   return c;
 }
 
+/** Statements a repeat body may hold and still be kept lazy (see program.ts). */
+const PLAIN = new Set<Statement['op']>(['mmap', 'touch', 'read', 'munmap', 'madvise', 'mprotect', 'mremap', 'thp', 'process']);
+
+/** The expressions of a plain statement, with what each is called in an error. */
+function exprsOf(st: Statement): [Expr, string][] {
+  switch (st.op) {
+    case 'mmap':
+      return st.at ? [[st.size, 'size'], [st.at, 'address']] : [[st.size, 'size']];
+    case 'touch':
+    case 'read':
+    case 'munmap':
+    case 'madvise':
+    case 'mprotect':
+      return [[st.off, 'offset'], [st.len, 'length']];
+    case 'mremap':
+      return [[st.to, 'address']];
+    default:
+      return [];
+  }
+}
+
+/** The op of a plain statement in pass i. */
+function flatOp(st: Statement, i: number | undefined): FlatOp {
+  switch (st.op) {
+    case 'mmap': {
+      const size = natural(st.size, i, 'size');
+      if (!st.at) return { op: 'mmap', name: st.name, size, hugepage: st.hugepage, prot: st.prot };
+      return { op: 'mmap', name: st.name, size, at: natural(st.at, i, 'address'), hugepage: st.hugepage, prot: st.prot };
+    }
+    case 'touch':
+    case 'read':
+    case 'munmap':
+      return { op: st.op, name: st.name, off: natural(st.off, i, 'offset'), len: natural(st.len, i, 'length') };
+    case 'madvise':
+      return { op: 'madvise', name: st.name, off: natural(st.off, i, 'offset'), len: natural(st.len, i, 'length'), advice: st.advice };
+    case 'mprotect':
+      return { op: 'mprotect', name: st.name, off: natural(st.off, i, 'offset'), len: natural(st.len, i, 'length'), prot: st.prot };
+    case 'mremap':
+      return { op: 'mremap', name: st.name, to: natural(st.to, i, 'address') };
+    case 'thp':
+      return { op: 'thp', mode: st.mode };
+    case 'process':
+      return { op: 'process', kind: st.kind };
+    default:
+      throw new EvalFail(`unknown statement '${String((st as { op: unknown }).op)}'`);
+  }
+}
+
 class Expander {
-  readonly ops: FlatStatement[] = [];
+  readonly program = new SegmentedProgram();
   readonly initial: FlatExpect[] = [];
   readonly errors: ParseError[] = [];
   private says: string[] = [];
@@ -202,7 +251,8 @@ class Expander {
       }
       case 'repeat': {
         const n = natural(st.count, i, 'repeat count');
-        for (let j = 0; j < n; j++) this.run(st.body, j);
+        if (n > 0 && st.body.length > 0 && st.body.every((b) => PLAIN.has(b.op))) this.lazyRepeat(st.body, n);
+        else for (let j = 0; j < n; j++) this.run(st.body, j);
         return;
       }
       case 'say':
@@ -225,34 +275,38 @@ class Expander {
   }
 
   private op(st: Statement, i: number | undefined): FlatOp {
-    switch (st.op) {
-      case 'mmap': {
-        const size = natural(st.size, i, 'size');
-        if (!st.at) return { op: 'mmap', name: st.name, size, hugepage: st.hugepage, prot: st.prot };
-        return { op: 'mmap', name: st.name, size, at: natural(st.at, i, 'address'), hugepage: st.hugepage, prot: st.prot };
-      }
-      case 'touch':
-      case 'read':
-      case 'munmap':
-        return { op: st.op, name: st.name, off: natural(st.off, i, 'offset'), len: natural(st.len, i, 'length') };
-      case 'madvise':
-        return { op: 'madvise', name: st.name, off: natural(st.off, i, 'offset'), len: natural(st.len, i, 'length'), advice: st.advice };
-      case 'mprotect':
-        return { op: 'mprotect', name: st.name, off: natural(st.off, i, 'offset'), len: natural(st.len, i, 'length'), prot: st.prot };
-      case 'mremap':
-        return { op: 'mremap', name: st.name, to: natural(st.to, i, 'address') };
-      case 'thp':
-        return { op: 'thp', mode: st.mode };
-      case 'process':
-        return { op: 'process', kind: st.kind };
-      default:
-        throw new EvalFail(`unknown statement '${String((st as { op: unknown }).op)}'`);
-    }
+    return flatOp(st, i);
   }
 
-  private emit(st: Statement, op: FlatOp, i: number | undefined, text = this.text(st)): void {
-    if (this.errors.length > 0) return; // the result is an error anyway: keep checking, build nothing
-    const f: FlatStatement = i === undefined ? { line: st.loc.line, text, op } : { line: st.loc.line, text, iter: i, op };
+  /**
+   * A repeat of plain statements: every pass is checked here (numbers only,
+   * nothing built), then kept as one lazy segment whose first and last
+   * statements are real, so captions, a quiz and expects attach as usual.
+   */
+  private lazyRepeat(body: readonly Statement[], n: number): void {
+    const checks = body.map(exprsOf);
+    for (let j = 0; j < body.length; j++) {
+      const es = checks[j];
+      if (es.length === 0) continue;
+      try {
+        for (let pass = 0; pass < n; pass++) for (const [e, what] of es) natural(e, pass, what);
+      } catch (err) {
+        if (err instanceof EvalFail) this.error(body[j], err.message);
+        else throw err;
+      }
+    }
+    if (this.errors.length > 0) return;
+    const m = body.length;
+    const texts = body.map((b) => this.text(b));
+    const make = (pass: number, j: number): FlatStatement => ({ line: body[j].loc.line, text: texts[j], iter: pass, op: flatOp(body[j], pass) });
+    const first = this.attachPending(make(0, 0));
+    const last = n * m === 1 ? first : make(n - 1, m - 1);
+    this.program.pushRepeat({ n, body, texts, op: flatOp, first, last });
+    this.last = last;
+  }
+
+  /** Pending captions and a quiz go to the next statement: f. */
+  private attachPending(f: FlatStatement): FlatStatement {
     if (this.says.length > 0) {
       f.say = this.says;
       this.says = [];
@@ -261,7 +315,13 @@ class Expander {
       f.quiz = { question: this.quiz.question, answer: this.quiz.answer };
       this.quiz = undefined;
     }
-    this.ops.push(f);
+    return f;
+  }
+
+  private emit(st: Statement, op: FlatOp, i: number | undefined, text = this.text(st)): void {
+    if (this.errors.length > 0) return; // the result is an error anyway: keep checking, build nothing
+    const f: FlatStatement = i === undefined ? { line: st.loc.line, text, op } : { line: st.loc.line, text, iter: i, op };
+    this.program.push(this.attachPending(f));
     this.last = f;
   }
 
@@ -331,11 +391,20 @@ export function expand(scenario: Scenario, opts: ExpandOptions = {}): ExpandResu
   if (ex.errors.length > 0) {
     return { ok: false, errors: [...ex.errors].sort((a, b) => a.line - b.line || a.col - b.col) };
   }
-  return { ok: true, ops: ex.ops, initialExpects: ex.initial };
+  return withOps({ ok: true as const, program: ex.program, initialExpects: ex.initial });
+}
+
+/** Adds `ops`, the stream as an array, built on first read (tests, small scenarios); runs read `program`. */
+function withOps<T extends { program: Program }>(r: T): T & { ops: FlatStatement[] } {
+  let ops: FlatStatement[] | undefined;
+  return Object.defineProperty(r, 'ops', {
+    enumerable: false,
+    get: () => (ops ??= r.program instanceof SegmentedProgram ? r.program.toArray() : Array.from({ length: r.program.length }, (_, i) => r.program.at(i)!)),
+  }) as T & { ops: FlatStatement[] };
 }
 
 export type CompileResult =
-  | { ok: true; scenario: Scenario; ops: FlatStatement[]; initialExpects: FlatExpect[] }
+  | { ok: true; scenario: Scenario; program: Program; ops: FlatStatement[]; initialExpects: FlatExpect[] }
   | { ok: false; errors: ParseError[] };
 
 /** parse() then expand(): source text straight to the op stream. Never throws. */
@@ -343,5 +412,5 @@ export function compile(source: string, opts?: ExpandOptions): CompileResult {
   const p = parse(source);
   if (!p.ok) return p;
   const e = expand(p.scenario, opts);
-  return e.ok ? { ok: true, scenario: p.scenario, ops: e.ops, initialExpects: e.initialExpects } : e;
+  return e.ok ? withOps({ ok: true as const, scenario: p.scenario, program: e.program, initialExpects: e.initialExpects }) : e;
 }

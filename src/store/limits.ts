@@ -8,7 +8,7 @@
 //                            needs a touch in its 2 MiB slot): the strip view's
 //                            canvas and the worker's checkpoints (~600 bytes a
 //                            table each) stay in budget; the 50 GiB preset has 25,600.
-import type { FlatStatement } from '../scenario/index.ts';
+import type { Program } from '../scenario/index.ts';
 import { MAX_SCENARIO_CHARS } from '../share/link.ts';
 
 export const LIMITS = { steps: 300_000, touchedPages: 40_000_000, tableTouches: 200_000 } as const;
@@ -22,11 +22,11 @@ export interface ScenarioSize {
   tableTouches: number;
 }
 
-export function measure(ops: FlatStatement[]): ScenarioSize {
+export function measure(ops: Program): ScenarioSize {
   let touchedPages = 0;
   let tableTouches = 0;
-  for (const st of ops) {
-    const op = st.op;
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops.at(i)!.op;
     if (op.op !== 'touch' && op.op !== 'read') continue;
     touchedPages += Math.ceil(op.len / PAGE);
     // Slots spanned by [off, off+len) when the mapping is 2 MiB aligned.

@@ -74,9 +74,9 @@ function baseFor(source: string, index: number, mech: MechanismVariant): Base | 
   if (hit) return hit;
   const c = compile(source);
   if (!c.ok) return `line ${c.errors[0].line}: ${c.errors[0].message}`;
-  const st = c.ops[index];
+  const st = c.program.at(index);
   if (!st || st.op.op !== 'race') return `step ${index} is not a race`;
-  const run = new Run(c.ops, { mechanism: mech, checkpoints: false, maxPages: MAX_PAGES }, c.initialExpects);
+  const run = new Run(c.program, { mechanism: mech, checkpoints: false, maxPages: MAX_PAGES }, c.initialExpects);
   const base: Base = { ...run.stateAt(index - 1), op: st.op };
   if (bases.size >= MAX_BASES) bases.delete(bases.keys().next().value!);
   bases.set(key, base);

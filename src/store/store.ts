@@ -140,7 +140,7 @@ export const useStore = create<PtlabState>()((set, get) => {
         set({ ...patch, errors: c.errors, sizeMessage: null });
         return;
       }
-      const tooBig = tooLarge(measure(c.ops));
+      const tooBig = tooLarge(measure(c.program));
       if (tooBig) {
         set({ ...patch, errors: [], sizeMessage: tooBig });
         return;

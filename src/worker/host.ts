@@ -111,8 +111,8 @@ export class SimHost {
     }
     const t0 = this.env.now();
     // The page checked the scenario's size before sending it; the budget is the backstop.
-    const run = new Run(c.ops, { mechanism, checkpoints: true, costsPerStep: true, maxPages: MAX_PAGES }, c.initialExpects);
-    const a: Active = { runId, run, timeline: newTimeline(c.ops.length), cancelled: false, done: false };
+    const run = new Run(c.program, { mechanism, checkpoints: true, costsPerStep: true, maxPages: MAX_PAGES }, c.initialExpects);
+    const a: Active = { runId, run, timeline: newTimeline(c.program.length), cancelled: false, done: false };
     this.pending = a;
     let maxPtes = run.initial.tables.pte;
     try {
@@ -125,7 +125,7 @@ export class SimHost {
           if (s.figures.tables.pte > maxPtes) maxPtes = s.figures.tables.pte;
         } while (!run.done && this.env.now() < until);
         if (run.done) break;
-        this.env.post({ t: 'progress', runId, done: run.steps.length, total: c.ops.length });
+        this.env.post({ t: 'progress', runId, done: run.steps.length, total: c.program.length });
         await this.env.yieldNow();
         if (a.cancelled) {
           if (this.pending === a) this.pending = null;
@@ -151,7 +151,7 @@ export class SimHost {
       counters: s.counters,
       expectFailures: s.expectFailures,
       steps: run.steps.length,
-      ops: c.ops.length,
+      ops: c.program.length,
       maxPtes,
       ms: Math.round(this.env.now() - t0),
       ...(s.error ? { error: s.error } : {}),

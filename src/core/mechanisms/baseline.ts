@@ -1,17 +1,16 @@
 // baseline: Linux without PT_RECLAIM (before 6.14, or CONFIG_PT_RECLAIM=n).
 // zap_pte_range clears entries and never frees the table (mm/memory.c); an
 // empty table stays until free_pgtables at munmap or exit.
-import type { Mechanism, ZapSlot } from './mechanism.ts';
+import { noCounts, type Mechanism, type ZapSlot } from '../mm/mechanism.ts';
 import type { Mm } from '../mm/mm.ts';
 import { describeKept } from './reasons.ts';
 
 export const baseline: Mechanism = {
   name: 'baseline',
-  refcounts: false,
+  ...noCounts,
   rcuTableFree: false,
   afterZap(mm: Mm, z: ZapSlot): void {
     if (z.cause === 'munmap') return; // free_pgtables decides
     mm.reason(describeKept(z, z.cause === 'free' ? 'madv_free' : 'baseline_keeps'));
   },
-  afterMoveOut(): void {},
 };

@@ -7,7 +7,7 @@
 import { PMD_SIZE } from '../constants.ts';
 import type { Mm } from '../mm/mm.ts';
 import type { PteTable } from '../mm/pgtable.ts';
-import type { Mechanism, ZapSlot } from './mechanism.ts';
+import { noCounts, type Mechanism, type ZapSlot } from '../mm/mechanism.ts';
 import { describeKept } from './reasons.ts';
 
 function freeIfEmpty(mm: Mm, t: PteTable, what: string): boolean {
@@ -20,7 +20,7 @@ function freeIfEmpty(mm: Mm, t: PteTable, what: string): boolean {
 
 export const broken: Mechanism = {
   name: 'broken',
-  refcounts: false,
+  ...noCounts,
   rcuTableFree: false,
   afterZap(mm: Mm, z: ZapSlot): void {
     if (freeIfEmpty(mm, z.table, z.cause === 'munmap' ? 'munmap' : 'the zap')) return;

@@ -1,11 +1,11 @@
 import type { MechanismName, MechanismVariant } from '../../scenario/ast.ts';
 import { broken } from './broken.ts';
 import { baseline } from './baseline.ts';
-import type { Mechanism } from './mechanism.ts';
+import type { Mechanism } from '../mm/mechanism.ts';
 import { ptReclaim } from './pt_reclaim.ts';
 import { pteRef } from './pte_ref.ts';
 
-export type { Mechanism, ZapSlot, ZapCause } from './mechanism.ts';
+export type { Mechanism, ZapSlot, ZapCause } from '../mm/mechanism.ts';
 
 export const mechanisms: Record<MechanismName, Mechanism> = {
   baseline,

@@ -11,12 +11,12 @@
 // CPU; see the races model.
 import { PMD_SIZE } from '../constants.ts';
 import type { Mm } from '../mm/mm.ts';
-import type { Mechanism, ZapSlot } from './mechanism.ts';
+import { noCounts, type Mechanism, type ZapSlot } from '../mm/mechanism.ts';
 import { describeKept } from './reasons.ts';
 
 export const ptReclaim: Mechanism = {
   name: 'pt-reclaim',
-  refcounts: false,
+  ...noCounts,
   rcuTableFree: true,
   afterZap(mm: Mm, z: ZapSlot): void {
     if (z.cause === 'munmap') return; // unmap_vmas passes no reclaim_pt: free_pgtables decides
@@ -49,5 +49,4 @@ export const ptReclaim: Mechanism = {
       text: 'freed: the DONTNEED covered this whole 2 MiB slot within one VMA and left all 512 entries none',
     });
   },
-  afterMoveOut(): void {},
 };

@@ -10,8 +10,8 @@
 import { PMD_SIZE } from '../constants.ts';
 import type { Mm } from '../mm/mm.ts';
 import type { PteTable } from '../mm/pgtable.ts';
-import type { TableReason } from '../types.ts';
-import type { Mechanism, ZapSlot } from './mechanism.ts';
+import type { SimEvent, TableReason } from '../types.ts';
+import type { Mechanism, ZapSlot } from '../mm/mechanism.ts';
 import { describeKept } from './reasons.ts';
 
 /** Change a table's count by delta (one atomic op), recording the event. */
@@ -67,5 +67,43 @@ export const pteRef: Mechanism = {
     if (pte_put(mm, t)) {
       mm.reason(freedAtZero(t, `move_ptes moved ${lastEntries(moved)} away`));
     }
+  },
+  walkerGet(mm: Mm, t: PteTable, fresh: boolean): void {
+    // The installer's reference (pmd_install) or pte_try_get on a linked table.
+    pte_ref_add(mm, t, +1, fresh ? 'pmd_install' : 'pte_try_get');
+  },
+  walkerPut(mm: Mm, t: PteTable): void {
+    // The fault set at least one entry, so this put never reaches 0.
+    pte_ref_add(mm, t, -1, 'pte_put');
+  },
+  ptesFaulted(mm: Mm, t: PteTable, added: number, faults: number): void {
+    // Per fault: pte_try_get (visitor) + pte_get (new entry) + pte_put (visitor);
+    // a write over the zero page only takes and drops the visitor.
+    mm.counters.refcountAtomics += 3 * added + 2 * (faults - added);
+    t.refcount += added;
+  },
+  recordFault(mm: Mm, t: PteTable, pteSet: SimEvent, added: boolean): void {
+    // ptesFaulted's references one at a time (a recorded step calls this instead).
+    pte_ref_add(mm, t, +1, 'pte_try_get');
+    mm.emit(pteSet);
+    if (added) pte_ref_add(mm, t, +1, 'pte_get');
+    pte_ref_add(mm, t, -1, 'pte_put');
+  },
+  ptesMovedIn(mm: Mm, dst: PteTable, moved: number): void {
+    if (moved) pte_ref_add(mm, dst, +moved, 'pte_get_many');
+  },
+  moveDone(mm: Mm, dst: PteTable): void {
+    // An empty destination (nothing to move in this extent) dies at once.
+    if (pte_put(mm, dst)) {
+      mm.reason({ addr: dst.slot * PMD_SIZE, tableId: dst.id, verdict: 'freed', code: 'refcount_zero', by: 'free_user_pte_table', text: 'freed: move_ptes found nothing to move into this new table, so its refcount fell back to 0' });
+    }
+  },
+  pmdMoved(mm: Mm): void {
+    mm.counters.refcountAtomics++; // v3 12/15 updates the table's pmd back-pointer
+  },
+  tableFilled(mm: Mm, t: PteTable, by: '__split_huge_pmd' | 'load_elf_binary'): void {
+    // pgtable_trans_huge_withdraw + pte_ref_init(512) (v3 08/15); exec's tables start counted.
+    t.refcount = t.nonNone;
+    if (by === '__split_huge_pmd') mm.counters.refcountAtomics++;
   },
 };

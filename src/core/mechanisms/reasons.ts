@@ -1,7 +1,7 @@
 // The one-line explanations a student reads next to a table that was kept.
 import { PMD_SIZE } from '../constants.ts';
 import type { ReasonCode, TableReason } from '../types.ts';
-import type { ZapSlot } from './mechanism.ts';
+import type { ZapSlot } from '../mm/mechanism.ts';
 
 export const kb = (bytes: number): string => {
   if (bytes >= 1 << 20 && bytes % (1 << 20) === 0) return `${bytes / (1 << 20)} MiB`;

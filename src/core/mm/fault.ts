@@ -10,7 +10,6 @@
 // fault-around (anonymous memory has none), no khugepaged.
 import { PAGE_SIZE, PMD_SIZE, HPAGE_PMD_NR } from '../constants.ts';
 import type { SimError } from '../types.ts';
-import { pte_ref_add } from '../mechanisms/pte_ref.ts';
 import type { Mm } from './mm.ts';
 import { HUGE_ANON, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_NONE, PTE_ZERO, type PteTable } from './pgtable.ts';
 import { anon_vma_prepare, findVma, type Vma } from './vma.ts';
@@ -55,7 +54,6 @@ export function faultRange(mm: Mm, start: number, end: number, write: boolean): 
 function faultSlot(mm: Mm, vi: number, slot: number, addr: number, end: number, write: boolean): void {
   const v = mm.vmas[vi];
   const c = mm.counters;
-  const refs = mm.mech.refcounts;
   let t = mm.pteAt(slot);
   if (!t) {
     // __handle_mm_fault: pud_alloc, pmd_alloc, then the PMD entry is none.
@@ -67,9 +65,9 @@ function faultSlot(mm: Mm, vi: number, slot: number, addr: number, end: number, 
     }
     t = mm.pmd_install(pmd, slot);
     mm.enter('__pte_alloc');
-    if (refs) pte_ref_add(mm, t, +1, 'pmd_install'); // the installer's visitor reference
+    mm.mech.walkerGet(mm, t, true); // the installer's reference
     faultPtes(mm, vi, t, addr, end, write);
-    if (refs) pte_ref_add(mm, t, -1, 'pte_put');
+    mm.mech.walkerPut(mm, t);
     return;
   }
   if (t.huge !== HUGE_NONE) {
@@ -95,13 +93,25 @@ function faultSlot(mm: Mm, vi: number, slot: number, addr: number, end: number, 
 
 /** handle_pte_fault for each page of [addr, end) in table t. */
 function faultPtes(mm: Mm, vi: number, t: PteTable, addr: number, end: number, write: boolean): void {
-  const c = mm.counters;
-  const refs = mm.mech.refcounts;
-  const ents = t.ents;
   const base = t.slot * PMD_SIZE;
   const k0 = (addr - base) / PAGE_SIZE;
   const k1 = Math.ceil((end - base) / PAGE_SIZE);
   const rec = mm.events !== null;
+  if (t.uniform) {
+    // Every entry holds t.fill: a fault changes none of them, or (over the
+    // whole slot) all of them at once, with no array.
+    const f = t.fill;
+    const changes = f === PTE_NONE || (write && f === PTE_ZERO);
+    if (!changes) return;
+    if (k0 === 0 && k1 === HPAGE_PMD_NR && !rec) {
+      if (write && mm.vmas[vi].anonVma === 0) anon_vma_prepare(mm, vi);
+      if (f === PTE_ZERO) mm.enter('wp_page_copy');
+      t.setAll(write ? PTE_ANON : PTE_ZERO);
+      faulted(mm, t, f === PTE_NONE ? HPAGE_PMD_NR : 0, write ? HPAGE_PMD_NR : 0, HPAGE_PMD_NR);
+      return;
+    }
+  }
+  const ents = t.ents;
   let faults = 0;
   let newEntries = 0;
   let newAnon = 0;
@@ -139,34 +149,25 @@ function faultPtes(mm: Mm, vi: number, t: PteTable, addr: number, end: number, w
       if (rec) recordFault(mm, t, base + k * PAGE_SIZE, 'zero', 'do_anonymous_page');
     }
   }
+  faulted(mm, t, newEntries, newAnon, faults);
+}
+
+/** The accounting of `faults` faults over t, `added` of them on none entries and `anon` mapping anonymous pages. */
+function faulted(mm: Mm, t: PteTable, added: number, anon: number, faults: number): void {
   if (faults === 0) return;
   mm.enter('handle_mm_fault');
   mm.enter('do_anonymous_page');
-  t.nonNone += newEntries;
-  mm.rssAnonPages += newAnon;
+  t.nonNone += added;
+  mm.rssAnonPages += anon;
+  const c = mm.counters;
   c.faults += faults;
   c.pteLocks += faults; // pte_offset_map_lock per fault
-  if (refs) {
-    // Per fault: pte_try_get (visitor) + pte_get (new entry) + pte_put (visitor);
-    // a write over the zero page only takes and drops the visitor.
-    c.refcountAtomics += 3 * newEntries + 2 * (faults - newEntries);
-    if (!rec) t.refcount += newEntries;
-  }
+  if (mm.events === null) mm.mech.ptesFaulted(mm, t, added, faults);
 }
 
 function recordFault(mm: Mm, t: PteTable, addr: number, value: 'anon' | 'zero', by: string): void {
-  const ev = mm.events!;
-  ev.push({ kind: 'fault', addr, write: value === 'anon', by: 'handle_mm_fault' });
-  if (mm.mech.refcounts) {
-    const before = mm.counters.refcountAtomics;
-    pte_ref_add(mm, t, +1, 'pte_try_get');
-    ev.push({ kind: 'pte_set', addr, tableId: t.id, value, by });
-    if (by !== 'wp_page_copy') pte_ref_add(mm, t, +1, 'pte_get');
-    pte_ref_add(mm, t, -1, 'pte_put');
-    mm.counters.refcountAtomics = before; // counted in bulk by faultPtes
-  } else {
-    ev.push({ kind: 'pte_set', addr, tableId: t.id, value, by });
-  }
+  mm.emit({ kind: 'fault', addr, write: value === 'anon', by: 'handle_mm_fault' });
+  mm.mech.recordFault(mm, t, { kind: 'pte_set', addr, tableId: t.id, value, by }, by !== 'wp_page_copy');
 }
 
 /** do_huge_pmd_anonymous_page: map a THP (write) or the huge zero page (read), depositing a PTE table. */

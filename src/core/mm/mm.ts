@@ -11,9 +11,20 @@
 import type { ThpMode } from '../../scenario/ast.ts';
 import { DEFAULT_MMAP_BASE, PTRS_PER_TABLE, TABLE_KB, PAGE_KB, PMD_SIZE, PUD_SIZE, PGDIR_SIZE } from '../constants.ts';
 import { copyCounters, newCounters, type Counters, type Figures, type SimEvent, type TableLevel, type TableReason } from '../types.ts';
-import type { Mechanism } from '../mechanisms/mechanism.ts';
+import type { Mechanism } from './mechanism.ts';
 import { PmdTable, PteTable, PudTable } from './pgtable.ts';
 import type { Vma } from './vma.ts';
+
+/**
+ * Steps that go through the same kernel functions share one path array: the
+ * paths form a trie, walked by enter(), so recording a step's path costs no
+ * allocation once its path has been seen.
+ */
+interface PathNode {
+  readonly path: readonly string[];
+  readonly next: Map<string, PathNode>;
+}
+const ROOT_PATH: PathNode = { path: [], next: new Map() };
 
 export class Mm {
   /** PGD: 512 entries, each a PUD table (P4D folded). The PGD itself is not counted. */
@@ -39,14 +50,19 @@ export class Mm {
 
   // What the current step did.
   events: SimEvent[] | null = null;
-  private pathSet = new Set<string>();
+  /** The step's path so far: a node of the path trie, whose `path` array is shared by every step that went the same way. */
+  private pathNode: PathNode = ROOT_PATH;
   reasons: TableReason[] = [];
 
   constructor(readonly mech: Mechanism) {}
 
-  /** Record that a kernel function ran in this step. */
+  /** Record that a kernel function ran in this step (first-seen order, once each). */
   enter(fn: string): void {
-    this.pathSet.add(fn);
+    const n = this.pathNode;
+    if (n.path.includes(fn)) return;
+    let next = n.next.get(fn);
+    if (!next) n.next.set(fn, (next = { path: Object.freeze([...n.path, fn]), next: new Map() }));
+    this.pathNode = next;
   }
   emit(e: SimEvent): void {
     if (this.events) this.events.push(e);
@@ -57,12 +73,13 @@ export class Mm {
   }
   /** Start recording a new step: path, reasons and (if asked) events start empty. */
   beginStep(recordEvents: boolean): void {
-    this.pathSet = new Set();
-    this.reasons = [];
+    this.pathNode = ROOT_PATH;
+    if (this.reasons.length) this.reasons = [];
     this.events = recordEvents ? [] : null;
   }
-  path(): string[] {
-    return [...this.pathSet];
+  /** The kernel functions of this step, in first-seen order: one shared, frozen array per distinct path. */
+  path(): readonly string[] {
+    return this.pathNode.path;
   }
 
   figures(): Figures {
@@ -151,6 +168,7 @@ export class Mm {
       t.nonNone = 0;
       t.refcount = 0;
       t.huge = 0;
+      t.setAll(0);
     } else {
       t = new PteTable(this.nextId++, slot);
     }
@@ -185,7 +203,6 @@ export class Mm {
       this.onPteUnlinked(t);
       return;
     }
-    if (t.nonNone !== 0) t.ents.fill(0);
     this.freePtes.push(t);
   }
 
@@ -239,9 +256,12 @@ export class Mm {
   /** A deep copy: a checkpoint for time travel (with `mech`, the same state under another design). */
   clone(mech: Mechanism = this.mech): Mm {
     const m = new Mm(mech);
-    // All PTE tables' entries go into one buffer: one allocation, not one per
-    // table (a 25,600-table state clones in a few milliseconds).
-    const buf = new Uint8Array(PTRS_PER_TABLE * this.nr.pte);
+    // The materialised PTE tables' entries go into one buffer: one
+    // allocation, not one per table (a 25,600-table state clones in a few
+    // milliseconds); uniform tables have no entries to copy.
+    let arrays = 0;
+    for (const t of this.pteTables()) if (!t.uniform) arrays++;
+    const buf = new Uint8Array(PTRS_PER_TABLE * arrays);
     let used = 0;
     for (let i = 0; i < PTRS_PER_TABLE; i++) {
       const pud = this.pgd[i];
@@ -256,8 +276,11 @@ export class Mm {
         for (let k = 0; k < PTRS_PER_TABLE; k++) {
           const t = pmd.entries[k];
           if (!t) continue;
-          const ents = used < buf.length ? buf.subarray(used, used + PTRS_PER_TABLE) : undefined;
-          used += PTRS_PER_TABLE;
+          let ents: Uint8Array | undefined;
+          if (!t.uniform) {
+            ents = buf.subarray(used, used + PTRS_PER_TABLE);
+            used += PTRS_PER_TABLE;
+          }
           nm.entries[k] = t.clone(ents);
         }
         np.entries[j] = nm;

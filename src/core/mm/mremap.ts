@@ -15,7 +15,6 @@ import type { Mm } from './mm.ts';
 import { HUGE_NONE, PTE_ANON, PTE_ANON_THP, PTE_NONE } from './pgtable.ts';
 import { findVma, insertVma, rangeMapped, splitAt } from './vma.ts';
 import { __split_huge_pmd } from './zap.ts';
-import { pte_put, pte_ref_add } from '../mechanisms/pte_ref.ts';
 
 const hex = (n: number): string => '0x' + n.toString(16);
 
@@ -87,12 +86,13 @@ function move_page_tables(mm: Mm, oldAddr: number, newAddr: number, len: number)
       continue;
     }
     let dst = newPmd.entries[newSlot % PTRS_PER_TABLE];
+    const fresh = !dst;
     if (!dst) {
       dst = mm.pmd_install(newPmd, newSlot); // pte_alloc
       mm.enter('__pte_alloc');
     }
-    // pte-ref: the destination is held by a visitor reference while entries arrive.
-    if (mm.mech.refcounts) pte_ref_add(mm, dst, +1, dst.refcount === 0 ? 'pmd_install' : 'pte_try_get');
+    // The destination is held (pte-ref: a visitor reference) while entries arrive.
+    mm.mech.walkerGet(mm, dst, fresh);
     // move_ptes: both PTE locks, entry by entry.
     mm.enter('move_ptes');
     mm.counters.pteLocks += 2;
@@ -101,25 +101,27 @@ function move_page_tables(mm: Mm, oldAddr: number, newAddr: number, len: number)
     const d0 = (newAddr - newSlot * PMD_SIZE) / PAGE_SIZE;
     mm.counters.entriesScanned += n;
     let count = 0;
-    for (let k = 0; k < n; k++) {
-      const e = t.ents[k0 + k];
-      if (e === PTE_NONE) continue;
-      t.ents[k0 + k] = PTE_NONE;
-      dst.ents[d0 + k] = e === PTE_ANON_THP ? PTE_ANON : e;
-      count++;
+    if (t.nonNone > 0) {
+      const src = t.ents;
+      const out = dst.ents;
+      for (let k = 0; k < n; k++) {
+        const e = src[k0 + k];
+        if (e === PTE_NONE) continue;
+        src[k0 + k] = PTE_NONE;
+        out[d0 + k] = e === PTE_ANON_THP ? PTE_ANON : e;
+        count++;
+      }
     }
     t.nonNone -= count;
+    if (t.nonNone === 0) t.setAll(PTE_NONE);
     dst.nonNone += count;
     if (count) {
       moved = true;
       mm.emit({ kind: 'ptes_moved', from: oldAddr, to: newAddr, count, by: 'move_ptes' });
     }
-    if (mm.mech.refcounts) {
-      if (count) pte_ref_add(mm, dst, +count, 'pte_get_many');
-      mm.mech.afterMoveOut(mm, t, count);
-      // An empty destination (nothing to move in this extent) dies at once.
-      if (pte_put(mm, dst)) mm.reason({ addr: newSlot * PMD_SIZE, tableId: dst.id, verdict: 'freed', code: 'refcount_zero', by: 'free_user_pte_table', text: 'freed: move_ptes found nothing to move into this new table, so its refcount fell back to 0' });
-    }
+    mm.mech.ptesMovedIn(mm, dst, count);
+    mm.mech.afterMoveOut(mm, t, count);
+    mm.mech.moveDone(mm, dst);
   }
   if (moved) tlbFlush(mm, 'flush_tlb_range');
 }
@@ -135,7 +137,7 @@ function movePmdEntry(mm: Mm, oldSlot: number, newSlot: number, by: 'move_normal
   newPmd.used++;
   t.slot = newSlot;
   mm.counters.pmdLocks += 2;
-  if (mm.mech.refcounts) mm.counters.refcountAtomics++; // v3 12/15 updates the table's pmd back-pointer
+  mm.mech.pmdMoved(mm, t);
   mm.enter(by);
   mm.emit({ kind: 'pmd_moved', from: oldSlot * PMD_SIZE, to: newSlot * PMD_SIZE, level: 'pmd', by });
 }

@@ -21,8 +21,45 @@ export const HUGE_NONE = 0;
 export const HUGE_ANON = 1;
 export const HUGE_ZERO = 2;
 
+/**
+ * Spare 512-entry arrays: a partial operation materialises one, and a table
+ * that becomes all-none gives its array back. Carved from shared slabs, so a
+ * table's array costs no ArrayBuffer of its own. Deterministic: contents are
+ * always reset before reuse.
+ */
+const spare: Uint8Array[] = [];
+const SPARE_MAX = 4096;
+let slab: Uint8Array | null = null;
+let slabUsed = 0;
+function newEnts(fill: number): Uint8Array {
+  let a = spare.pop();
+  if (!a) {
+    if (!slab || slabUsed === slab.length) {
+      slab = new Uint8Array(PTRS_PER_PTE * 256);
+      slabUsed = 0;
+    }
+    a = slab.subarray(slabUsed, slabUsed + PTRS_PER_PTE);
+    slabUsed += PTRS_PER_PTE;
+  } else a.fill(0);
+  if (fill !== PTE_NONE) a.fill(fill);
+  return a;
+}
+const PTRS_PER_PTE = 512;
+
+/**
+ * A PTE table. Its 512 entries are kept two ways: while every entry holds the
+ * same value (all none after a whole-slot zap, all anonymous after a
+ * whole-slot fault), `fill` says which and there is no array, so whole-slot
+ * work is O(1) per 2 MiB slot; the first operation on part of the table
+ * materialises the array (`ents`), and a table that empties again drops it.
+ * The two forms are the same table: every figure, count and event is
+ * identical whichever form a table is in.
+ */
 export class PteTable {
-  readonly ents: Uint8Array;
+  /** The entries, or null while every entry is `fill`. */
+  private arr: Uint8Array | null;
+  /** The value of every entry while `arr` is null. */
+  fill: PteValue = PTE_NONE;
   /** Non-none entries: what pt-reclaim rescans for and pte-ref counts. */
   nonNone = 0;
   /** pte-ref's pte_refcount: non-none entries plus visitors (0 when unused). */
@@ -36,16 +73,43 @@ export class PteTable {
     public slot: number,
     ents?: Uint8Array,
   ) {
-    this.ents = ents ?? new Uint8Array(512);
+    this.arr = ents ?? null;
   }
-  /** A copy; `into` (512 bytes) receives the entries when given. */
+  /** The entries as an array, materialised on first use (a partial operation, a detail view). */
+  get ents(): Uint8Array {
+    return (this.arr ??= newEnts(this.fill));
+  }
+  /** True while every entry holds `fill` (no array). */
+  get uniform(): boolean {
+    return this.arr === null;
+  }
+  /** Entry k, without materialising. */
+  entry(k: number): number {
+    return this.arr === null ? this.fill : this.arr[k];
+  }
+  /** Every entry becomes v (the array, if any, is given back); the caller keeps nonNone right. */
+  setAll(v: PteValue): void {
+    if (this.arr !== null) {
+      if (spare.length < SPARE_MAX) spare.push(this.arr);
+      this.arr = null;
+    }
+    this.fill = v;
+  }
+  /** A detached copy of the 512 entries (for views). */
+  copyEnts(): Uint8Array {
+    return this.arr ? this.arr.slice() : new Uint8Array(PTRS_PER_PTE).fill(this.fill);
+  }
+  /** A copy; `into` (512 bytes) receives the entries when given and the table has an array. */
   clone(into?: Uint8Array): PteTable {
-    let ents: Uint8Array;
-    if (into) {
-      into.set(this.ents);
-      ents = into;
-    } else ents = this.ents.slice();
+    let ents: Uint8Array | undefined;
+    if (this.arr) {
+      if (into) {
+        into.set(this.arr);
+        ents = into;
+      } else ents = this.arr.slice();
+    }
     const t = new PteTable(this.id, this.slot, ents);
+    t.fill = this.fill;
     t.nonNone = this.nonNone;
     t.refcount = this.refcount;
     t.huge = this.huge;

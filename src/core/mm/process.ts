@@ -61,14 +61,11 @@ export function setupSmallC(mm: Mm): void {
       const addr = first + p * PAGE_SIZE;
       const slot = Math.floor(addr / PMD_SIZE);
       let t = mm.pteAt(slot);
-      if (!t) {
-        t = mm.pmd_install(mm.pmd_alloc(addr), slot);
-        if (mm.mech.refcounts) t.refcount = 0;
-      }
+      if (!t) t = mm.pmd_install(mm.pmd_alloc(addr), slot);
       const k = (addr - slot * PMD_SIZE) / PAGE_SIZE;
       t.ents[k] = r.anon ? PTE_ANON : PTE_FILE;
       t.nonNone++;
-      if (mm.mech.refcounts) t.refcount++;
+      mm.mech.tableFilled(mm, t, 'load_elf_binary');
       if (r.anon) mm.rssAnonPages++;
     }
   }

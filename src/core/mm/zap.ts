@@ -6,7 +6,7 @@
 // Every call is clipped to one VMA (madvise_walk_vmas) and to one 2 MiB slot
 // (zap_pmd_range), which is exactly what pt-reclaim's whole-slot rule reads.
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../constants.ts';
-import type { ZapCause } from '../mechanisms/mechanism.ts';
+import type { ZapCause } from './mechanism.ts';
 import type { Mm } from './mm.ts';
 import { HUGE_ANON, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_THP, PTE_NONE, PTE_ZERO, type PteTable } from './pgtable.ts';
 import type { Vma } from './vma.ts';
@@ -14,15 +14,10 @@ import { forEachPresentSlot } from './walk.ts';
 
 /** __split_huge_pmd: withdraw the deposited table and fill it with 512 PTEs. */
 export function __split_huge_pmd(mm: Mm, t: PteTable): void {
-  const value = t.huge === HUGE_ZERO ? PTE_ZERO : PTE_ANON_THP;
-  t.ents.fill(value);
+  t.setAll(t.huge === HUGE_ZERO ? PTE_ZERO : PTE_ANON_THP);
   t.nonNone = HPAGE_PMD_NR;
   t.huge = HUGE_NONE;
-  if (mm.mech.refcounts) {
-    // pgtable_trans_huge_withdraw + pte_ref_init(512) (v3 08/15).
-    t.refcount = HPAGE_PMD_NR;
-    mm.counters.refcountAtomics++;
-  }
+  mm.mech.tableFilled(mm, t, '__split_huge_pmd');
   mm.counters.pmdLocks++;
   mm.enter('__split_huge_pmd');
   mm.emit({ kind: 'huge_split', addr: t.slot * PMD_SIZE, by: '__split_huge_pmd' });
@@ -65,17 +60,25 @@ function zap_pte_range(mm: Mm, t: PteTable, a: number, b: number): number {
   const base = t.slot * PMD_SIZE;
   const k0 = (a - base) / PAGE_SIZE;
   const k1 = (b - base) / PAGE_SIZE;
-  const ents = t.ents;
   let cleared = 0;
   let anon = 0;
   if (t.nonNone > 0) {
-    for (let k = k0; k < k1; k++) {
-      const e = ents[k];
-      if (e !== PTE_NONE) {
-        cleared++;
-        if (e === PTE_ANON || e === PTE_ANON_THP) anon++;
-        ents[k] = PTE_NONE;
+    if (t.uniform && k0 === 0 && k1 === HPAGE_PMD_NR) {
+      // Every entry holds t.fill: the whole slot clears at once.
+      cleared = HPAGE_PMD_NR;
+      if (t.fill === PTE_ANON || t.fill === PTE_ANON_THP) anon = HPAGE_PMD_NR;
+      t.setAll(PTE_NONE);
+    } else {
+      const ents = t.ents;
+      for (let k = k0; k < k1; k++) {
+        const e = ents[k];
+        if (e !== PTE_NONE) {
+          cleared++;
+          if (e === PTE_ANON || e === PTE_ANON_THP) anon++;
+          ents[k] = PTE_NONE;
+        }
       }
+      if (t.nonNone === cleared) t.setAll(PTE_NONE); // empty again: no array
     }
   }
   mm.enter('zap_pte_range');

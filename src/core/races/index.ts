@@ -19,7 +19,7 @@ export { Race, type CpuId, type RaceViolation, type TraceEntry, type TableLife }
 
 /** The race of step `index` of a run, at its start (before any micro-step). */
 export function raceAt(run: Run, index: number): Race | SimError {
-  const st = run.ops[index];
+  const st = run.ops.at(index);
   if (!st || st.op.op !== 'race') return { kind: 'einval', message: `step ${index} is not a race` };
   const { mm, names } = run.stateAt(index - 1);
   return createRace(mm, names, st.op as Extract<FlatOp, { op: 'race' }>, run.mechanism);

@@ -4,7 +4,7 @@
 // how a race sits inside an ordinary run.
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../scenario/index.ts';
-import type { MechanismVariant } from '../../scenario/ast.ts';
+import type { FlatOp, MechanismVariant } from '../../scenario/ast.ts';
 import { PMD_SIZE } from '../constants.ts';
 import { mechanismOf } from '../mechanisms/index.ts';
 import { Mm } from '../mm/mm.ts';
@@ -345,7 +345,7 @@ describe('for the app', () => {
   it('exploreSchedules enumerates every interleaving of a small race', () => {
     const { run, index } = setup(`${SLOT}cpu 0: gup A 0 4K\ncpu 1: touch A 16K 4K`, 'baseline');
     const base = run.stateAt(index - 1);
-    const op = run.ops[index].op as Extract<typeof run.ops[number]['op'], { op: 'race' }>;
+    const op = run.ops.at(index)!.op as Extract<FlatOp, { op: 'race' }>;
     const seen = new Set<string>();
     const res = exploreSchedules(() => createRace(base.mm.clone(), new Map(base.names), op, 'baseline') as Race, { maxRuns: 10_000, onRun: (_r, s) => seen.add(s.join('')) });
     // gup-fast alone is 5 micro-steps, the fault 8: C(13, 5) = 1287 orders, all distinct.

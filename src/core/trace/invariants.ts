@@ -46,7 +46,14 @@ export function checkInvariants(mm: Mm): string[] {
           continue;
         }
         let nonNone = 0;
-        for (let e = 0; e < PTRS_PER_TABLE; e++) {
+        if (t.uniform) {
+          // One value in every entry: check it once, and the slot's ends against the VMAs.
+          if (t.fill !== PTE_NONE) {
+            nonNone = PTRS_PER_TABLE;
+            if (t.fill === PTE_ANON || t.fill === PTE_ANON_THP) anonPages += PTRS_PER_TABLE;
+            if (!coveredByVmas(mm, slot * PMD_SIZE, (slot + 1) * PMD_SIZE)) bad.push(`${at}: a full table maps pages outside every VMA`);
+          }
+        } else for (let e = 0; e < PTRS_PER_TABLE; e++) {
           const val = t.ents[e];
           if (val === PTE_NONE) continue;
           nonNone++;
@@ -78,4 +85,15 @@ export function checkInvariants(mm: Mm): string[] {
     if (i > 0 && mm.vmas[i - 1].end > v.start) bad.push(`VMAs ${i - 1} and ${i} overlap or are out of order`);
   }
   return bad;
+}
+
+/** Every page of [start, end) lies in some VMA (VMAs are sorted and disjoint). */
+function coveredByVmas(mm: Mm, start: number, end: number): boolean {
+  let a = start;
+  while (a < end) {
+    const i = findVma(mm, a);
+    if (i < 0) return false;
+    a = mm.vmas[i].end;
+  }
+  return true;
 }

@@ -3,6 +3,7 @@
 // checks, and checkpoints so any step's state can be rebuilt exactly
 // (time travel = nearest checkpoint + replay, never a copy per step).
 import type { FigureName, FlatStatement, MechanismVariant } from '../../scenario/ast.ts';
+import type { Program } from '../../scenario/program.ts';
 import { mechanismOf, type Mechanism } from '../mechanisms/index.ts';
 import { violationMessage } from '../races/report.ts';
 import { Mm } from '../mm/mm.ts';
@@ -69,11 +70,6 @@ export function figureValue(f: Figures, name: FigureName): number {
 
 const NO_REASONS: StepResult['reasons'] = Object.freeze([]) as unknown as StepResult['reasons'];
 const ZERO_LEVELS = Object.freeze({ pud: 0, pmd: 0, pte: 0 });
-type Levels = { pud: number; pmd: number; pte: number };
-function levelDelta(now: Levels, before: Levels): Levels {
-  const d = { pud: now.pud - before.pud, pmd: now.pmd - before.pmd, pte: now.pte - before.pte };
-  return d.pud || d.pmd || d.pte ? d : ZERO_LEVELS;
-}
 
 const UNIT: Record<FigureName, string> = { VmPTE: ' kB', RssAnon: ' kB', VmSize: ' kB', pte: ' PTE tables', pmd: ' PMD tables', pud: ' PUD tables' };
 
@@ -92,7 +88,8 @@ export class Run {
   readonly initial: Figures;
 
   constructor(
-    readonly ops: FlatStatement[],
+    /** The statement stream (an array, or compile()'s lazy program). */
+    readonly ops: Program,
     readonly opts: RunOptions,
     readonly initialExpects: FlatStatement['expects'] = [],
   ) {
@@ -102,15 +99,6 @@ export class Run {
     this.initial = this.mm.figures();
     this.checkExpects(this.initialExpects, this.initial);
     this.checkpoints.push({ index: -1, mm: this.mm.clone(), names: new Map(this.names) });
-  }
-
-  /** Steps that went through the same functions share one path array. */
-  private paths = new Map<string, string[]>();
-  private internPath(p: string[]): string[] {
-    const key = p.join(' ');
-    let shared = this.paths.get(key);
-    if (!shared) this.paths.set(key, (shared = p));
-    return shared;
   }
 
   get done(): boolean {
@@ -129,24 +117,28 @@ export class Run {
 
   private stepOnce(): void {
     const index = this.steps.length;
-    const st = this.ops[index];
+    const st = this.ops.at(index)!;
     const mm = this.mm;
-    const faultsBefore = mm.counters.faults;
-    const alloc0 = { ...mm.counters.tablesAllocated };
-    const freed0 = { ...mm.counters.tablesFreed };
+    const c = mm.counters;
+    const faultsBefore = c.faults;
+    const a = c.tablesAllocated;
+    const f = c.tablesFreed;
+    const a0 = a.pud + a.pmd + a.pte;
+    const f0 = f.pud + f.pmd + f.pte;
+    const aPud = a.pud, aPmd = a.pmd, aPte = a.pte;
+    const fPud = f.pud, fPmd = f.pmd, fPte = f.pte;
     mm.beginStep(false);
     const r = execute(mm, this.names, st.op, this.opts.maxPages);
     const figures = mm.figures();
-    const c = mm.counters;
     const step: StepResult = {
       index,
       line: st.line,
       text: st.text,
       figures,
-      path: this.internPath(mm.path()),
+      path: mm.path() as string[],
       reasons: mm.reasons.length ? mm.reasons : NO_REASONS,
-      allocated: levelDelta(c.tablesAllocated, alloc0),
-      freed: levelDelta(c.tablesFreed, freed0),
+      allocated: a.pud + a.pmd + a.pte === a0 ? ZERO_LEVELS : { pud: a.pud - aPud, pmd: a.pmd - aPmd, pte: a.pte - aPte },
+      freed: f.pud + f.pmd + f.pte === f0 ? ZERO_LEVELS : { pud: f.pud - fPud, pmd: f.pmd - fPmd, pte: f.pte - fPte },
       faults: c.faults - faultsBefore,
     };
     if (st.iter !== undefined) step.iter = st.iter;
@@ -268,13 +260,13 @@ export class Run {
     const { mm, names } = at;
     for (let i = at.index + 1; i <= target && i < this.ops.length; i++) {
       mm.beginStep(false);
-      execute(mm, names, this.ops[i].op, this.opts.maxPages);
+      execute(mm, names, this.ops.at(i)!.op, this.opts.maxPages);
     }
     at.index = Math.max(at.index, Math.min(target, this.ops.length - 1));
     let events: SimEvent[] = [];
     if (recordIndex !== undefined && recordIndex < this.ops.length) {
       mm.beginStep(true);
-      execute(mm, names, this.ops[recordIndex].op, this.opts.maxPages);
+      execute(mm, names, this.ops.at(recordIndex)!.op, this.opts.maxPages);
       events = mm.events ?? [];
       at.index = recordIndex;
     }
@@ -283,7 +275,7 @@ export class Run {
   }
 }
 
-export function runFlat(ops: FlatStatement[], opts: RunOptions, initialExpects?: FlatStatement['expects']): RunSummary {
+export function runFlat(ops: Program, opts: RunOptions, initialExpects?: FlatStatement['expects']): RunSummary {
   const run = new Run(ops, opts, initialExpects);
   run.advance();
   return run.summary();

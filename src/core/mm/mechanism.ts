@@ -1,0 +1,85 @@
+// The one interface behind which the three PTE-table freeing designs sit
+// (baseline, pte-ref, pt-reclaim; and the race lab's `broken`). The mm code
+// calls these hooks at the points where the designs differ; everything else
+// is shared kernel behaviour. It is defined here, beside its callers, so that
+// no file under mm/ imports a mechanism: the designs (src/core/mechanisms)
+// depend on mm, never the reverse.
+//
+//   fault:    __pte_alloc -> walkerGet(fresh) ... ptesFaulted ... walkerPut
+//   zap:      zap_pte_range per slot -> afterZap (free or keep, and why)
+//   mremap:   move_ptes: walkerGet(dst) ... ptesMovedIn, afterMoveOut(src), moveDone(dst)
+//             move_normal_pmd / move_huge_pmd -> pmdMoved
+//   THP:      __split_huge_pmd -> tableFilled
+//   free:     the designs free through mm.unlinkPte (accounting and events)
+import type { MechanismVariant } from '../../scenario/ast.ts';
+import type { SimEvent } from '../types.ts';
+import type { Mm } from './mm.ts';
+import type { PteTable } from './pgtable.ts';
+
+/** Why a range of a PTE table was zapped. */
+export type ZapCause = 'dontneed' | 'free' | 'munmap';
+
+export interface ZapSlot {
+  slot: number;
+  table: PteTable;
+  /** The part of the slot this zap_pte_range call covered (clipped to one VMA). */
+  start: number;
+  end: number;
+  /** The range the user asked for (before clipping to the VMA). */
+  reqStart: number;
+  reqEnd: number;
+  /** Entries this call cleared. */
+  cleared: number;
+  cause: ZapCause;
+}
+
+export interface Mechanism {
+  readonly name: MechanismVariant;
+  /** pte-ref keeps a per-table pte_refcount; the others do not. */
+  readonly refcounts: boolean;
+  /** Freed tables outlive an RCU grace period (MMU_GATHER_RCU_TABLE_FREE). */
+  readonly rcuTableFree: boolean;
+  /**
+   * A walker that will set entries now holds t: a fault after __pte_alloc
+   * (`fresh`: pmd_install just linked it) or a move_ptes destination.
+   */
+  walkerGet(mm: Mm, t: PteTable, fresh: boolean): void;
+  /** The fault's walker lets go of t (pte_put after the faults). */
+  walkerPut(mm: Mm, t: PteTable): void;
+  /** Faults over t set `added` none entries and replaced `faults - added` zero-page entries (counted in bulk). */
+  ptesFaulted(mm: Mm, t: PteTable, added: number, faults: number): void;
+  /**
+   * One fault, event by event, when the step records its events (the app
+   * steps through it): instead of ptesFaulted, with the same accounting;
+   * emits `pteSet` within the design's own events.
+   */
+  recordFault(mm: Mm, t: PteTable, pteSet: SimEvent & { kind: 'pte_set' }, added: boolean): void;
+  /** After zap_pte_range over one slot: free the table or keep it, and say why. */
+  afterZap(mm: Mm, z: ZapSlot): void;
+  /** move_ptes put `moved` entries into dst. */
+  ptesMovedIn(mm: Mm, dst: PteTable, moved: number): void;
+  /** After move_ptes emptied `moved` entries out of a source table. */
+  afterMoveOut(mm: Mm, table: PteTable, moved: number): void;
+  /** move_ptes is done with its destination (its walker's put). */
+  moveDone(mm: Mm, dst: PteTable): void;
+  /** move_normal_pmd / move_huge_pmd re-linked t under another PMD entry. */
+  pmdMoved(mm: Mm, t: PteTable): void;
+  /** t's entries were set wholesale: __split_huge_pmd, or the process image at exec. */
+  tableFilled(mm: Mm, t: PteTable, by: '__split_huge_pmd' | 'load_elf_binary'): void;
+}
+
+/** The hooks of a design without a per-table count: nothing to do at any of these points. */
+export const noCounts = {
+  refcounts: false,
+  walkerGet(): void {},
+  walkerPut(): void {},
+  ptesFaulted(): void {},
+  recordFault(mm: Mm, _t: PteTable, pteSet: SimEvent): void {
+    mm.emit(pteSet);
+  },
+  ptesMovedIn(): void {},
+  afterMoveOut(): void {},
+  moveDone(): void {},
+  pmdMoved(): void {},
+  tableFilled(): void {},
+} as const;
