@@ -39,6 +39,13 @@ class EvalFail {
 /** Too many errors: stop expanding. */
 class Stop {}
 
+/** e is a + b*i: no product of two sub-expressions that both use i. */
+function affine(e: Expr): boolean {
+  if (e.kind !== 'bin') return true;
+  if (e.op === '*' && usesVar(e.left) && usesVar(e.right)) return false;
+  return affine(e.left) && affine(e.right);
+}
+
 function usesVar(e: Expr): boolean {
   return e.kind === 'var' || (e.kind === 'bin' && (usesVar(e.left) || usesVar(e.right)));
 }
@@ -75,6 +82,16 @@ function natural(e: Expr, i: number | undefined, what: string): number {
   }
   if (v < 0) throw new EvalFail(`${what} is ${v}${where(e, i)}: it must be a whole number ≥ 0`);
   return v;
+}
+
+function fine(e: Expr, i: number, what: string): boolean {
+  try {
+    natural(e, i, what);
+    return true;
+  } catch (err) {
+    if (err instanceof EvalFail) return false;
+    throw err;
+  }
 }
 
 function where(e: Expr, i: number | undefined): string {
@@ -289,7 +306,13 @@ class Expander {
       const es = checks[j];
       if (es.length === 0) continue;
       try {
-        for (let pass = 0; pass < n; pass++) for (const [e, what] of es) natural(e, pass, what);
+        for (const [e, what] of es) {
+          // An affine expression (a + b*i) and every part of it take their
+          // extremes at the first and last pass: checking those two checks all.
+          // A failure at an end is then looked for pass by pass, to name the first.
+          if (affine(e) && fine(e, 0, what) && fine(e, n - 1, what)) continue;
+          for (let pass = 0; pass < n; pass++) natural(e, pass, what);
+        }
       } catch (err) {
         if (err instanceof EvalFail) this.error(body[j], err.message);
         else throw err;
