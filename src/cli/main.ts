@@ -106,7 +106,7 @@ function cmdRun(flags: Flags): number {
     return 2;
   }
   const mechs: MechanismVariant[] = mech === 'all' ? [...MECHANISMS] : [mech as MechanismVariant];
-  const results: RunSummary[] = mechs.map((m) => runFlat(c.result.program, { mechanism: m, checkInvariants: flags.opts.has('--check') }, c.result.initialExpects));
+  const results: RunSummary[] = mechs.map((m) => runFlat(c.result.program, { mechanism: m, checkInvariants: flags.opts.has('--check'), keepSteps: steps !== 'final' }, c.result.initialExpects));
   if (format === 'json') {
     process.stdout.write(JSON.stringify({ results: results.map((r) => toJson(r, steps as 'all' | 'final')) }) + '\n');
   } else {

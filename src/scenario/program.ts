@@ -75,18 +75,22 @@ export class SegmentedProgram implements Program {
 
   private segmentOf(i: number): Segment {
     const segs = this.segs;
-    let h = this.hint;
-    const inside = (x: number) => segs[x].start <= i && (x + 1 === segs.length || i < segs[x + 1].start);
-    if (inside(h)) return segs[h];
-    if (h + 1 < segs.length && inside(h + 1)) return segs[(this.hint = h + 1)];
+    const h = this.hint;
+    if (this.inside(h, i)) return segs[h];
+    if (h + 1 < segs.length && this.inside(h + 1, i)) return segs[(this.hint = h + 1)];
     let lo = 0;
     let hi = segs.length - 1;
     while (lo < hi) {
-      h = (lo + hi + 1) >> 1;
-      if (segs[h].start <= i) lo = h;
-      else hi = h - 1;
+      const mid = (lo + hi + 1) >> 1;
+      if (segs[mid].start <= i) lo = mid;
+      else hi = mid - 1;
     }
     this.hint = lo;
     return segs[lo];
+  }
+
+  private inside(x: number, i: number): boolean {
+    const segs = this.segs;
+    return segs[x].start <= i && (x + 1 === segs.length || i < segs[x + 1].start);
   }
 }

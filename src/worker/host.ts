@@ -120,12 +120,12 @@ export class SimHost {
         const until = this.env.now() + CHUNK_MS;
         do {
           run.advance(1);
-          const s = run.steps[run.steps.length - 1];
+          const s = run.step(run.stepsRun - 1);
           recordStep(a.timeline, s, stepFlags(run, s));
           if (s.figures.tables.pte > maxPtes) maxPtes = s.figures.tables.pte;
         } while (!run.done && this.env.now() < until);
         if (run.done) break;
-        this.env.post({ t: 'progress', runId, done: run.steps.length, total: c.program.length });
+        this.env.post({ t: 'progress', runId, done: run.stepsRun, total: c.program.length });
         await this.env.yieldNow();
         if (a.cancelled) {
           if (this.pending === a) this.pending = null;
@@ -141,7 +141,7 @@ export class SimHost {
     a.done = true;
     if (this.pending === a) this.pending = null;
     this.ready = a;
-    const s = run.summary();
+    const s = run.summary(false);
     const { timeline, buffers } = trimTimeline(a.timeline);
     a.timeline = newTimeline(0);
     const summary = {
@@ -150,7 +150,7 @@ export class SimHost {
       final: s.final,
       counters: s.counters,
       expectFailures: s.expectFailures,
-      steps: run.steps.length,
+      steps: run.stepsRun,
       ops: c.program.length,
       maxPtes,
       ms: Math.round(this.env.now() - t0),
@@ -166,16 +166,16 @@ export class SimHost {
 
   /** The state after step `index` (-1: before the first). */
   buildFrame(run: Run, index: number, record: boolean): Frame {
-    const i = Math.max(-1, Math.min(index, run.steps.length - 1));
+    const i = Math.max(-1, Math.min(index, run.stepsRun - 1));
     // view: read-only, replays forward from the last frame (no copy when playing).
     const st = run.view(i, record && i >= 0);
-    const step = i >= 0 ? run.steps[i] : null;
+    const step = i >= 0 ? run.step(i) : null;
     const figures = step ? step.figures : run.initial;
     const frame: Frame = { index: i, snapshot: encodeSnapshot(i, st.mm, st.names, figures), step };
     if (record && i >= 0) {
       frame.events = st.events;
       const pre = run.stateAt(i - 1);
-      frame.before = encodeSnapshot(i - 1, pre.mm, pre.names, i > 0 ? run.steps[i - 1].figures : run.initial);
+      frame.before = encodeSnapshot(i - 1, pre.mm, pre.names, i > 0 ? run.figuresAt(i - 1) : run.initial);
       frame.beforeEntries = [];
       for (const slot of eventSlots(st.events)) {
         const ents = pteEntries(pre.mm, slot * PMD_SIZE);
@@ -208,7 +208,7 @@ export class SimHost {
   private entries(runId: number, reqId: number, index: number, slot: number): void {
     const run = this.runFor(runId);
     if (!run) return this.env.post({ t: 'entries', runId, reqId, index, slot, ents: null });
-    const i = Math.max(-1, Math.min(index, run.steps.length - 1));
+    const i = Math.max(-1, Math.min(index, run.stepsRun - 1));
     const ents = pteEntries(run.view(i).mm, slot * PMD_SIZE);
     this.env.post({ t: 'entries', runId, reqId, index: i, slot, ents }, ents ? [ents.buffer as ArrayBuffer] : []);
   }

@@ -10,6 +10,7 @@ import { Mm } from '../mm/mm.ts';
 import { copyCounters, type Counters, type Figures, type SimError, type SimEvent, type StepResult } from '../types.ts';
 import { execute, type Names } from './execute.ts';
 import { checkInvariants } from './invariants.ts';
+import { StepLog } from './steplog.ts';
 
 export interface RunOptions {
   /** One of MECHANISMS, or 'broken' (the race lab's unsafe variant). */
@@ -31,6 +32,11 @@ export interface RunOptions {
   checkpoints?: boolean;
   /** With checkpoints: at least this many steps apart (and after enough work). */
   checkpointEvery?: number;
+  /**
+   * false: keep only the last step's result (`--steps final`, the bench): a
+   * one-pass run then holds nothing per step. Default true.
+   */
+  keepSteps?: boolean;
 }
 
 export interface Checkpoint {
@@ -77,13 +83,19 @@ export class Run {
   readonly mechanism: MechanismVariant;
   mm: Mm;
   names: Names = new Map();
-  readonly steps: StepResult[] = [];
+  /** Every step's result, in columns (steplog.ts): read them with step(i). */
+  private readonly log: StepLog;
   readonly checkpoints: Checkpoint[] = [];
   readonly expectFailures: { line: number; message: string }[] = [];
   readonly invariantViolations: RunSummary['invariantViolations'] = [];
   error?: RunSummary['error'];
   stopped?: RunSummary['stopped'];
   private workSinceCheckpoint = 0;
+  /** Steps executed so far. */
+  stepsRun = 0;
+  /** With keepSteps false: the last step's result, the only one kept. */
+  private lastStep: StepResult | null = null;
+  private stepsCache: StepResult[] | null = null;
   private stepsSinceCheckpoint = 0;
   readonly initial: Figures;
 
@@ -94,6 +106,7 @@ export class Run {
     readonly initialExpects: FlatStatement['expects'] = [],
   ) {
     this.mechanism = opts.mechanism;
+    this.log = new StepLog(!!opts.costsPerStep, opts.keepSteps === false ? 16 : ops.length);
     this.mm = new Mm(opts.mechanismImpl ?? mechanismOf(opts.mechanism));
     if (opts.zeroPage === false) this.mm.zeroPage = false;
     this.initial = this.mm.figures();
@@ -101,8 +114,30 @@ export class Run {
     this.checkpoints.push({ index: -1, mm: this.mm.clone(), names: new Map(this.names) });
   }
 
+  /** Step i's result (0 <= i < stepsRun; with keepSteps false, only the last). A new object each call. */
+  step(i: number): StepResult {
+    if (this.opts.keepSteps === false) {
+      if (i !== this.stepsRun - 1 || !this.lastStep) throw new RangeError(`step ${i}: this run keeps only its last step`);
+      return this.lastStep;
+    }
+    if (!(i >= 0 && i < this.log.length)) throw new RangeError(`step ${i} of ${this.log.length}`);
+    return this.log.at(i, this.ops.at(i)!);
+  }
+
+  /** Step i's figures alone (cheaper than step(i)). */
+  figuresAt(i: number): Figures {
+    return this.opts.keepSteps === false ? this.step(i).figures : this.log.figures(i);
+  }
+
+  /** Every step's result as an array, built on demand and kept until the next step (tests, summaries). */
+  get steps(): StepResult[] {
+    if (this.opts.keepSteps === false) return this.lastStep ? [this.lastStep] : [];
+    if (this.stepsCache?.length !== this.log.length) this.stepsCache = Array.from({ length: this.log.length }, (_, i) => this.step(i));
+    return this.stepsCache;
+  }
+
   get done(): boolean {
-    return this.error !== undefined || this.stopped !== undefined || this.steps.length >= this.ops.length;
+    return this.error !== undefined || this.stopped !== undefined || this.stepsRun >= this.ops.length;
   }
 
   /** Execute up to `max` more steps; returns how many ran. */
@@ -116,7 +151,7 @@ export class Run {
   }
 
   private stepOnce(): void {
-    const index = this.steps.length;
+    const index = this.stepsRun++;
     const st = this.ops.at(index)!;
     const mm = this.mm;
     const c = mm.counters;
@@ -143,7 +178,7 @@ export class Run {
     };
     if (st.iter !== undefined) step.iter = st.iter;
     if (r.op) step.op = r.op;
-    if (this.opts.costsPerStep) step.costs = copyCounters(c);
+    if (this.opts.costsPerStep) step.costs = c; // the log copies the live counters
     if (st.say) step.say = st.say;
     if (st.quiz) step.quiz = st.quiz;
     if (r.race) step.race = r.race;
@@ -170,7 +205,11 @@ export class Run {
       this.expectFailures.push({ line: e.line, message: msg });
     }
     if (failed.length) step.expectFailures = failed;
-    this.steps.push(step);
+    if (this.opts.keepSteps !== false) this.log.push(step);
+    else {
+      if (step.costs) step.costs = copyCounters(c);
+      this.lastStep = step;
+    }
     if (this.opts.checkInvariants && !v) {
       const bad = checkInvariants(mm);
       if (bad.length) this.invariantViolations.push({ index, line: st.line, messages: bad });
@@ -205,11 +244,12 @@ export class Run {
     return failed;
   }
 
-  summary(): RunSummary {
+  /** The run's summary; `withSteps` false leaves `steps` empty (no step results built). */
+  summary(withSteps = true): RunSummary {
     const s: RunSummary = {
       mechanism: this.mechanism,
-      steps: this.steps,
-      final: this.steps.length ? this.steps[this.steps.length - 1].figures : this.initial,
+      steps: withSteps && this.opts.keepSteps !== false ? this.steps : [],
+      final: this.stepsRun ? this.figuresAt(this.stepsRun - 1) : this.initial,
       counters: copyCounters(this.mm.counters),
       expectFailures: this.expectFailures,
       invariantViolations: this.invariantViolations,

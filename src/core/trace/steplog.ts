@@ -1,0 +1,257 @@
+// A run's step results, kept in columns: typed arrays for the numbers every
+// step has (figures, faults, the resolved op, the running cost counters),
+// sparse maps for what few steps have (reasons, table allocations and frees,
+// errors, races). A long run then holds a few hundred bytes per step in a
+// handful of arrays instead of half a dozen objects per step, which the
+// garbage collector would otherwise copy and trace again and again (the
+// 50 GiB test's 51,200 steps cost more in GC than in simulation). at(i)
+// builds the StepResult the rest of the code reads, the same as it always
+// was; the statement's own fields (line, text, iter, say, quiz) come from
+// the program, which already holds them.
+import type { Advice, FlatStatement, Prot } from '../../scenario/ast.ts';
+import type { ResolvedOp } from '../resolved.ts';
+import type { Counters, Figures, StepResult, TableReason } from '../types.ts';
+
+/** Per step: VmPTE, RssAnon, VmSize, pud, pmd, pte, faults, path id, op kind, op addr, op len, op aux, rare index (-1: none), first reason, reasons. */
+const W = 15;
+/** Per step with costs: the 14 counters. */
+const CW = 14;
+
+const OP_NONE = 0;
+const SIMPLE_OPS = ['touch', 'read', 'munmap', 'madvise', 'mprotect'] as const;
+type SimpleOp = Extract<ResolvedOp, { op: (typeof SIMPLE_OPS)[number] }>;
+const OTHER_OP = SIMPLE_OPS.length + 1;
+const ADVICE: Advice[] = ['dontneed', 'free', 'hugepage', 'nohugepage'];
+const PROT: Prot[] = ['r', 'rw', 'none'];
+
+type Levels = { pud: number; pmd: number; pte: number };
+const ZERO_LEVELS: Levels = Object.freeze({ pud: 0, pmd: 0, pte: 0 });
+const NO_REASONS = Object.freeze([]) as unknown as TableReason[];
+
+/** What only some steps have. */
+interface Rare {
+  allocated?: Levels;
+  freed?: Levels;
+  op?: ResolvedOp;
+  error?: StepResult['error'];
+  expectFailures?: string[];
+  race?: StepResult['race'];
+}
+
+export class StepLog {
+  length = 0;
+  private num: Float64Array;
+  private costs: Float64Array | null;
+  private readonly rare: Rare[] = [];
+  /** Reasons, in columns: (addr, tableId) and (verdict, code, by, text) as string ids. */
+  private rNum: Float64Array = new Float64Array(2 * 1024);
+  private rMeta: Int32Array = new Int32Array(4 * 1024);
+  private reasons = 0;
+  private readonly strings: string[] = [];
+  private readonly stringIds = new Map<string, number>();
+  private readonly paths: (readonly string[])[] = [];
+  private readonly pathIds = new Map<readonly string[], number>();
+
+  /** `capacity`: the steps expected (the program's length), allocated at once; more grow by doubling. */
+  constructor(withCosts: boolean, capacity = 1024) {
+    const cap = Math.max(16, Math.min(capacity, 1 << 22));
+    this.num = new Float64Array(W * cap);
+    this.costs = withCosts ? new Float64Array(CW * cap) : null;
+  }
+
+  /** Append step `length` (the caller's index). Paths are shared arrays (Mm's path trie): interned by identity. */
+  push(s: Omit<StepResult, 'line' | 'text' | 'iter' | 'say' | 'quiz'>): void {
+    const i = this.length;
+    if ((i + 1) * W > this.num.length) this.num = grow(this.num);
+    const n = this.num;
+    const o = i * W;
+    const f = s.figures;
+    n[o] = f.VmPTE;
+    n[o + 1] = f.RssAnon;
+    n[o + 2] = f.VmSize;
+    n[o + 3] = f.tables.pud;
+    n[o + 4] = f.tables.pmd;
+    n[o + 5] = f.tables.pte;
+    n[o + 6] = s.faults;
+    let pid = this.pathIds.get(s.path);
+    if (pid === undefined) {
+      pid = this.paths.length;
+      this.paths.push(s.path);
+      this.pathIds.set(s.path, pid);
+    }
+    n[o + 7] = pid;
+    let rare: Rare | undefined;
+    const op = s.op;
+    const k = op ? simpleKind(op) : -1;
+    if (!op) n[o + 8] = OP_NONE;
+    else if (k >= 0) {
+      const so = op as SimpleOp;
+      n[o + 8] = k + 1;
+      n[o + 9] = so.addr;
+      n[o + 10] = so.len;
+      n[o + 11] = so.op === 'madvise' ? ADVICE.indexOf(so.advice) : so.op === 'mprotect' ? PROT.indexOf(so.prot) : 0;
+    } else {
+      n[o + 8] = OTHER_OP;
+      (rare ??= {}).op = op;
+    }
+    n[o + 13] = this.reasons;
+    n[o + 14] = s.reasons.length;
+    for (const r of s.reasons) this.pushReason(r);
+    if (s.allocated !== ZERO_LEVELS && (s.allocated.pud || s.allocated.pmd || s.allocated.pte)) (rare ??= {}).allocated = s.allocated;
+    if (s.freed !== ZERO_LEVELS && (s.freed.pud || s.freed.pmd || s.freed.pte)) (rare ??= {}).freed = s.freed;
+    if (s.error) (rare ??= {}).error = s.error;
+    if (s.expectFailures) (rare ??= {}).expectFailures = s.expectFailures;
+    if (s.race) (rare ??= {}).race = s.race;
+    if (rare) {
+      n[o + 12] = this.rare.length;
+      this.rare.push(rare);
+    } else n[o + 12] = -1;
+    if (this.costs && s.costs) {
+      if ((i + 1) * CW > this.costs.length) this.costs = grow(this.costs);
+      writeCounters(this.costs, i * CW, s.costs);
+    }
+    this.length++;
+  }
+
+  private pushReason(r: TableReason): void {
+    const k = this.reasons++;
+    if ((k + 1) * 2 > this.rNum.length) this.rNum = grow(this.rNum);
+    if ((k + 1) * 4 > this.rMeta.length) {
+      const b = new Int32Array(this.rMeta.length * 2);
+      b.set(this.rMeta);
+      this.rMeta = b;
+    }
+    this.rNum[2 * k] = r.addr;
+    this.rNum[2 * k + 1] = r.tableId;
+    const m = this.rMeta;
+    m[4 * k] = r.verdict === 'freed' ? 0 : 1;
+    m[4 * k + 1] = this.intern(r.code);
+    m[4 * k + 2] = r.by === undefined ? -1 : this.intern(r.by);
+    m[4 * k + 3] = this.intern(r.text);
+  }
+
+  /** Reason texts repeat (one per design and case): each distinct string is kept once. */
+  private intern(x: string): number {
+    let id = this.stringIds.get(x);
+    if (id === undefined) {
+      id = this.strings.length;
+      this.strings.push(x);
+      this.stringIds.set(x, id);
+    }
+    return id;
+  }
+
+  private reasonsAt(first: number, count: number): TableReason[] {
+    const out: TableReason[] = [];
+    const m = this.rMeta;
+    for (let k = first; k < first + count; k++) {
+      const r: TableReason = { addr: this.rNum[2 * k], tableId: this.rNum[2 * k + 1], verdict: m[4 * k] === 0 ? 'freed' : 'kept', code: this.strings[m[4 * k + 1]] as TableReason['code'], text: this.strings[m[4 * k + 3]] };
+      if (m[4 * k + 2] >= 0) r.by = this.strings[m[4 * k + 2]];
+      out.push(r);
+    }
+    return out;
+  }
+
+  /** Step i's figures (no other work). */
+  figures(i: number): Figures {
+    const n = this.num;
+    const o = i * W;
+    return { VmPTE: n[o], RssAnon: n[o + 1], VmSize: n[o + 2], tables: { pud: n[o + 3], pmd: n[o + 4], pte: n[o + 5] } };
+  }
+
+  /** Step i's result; `st` is statement i of the program. A new object each call. */
+  at(i: number, st: FlatStatement): StepResult {
+    const n = this.num;
+    const o = i * W;
+    const rare = n[o + 12] >= 0 ? this.rare[n[o + 12]] : undefined;
+    const step: StepResult = {
+      index: i,
+      line: st.line,
+      text: st.text,
+      figures: this.figures(i),
+      path: this.paths[n[o + 7]] as string[],
+      reasons: n[o + 14] ? this.reasonsAt(n[o + 13], n[o + 14]) : NO_REASONS,
+      allocated: rare?.allocated ?? ZERO_LEVELS,
+      freed: rare?.freed ?? ZERO_LEVELS,
+      faults: n[o + 6],
+    };
+    if (st.iter !== undefined) step.iter = st.iter;
+    const kind = n[o + 8];
+    if (kind === OTHER_OP) step.op = rare!.op;
+    else if (kind !== OP_NONE) step.op = simpleOp(SIMPLE_OPS[kind - 1], n[o + 9], n[o + 10], n[o + 11]);
+    if (this.costs) step.costs = readCounters(this.costs, i * CW);
+    if (st.say) step.say = st.say;
+    if (st.quiz) step.quiz = st.quiz;
+    if (rare?.race) step.race = rare.race;
+    if (rare?.error) step.error = rare.error;
+    if (rare?.expectFailures) step.expectFailures = rare.expectFailures;
+    return step;
+  }
+}
+
+function simpleKind(op: ResolvedOp): number {
+  switch (op.op) {
+    case 'touch':
+      return 0;
+    case 'read':
+      return 1;
+    case 'munmap':
+      return 2;
+    case 'madvise':
+      return 3;
+    case 'mprotect':
+      return 4;
+    default:
+      return -1;
+  }
+}
+
+function simpleOp(op: SimpleOp['op'], addr: number, len: number, aux: number): ResolvedOp {
+  switch (op) {
+    case 'madvise':
+      return { op, addr, len, advice: ADVICE[aux] };
+    case 'mprotect':
+      return { op, addr, len, prot: PROT[aux] };
+    default:
+      return { op, addr, len };
+  }
+}
+
+function grow(a: Float64Array): Float64Array {
+  // Doubling: amortised O(1) per step.
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+function writeCounters(a: Float64Array, o: number, c: Counters): void {
+  a[o] = c.faults;
+  a[o + 1] = c.hugeFaults;
+  a[o + 2] = c.tablesAllocated.pud;
+  a[o + 3] = c.tablesAllocated.pmd;
+  a[o + 4] = c.tablesAllocated.pte;
+  a[o + 5] = c.tablesFreed.pud;
+  a[o + 6] = c.tablesFreed.pmd;
+  a[o + 7] = c.tablesFreed.pte;
+  a[o + 8] = c.tlbFlushes;
+  a[o + 9] = c.refcountAtomics;
+  a[o + 10] = c.pmdLocks;
+  a[o + 11] = c.pteLocks;
+  a[o + 12] = c.entriesScanned;
+  a[o + 13] = c.rcuFrees;
+}
+
+function readCounters(a: Float64Array, o: number): Counters {
+  return {
+    faults: a[o],
+    hugeFaults: a[o + 1],
+    tablesAllocated: { pud: a[o + 2], pmd: a[o + 3], pte: a[o + 4] },
+    tablesFreed: { pud: a[o + 5], pmd: a[o + 6], pte: a[o + 7] },
+    tlbFlushes: a[o + 8],
+    refcountAtomics: a[o + 9],
+    pmdLocks: a[o + 10],
+    pteLocks: a[o + 11],
+    entriesScanned: a[o + 12],
+    rcuFrees: a[o + 13],
+  };
+}
