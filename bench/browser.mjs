@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 
-const PORT = 4179;
+const PORT = Number(process.env.PTLAB_BENCH_PORT) || 4179;
 const URL = `http://127.0.0.1:${PORT}/`;
 const exe = [process.env.PTLAB_CHROMIUM, '/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => p && existsSync(p));
 

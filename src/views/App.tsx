@@ -3,7 +3,8 @@
 // the lanes side by side. In lecture and embed mode, only the view and caption.
 import { useEffect } from 'react';
 import { useStore } from '../store/store.ts';
-import { figuresAt, selectCompare, selectErrors, selectMode, selectPlaying, selectPrimary } from '../store/selectors.ts';
+import { figuresAt, selectCompare, selectErrors, selectMode, selectPlaying, selectPrimary, selectStale } from '../store/selectors.ts';
+import { shownLane } from '../store/cursor.ts';
 import { Editor } from './editor/Editor.tsx';
 import { Header } from './chrome/Header.tsx';
 import { Gallery } from './chrome/Gallery.tsx';
@@ -71,7 +72,7 @@ function ErrorList() {
 function Single() {
   const m = useStore(selectPrimary);
   const shown = useShown(m);
-  const lane = useStore((s) => s.lanes[m]);
+  const lane = useStore((s) => shownLane(s, m));
   const i = shown?.step?.index;
   // The change this step made (so far, inside it): against the state after the step before.
   const before = i !== undefined ? figuresAt(lane, i - 1) : null;
@@ -109,6 +110,8 @@ export function App() {
   usePlayer();
   useGlobalKeys();
   const dragging = useFileDrop(mode === 'normal');
+  // A run on screen is not the one asked for yet: what belongs to the previous run is dimmed (styles.css) and marked.
+  const stale = useStore(selectStale);
   if (mode !== 'normal') return <Lecture embed={mode === 'embed'} />;
   return (
     <div className={`app${dragging ? ' app-drop' : ''}`}>
@@ -119,7 +122,7 @@ export function App() {
           <Editor />
           <ErrorList />
         </aside>
-        <main className="main">
+        <main className="main" data-stale={stale || undefined}>
           <RunStatus />
           <Transport />
           <Timeline />

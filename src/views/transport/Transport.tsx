@@ -1,6 +1,6 @@
 // The stepping controls: every shortcut has a button here.
 import { useStore } from '../../store/store.ts';
-import { selectEvent, selectPlaying, selectPrimaryFrame, selectSpeed, selectStep, selectStepCount } from '../../store/selectors.ts';
+import { selectEvent, selectPlaying, selectPrimaryFrame, selectSpeed, selectStale, selectStep, selectStepCount } from '../../store/selectors.ts';
 
 const SPEEDS = [0.5, 1, 2, 4, 8, 16, 60, 250, 1000, 5000];
 
@@ -22,6 +22,7 @@ export function Transport() {
   const event = useStore(selectEvent);
   const frame = useStore(selectPrimaryFrame);
   const events = frame?.events?.length ?? 0;
+  const stale = useStore(selectStale);
   const atStart = step < 0 && event === null;
   const atEnd = step >= n - 1 && event === null;
   return (
@@ -45,9 +46,10 @@ export function Transport() {
           ))}
         </select>
       </label>
-      <span className="step-label" aria-live="polite" data-testid="step-label">
+      <span className="step-label" aria-live="polite" data-testid="step-label" data-stale={stale || undefined}>
         {n === 0 ? 'no steps' : step < 0 ? `start · ${n.toLocaleString('en-US')} steps` : `step ${(step + 1).toLocaleString('en-US')} / ${n.toLocaleString('en-US')}`}
         {event !== null && event >= 0 && events > 0 ? ` · event ${event + 1} / ${events}` : ''}
+        {stale && <span className="stale-tag"> · previous run</span>}
       </span>
     </div>
   );
