@@ -5,16 +5,12 @@ import { useEffect } from 'react';
 import { useStore } from '../store/store.ts';
 import { figuresAt, selectCompare, selectErrors, selectMode, selectPlaying, selectPrimary, selectStale } from '../store/selectors.ts';
 import { shownLane } from '../store/cursor.ts';
-import { Editor } from './editor/Editor.tsx';
 import { Header } from './chrome/Header.tsx';
 import { Gallery } from './chrome/Gallery.tsx';
 import { HelpOverlay } from './chrome/HelpOverlay.tsx';
 import { LinkNotice } from './chrome/LinkNotice.tsx';
-import { ShareDialog } from './share/ShareDialog.tsx';
-import { ExportDialog } from './share/ExportDialog.tsx';
 import { useFileDrop } from './share/files.ts';
 import { Notice } from './chrome/Notice.tsx';
-import { Lecture } from './lecture/Lecture.tsx';
 import { Transport } from './transport/Transport.tsx';
 import { Timeline } from './transport/Timeline.tsx';
 import { Breakpoints } from './transport/Breakpoints.tsx';
@@ -26,7 +22,7 @@ import { KernelPath } from './panels/KernelPath.tsx';
 import { Figures } from './panels/Figures.tsx';
 import { Charts } from './panels/Charts.tsx';
 import { MappingStrip } from './panels/MappingStrip.tsx';
-import { RacePanel } from './race/RacePanel.tsx';
+import { Dialogs, Editor, Lecture, RacePanel } from './lazy.tsx';
 import { useShown } from './useShown.ts';
 import { handleKey } from './shortcuts.ts';
 
@@ -132,8 +128,7 @@ export function App() {
       </div>
       <Gallery />
       <HelpOverlay />
-      <ShareDialog />
-      <ExportDialog />
+      <Dialogs />
       <Notice />
       {dragging && <div className="drop-hint">Drop a .ptlab file to open it</div>}
     </div>
