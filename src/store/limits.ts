@@ -22,11 +22,17 @@ export interface ScenarioSize {
   tableTouches: number;
 }
 
-export function measure(ops: FlatStatement[]): ScenarioSize {
+/** The statements, by index: an array, or a program that expands them on demand. */
+export interface Statements {
+  readonly length: number;
+  at(i: number): FlatStatement | undefined;
+}
+
+export function measure(ops: Statements): ScenarioSize {
   let touchedPages = 0;
   let tableTouches = 0;
-  for (const st of ops) {
-    const op = st.op;
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops.at(i)!.op;
     if (op.op !== 'touch' && op.op !== 'read') continue;
     touchedPages += Math.ceil(op.len / PAGE);
     // Slots spanned by [off, off+len) when the mapping is 2 MiB aligned.

@@ -74,7 +74,7 @@ function baseFor(source: string, index: number, mech: MechanismVariant): Base | 
   if (hit) return hit;
   const c = compile(source);
   if (!c.ok) return `line ${c.errors[0].line}: ${c.errors[0].message}`;
-  const st = c.ops[index];
+  const st = c.ops.at(index);
   if (!st || st.op.op !== 'race') return `step ${index} is not a race`;
   const run = new Run(c.ops, { mechanism: mech, checkpoints: false, maxPages: MAX_PAGES }, c.initialExpects);
   const base: Base = { ...run.stateAt(index - 1), op: st.op };

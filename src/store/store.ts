@@ -79,6 +79,7 @@ export const useStore = create<PtlabState>()((set, get) => {
           patchLane(m, { status: 'ready', timeline, summary, done: summary.steps, total: summary.ops, message: null, source: pendingSource.get(m) ?? null });
           get().finishRestore();
           get().refresh();
+          warmOthers();
         },
         failed: (message) => {
           patchLane(m, { status: get().lanes[m]?.timeline ? 'ready' : 'failed', message });
@@ -94,6 +95,17 @@ export const useStore = create<PtlabState>()((set, get) => {
     return c;
   };
   const pendingSource = new Map<MechanismName, string>();
+
+  /** After the first run: start the other mechanisms' workers while the page is idle, so a switch only simulates. */
+  let warmed = false;
+  const warmOthers = () => {
+    if (warmed) return;
+    warmed = true;
+    const idle = (globalThis as { requestIdleCallback?: (f: () => void) => void }).requestIdleCallback ?? ((f: () => void) => setTimeout(f, 200));
+    idle(() => {
+      for (const m of MECHANISMS) client(m).warm();
+    });
+  };
 
   /** Show a frame of the lane's current run; the one before it is kept for fades, if from the same run. */
   const showFrame = (m: MechanismName, frame: Frame) => {
@@ -164,7 +176,10 @@ export const useStore = create<PtlabState>()((set, get) => {
     loadPreset(id) {
       const p = presetById(id) ?? DEFAULT_PRESET;
       set({ step: -1, event: null, playing: false, selectedSlot: null, entries: null, gallery: false, zoom: null, quiz: null });
-      get().setSource(p.source, p.id);
+      // A preset compiles and fits the limits (presets.test.ts checks every one): the workers start at once, without
+      // the main thread compiling 51,200 statements first only to learn what the test already knows.
+      set({ source: p.source, presetId: p.id, errors: [], sizeMessage: null, goodSource: p.source, stoppedBy: null });
+      ensureRuns();
     },
 
     setMechanism(m) {
