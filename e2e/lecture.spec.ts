@@ -70,7 +70,8 @@ test('the embed code works in an iframe and keeps to its range of steps', async 
   await dialog.getByRole('textbox', { name: 'Embed height' }).fill('520');
   await dialog.getByRole('button', { name: 'Copy embed code' }).click();
   const code = await dialog.getByRole('textbox', { name: 'Copied text' }).inputValue();
-  expect(code).toMatch(/^<iframe src="http:\/\/127\.0\.0\.1:4173\/#v1:[A-Za-z0-9_-]+;embed" width="900" height="520" title="ptlab: [^"]+" style="border:0" loading="lazy"><\/iframe>$/);
+  const port = Number(process.env.PTLAB_E2E_PORT) || 4173;
+  expect(code).toMatch(new RegExp(`^<iframe src="http://127\\.0\\.0\\.1:${port}/#v1:[A-Za-z0-9_-]+;embed" width="900" height="520" title="ptlab: [^"]+" style="border:0" loading="lazy"></iframe>$`));
 
   await page.setContent(`<!doctype html><body style="margin:24px;background:#e9ecef;font:16px sans-serif"><p>Lecture 7: page tables</p>${code}</body>`);
   const frame = page.frameLocator('iframe');

@@ -6,7 +6,7 @@ import type { MechanismName } from '../core/index.ts';
 import type { Frame, Timeline } from '../worker/protocol.ts';
 import type { LaneClient } from './laneClient.ts';
 import { findBreak, nextMarker, type Breakpoints, type Marker } from './breakpoints.ts';
-import type { DocState, RuntimeState } from './state.ts';
+import type { DocState, LaneState, RuntimeState } from './state.ts';
 import type { Get, Set } from './store.ts';
 
 export interface CursorActions {
@@ -35,10 +35,28 @@ export function primaryTimeline(s: DocState & RuntimeState): Timeline | null {
   return s.lanes[primaryOf(s)]?.timeline ?? null;
 }
 
-/** Steps in the run on screen (the longest lane, in compare mode). */
+/** The lane's frame, timeline and summary are those of the run the page asked for (the good source, done). */
+export function laneCurrent(s: DocState & RuntimeState, m: MechanismName): boolean {
+  const l = s.lanes[m];
+  return !!l && l.status !== 'running' && !!l.frame && l.source === s.goodSource && l.frameSource === l.source;
+}
+
+/**
+ * The lane whose frame, timeline and summary are on screen in m's place: m's own when current; while m computes,
+ * for the one lane of the single view, the lane shown before a mechanism switch (heldFrom); else m's own (perhaps of the
+ * previous scenario). The views mark what is not current as stale (selectors.ts).
+ */
+export function shownLane(s: DocState & RuntimeState, m: MechanismName): LaneState | undefined {
+  const own = s.lanes[m];
+  if (laneCurrent(s, m)) return own;
+  const held = s.heldFrom !== null && s.heldFrom !== m && !s.compare && m === s.mechanism ? s.lanes[s.heldFrom] : undefined;
+  return held?.frame ? held : own;
+}
+
+/** Steps in the run on screen (the longest lane, in compare mode; while a lane computes, what it shows). */
 export function stepCount(s: DocState & RuntimeState): number {
   let n = 0;
-  for (const m of s.compare ?? [s.mechanism]) n = Math.max(n, s.lanes[m]?.timeline?.n ?? 0);
+  for (const m of s.compare ?? [s.mechanism]) n = Math.max(n, shownLane(s, m)?.timeline?.n ?? 0);
   return n;
 }
 

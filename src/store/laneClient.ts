@@ -44,6 +44,11 @@ export class LaneClient {
     return this.port;
   }
 
+  /** Start the worker now (it loads its code), so the first run does not wait for it. */
+  warm(): void {
+    this.ensurePort();
+  }
+
   run(source: string, mechanism: MechanismName): void {
     const port = this.ensurePort();
     if (this.pendingRunId !== null) port.postMessage({ t: 'cancel', runId: this.pendingRunId });

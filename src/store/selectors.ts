@@ -2,7 +2,7 @@
 // when what they read changes.
 import type { Figures, MechanismName } from '../core/index.ts';
 import type { LaneState } from './state.ts';
-import { primaryOf, stepCount } from './cursor.ts';
+import { laneCurrent, primaryOf, shownLane, stepCount } from './cursor.ts';
 import type { PtlabState } from './store.ts';
 import type { DocState } from './state.ts';
 
@@ -36,6 +36,24 @@ export const selectNotice = (s: PtlabState) => s.notice;
 export const selectPrimaryLane = (s: PtlabState) => s.lanes[primaryOf(s)];
 export const selectPrimaryTimeline = (s: PtlabState) => s.lanes[primaryOf(s)]?.timeline ?? null;
 export const selectPrimaryFrame = (s: PtlabState) => s.lanes[primaryOf(s)]?.frame ?? null;
+/** The timeline on screen in the primary's place (a held or previous run's while the primary computes). */
+export const selectShownTimeline = (s: PtlabState) => shownLane(s, primaryOf(s))?.timeline ?? null;
+
+/** What is on screen for lane m: its own current frame, or a stale one (a previous run's, or the held lane's), or nothing yet. */
+export type LaneShowing = 'current' | 'stale' | 'none';
+export const laneShowing = (m: MechanismName) => (s: PtlabState): LaneShowing =>
+  laneCurrent(s, m) ? 'current' : shownLane(s, m)?.frame ? 'stale' : 'none';
+
+/** Something on screen is not of the run the page asked for: the views dim it and say so, until every lane shows its own. */
+export const selectStale = (s: PtlabState): boolean =>
+  s.goodSource !== null && (s.compare ?? [s.mechanism]).some((m) => !laneCurrent(s, m) && s.lanes[m]?.status !== 'failed');
+
+/** A lane's run in progress, in percent (null: not running). */
+export const laneProgress = (m: MechanismName) => (s: PtlabState): number | null => {
+  const l = s.lanes[m];
+  if (l?.status !== 'running') return null;
+  return l.total ? Math.min(99, Math.floor((100 * l.done) / l.total)) : 0;
+};
 
 export const laneSelector = (m: MechanismName) => (s: PtlabState) => s.lanes[m];
 

@@ -79,6 +79,11 @@ export interface RuntimeState {
   /** The last source that compiled and fit: what the lanes run. */
   goodSource: string | null;
   lanes: Partial<Record<MechanismName, LaneState>>;
+  /**
+   * The lane whose frame the primary view keeps showing (dimmed, marked stale) while the primary lane has none of
+   * the current run yet: the mechanism on screen before a switch. Cleared when the primary lane shows a frame.
+   */
+  heldFrom: MechanismName | null;
   playing: boolean;
   /** Why play stopped (a breakpoint, an error, the end). */
   stoppedBy: string | null;
@@ -118,6 +123,7 @@ export const initialRuntime: RuntimeState = {
   sizeMessage: null,
   goodSource: null,
   lanes: {},
+  heldFrom: null,
   playing: false,
   stoppedBy: null,
   entries: null,

@@ -11,7 +11,7 @@ import { LaneClient } from './laneClient.ts';
 import { LIMITS, measure, tooLarge, tooManyChars } from './limits.ts';
 import { DEFAULT_PRESET, presetById } from './presets.ts';
 import { initialDoc, initialRuntime, newLane, type DocState, type LaneState, type RuntimeState, type ZoomView } from './state.ts';
-import { cursorActions, primaryOf, type CursorActions } from './cursor.ts';
+import { cursorActions, laneCurrent, primaryOf, shownLane, type CursorActions } from './cursor.ts';
 import { linkActions, type LinkActions } from './links.ts';
 import { lectureActions, type LectureActions } from './lecture.ts';
 
@@ -79,6 +79,7 @@ export const useStore = create<PtlabState>()((set, get) => {
           patchLane(m, { status: 'ready', timeline, summary, done: summary.steps, total: summary.ops, message: null, source: pendingSource.get(m) ?? null });
           get().finishRestore();
           get().refresh();
+          warmOthers();
         },
         failed: (message) => {
           patchLane(m, { status: get().lanes[m]?.timeline ? 'ready' : 'failed', message });
@@ -95,11 +96,33 @@ export const useStore = create<PtlabState>()((set, get) => {
   };
   const pendingSource = new Map<MechanismName, string>();
 
+  /** After the first run: start the other mechanisms' workers while the page is idle, so a switch only simulates. */
+  let warmed = false;
+  const warmOthers = () => {
+    if (warmed) return;
+    warmed = true;
+    const idle = (globalThis as { requestIdleCallback?: (f: () => void) => void }).requestIdleCallback ?? ((f: () => void) => setTimeout(f, 200));
+    idle(() => {
+      for (const m of MECHANISMS) client(m).warm();
+    });
+  };
+
   /** Show a frame of the lane's current run; the one before it is kept for fades, if from the same run. */
   const showFrame = (m: MechanismName, frame: Frame) => {
     const lane = get().lanes[m];
     const same = lane?.frameSource === lane?.source;
     patchLane(m, { frame, prevFrame: same ? lane?.frame ?? null : null, frameSource: lane?.source ?? null });
+    // The primary lane shows its own run: the view held from before a switch can go.
+    const s = get();
+    if (s.heldFrom !== null && m === primaryOf(s) && laneCurrent(s, m)) set({ heldFrom: null });
+  };
+
+  /** Before the primary lane changes to `next`: keep what is on screen until `next` has a frame of the current run. */
+  const holdFor = (next: MechanismName): MechanismName | null => {
+    const s = get();
+    if (laneCurrent(s, next)) return null;
+    const on = shownLane(s, primaryOf(s))?.mechanism ?? null;
+    return on !== null && on !== next && s.lanes[on]?.frame ? on : null;
   };
 
   /** Run the good source in every visible lane that does not have it yet. */
@@ -109,7 +132,8 @@ export const useStore = create<PtlabState>()((set, get) => {
     if (src === null) return;
     for (const m of visibleMechanisms(s)) {
       const lane = s.lanes[m];
-      if (lane && (lane.source === src || (lane.status === 'running' && pendingSource.get(m) === src))) continue;
+      // Already has it, or is computing it (a lane running another source, e.g. an edit undone, runs again).
+      if (lane && (lane.status === 'running' ? pendingSource.get(m) === src : lane.source === src)) continue;
       pendingSource.set(m, src);
       patchLane(m, { status: 'running', done: 0, total: 0, message: null });
       client(m).run(src, m);
@@ -152,17 +176,22 @@ export const useStore = create<PtlabState>()((set, get) => {
     loadPreset(id) {
       const p = presetById(id) ?? DEFAULT_PRESET;
       set({ step: -1, event: null, playing: false, selectedSlot: null, entries: null, gallery: false, zoom: null, quiz: null });
-      get().setSource(p.source, p.id);
+      // A preset compiles and fits the limits (presets.test.ts checks every one): the workers start at once, without
+      // the main thread compiling 51,200 statements first only to learn what the test already knows.
+      set({ source: p.source, presetId: p.id, errors: [], sizeMessage: null, goodSource: p.source, stoppedBy: null });
+      ensureRuns();
     },
 
     setMechanism(m) {
-      set({ mechanism: m, event: null });
+      set({ heldFrom: holdFor(m), mechanism: m, event: null });
       ensureRuns();
     },
 
     setCompare(list) {
       const clean = list ? MECHANISMS.filter((m) => list.includes(m)) : null;
-      set({ compare: clean && clean.length >= 2 ? clean : null, event: null });
+      const compare = clean && clean.length >= 2 ? clean : null;
+      // Side by side, every lane shows its own run (a lane still computing says so).
+      set({ heldFrom: compare ? null : holdFor(get().mechanism), compare, event: null });
       ensureRuns();
     },
 
@@ -211,7 +240,7 @@ export const useStore = create<PtlabState>()((set, get) => {
     },
 
     recover() {
-      set({ mode: 'normal', range: null, linkNotice: null, restoring: null, dialog: null, help: false, quiz: null, compare: null, zoom: null });
+      set({ mode: 'normal', range: null, linkNotice: null, restoring: null, dialog: null, help: false, quiz: null, compare: null, zoom: null, heldFrom: null });
       get().loadPreset(DEFAULT_PRESET.id);
     },
 
@@ -222,6 +251,8 @@ export const useStore = create<PtlabState>()((set, get) => {
         const lane = s.lanes[m];
         const c = clients.get(m);
         if (!lane?.timeline || !c) continue;
+        // The lane computes a new run: its old run's frames would only replace the picture on screen with another stale one.
+        if (lane.status === 'running' && lane.source !== s.goodSource) continue;
         const record = s.event !== null && m === primaryOf(s);
         const f = lane.frameSource === lane.source ? lane.frame : null;
         if (f && f.index === Math.min(step, lane.timeline.n - 1) && (!record || f.events)) continue;

@@ -3,17 +3,14 @@
 // the lanes side by side. In lecture and embed mode, only the view and caption.
 import { useEffect } from 'react';
 import { useStore } from '../store/store.ts';
-import { figuresAt, selectCompare, selectErrors, selectMode, selectPlaying, selectPrimary } from '../store/selectors.ts';
-import { Editor } from './editor/Editor.tsx';
+import { figuresAt, selectCompare, selectErrors, selectMode, selectPlaying, selectPrimary, selectStale } from '../store/selectors.ts';
+import { shownLane } from '../store/cursor.ts';
 import { Header } from './chrome/Header.tsx';
 import { Gallery } from './chrome/Gallery.tsx';
 import { HelpOverlay } from './chrome/HelpOverlay.tsx';
 import { LinkNotice } from './chrome/LinkNotice.tsx';
-import { ShareDialog } from './share/ShareDialog.tsx';
-import { ExportDialog } from './share/ExportDialog.tsx';
 import { useFileDrop } from './share/files.ts';
 import { Notice } from './chrome/Notice.tsx';
-import { Lecture } from './lecture/Lecture.tsx';
 import { Transport } from './transport/Transport.tsx';
 import { Timeline } from './transport/Timeline.tsx';
 import { Breakpoints } from './transport/Breakpoints.tsx';
@@ -25,7 +22,7 @@ import { KernelPath } from './panels/KernelPath.tsx';
 import { Figures } from './panels/Figures.tsx';
 import { Charts } from './panels/Charts.tsx';
 import { MappingStrip } from './panels/MappingStrip.tsx';
-import { RacePanel } from './race/RacePanel.tsx';
+import { Dialogs, Editor, Lecture, RacePanel } from './lazy.tsx';
 import { useShown } from './useShown.ts';
 import { handleKey } from './shortcuts.ts';
 
@@ -71,7 +68,7 @@ function ErrorList() {
 function Single() {
   const m = useStore(selectPrimary);
   const shown = useShown(m);
-  const lane = useStore((s) => s.lanes[m]);
+  const lane = useStore((s) => shownLane(s, m));
   const i = shown?.step?.index;
   // The change this step made (so far, inside it): against the state after the step before.
   const before = i !== undefined ? figuresAt(lane, i - 1) : null;
@@ -109,6 +106,8 @@ export function App() {
   usePlayer();
   useGlobalKeys();
   const dragging = useFileDrop(mode === 'normal');
+  // A run on screen is not the one asked for yet: what belongs to the previous run is dimmed (styles.css) and marked.
+  const stale = useStore(selectStale);
   if (mode !== 'normal') return <Lecture embed={mode === 'embed'} />;
   return (
     <div className={`app${dragging ? ' app-drop' : ''}`}>
@@ -119,7 +118,7 @@ export function App() {
           <Editor />
           <ErrorList />
         </aside>
-        <main className="main">
+        <main className="main" data-stale={stale || undefined}>
           <RunStatus />
           <Transport />
           <Timeline />
@@ -129,8 +128,7 @@ export function App() {
       </div>
       <Gallery />
       <HelpOverlay />
-      <ShareDialog />
-      <ExportDialog />
+      <Dialogs />
       <Notice />
       {dragging && <div className="drop-hint">Drop a .ptlab file to open it</div>}
     </div>

@@ -5,12 +5,15 @@ import type { MechanismName, SimEvent, StepResult } from '../core/index.ts';
 import { applyEvents } from '../layout/events.ts';
 import { tableItems, type TableItem } from '../layout/tables.ts';
 import { nameVmas, type NamedVma } from '../layout/vmas.ts';
-import { primaryOf } from '../store/cursor.ts';
+import { laneCurrent, primaryOf, shownLane } from '../store/cursor.ts';
 import { useStore, type PtlabState } from '../store/store.ts';
 import type { ViewSnapshot } from '../worker/protocol.ts';
 
 export interface Shown {
+  /** The lane whose frame this is: after a mechanism switch, the previous mechanism's until the new one has a frame. */
   mechanism: MechanismName;
+  /** Not the current run's (a previous scenario's, or another mechanism's): the views dim it and say so. */
+  stale: boolean;
   snapshot: ViewSnapshot;
   prev: ViewSnapshot | null;
   step: StepResult | null;
@@ -26,8 +29,12 @@ export interface Shown {
 const selectEventFor = (m: MechanismName) => (s: PtlabState) => (m === primaryOf(s) ? s.event : null);
 
 export function useShown(m: MechanismName): Shown | null {
-  const frame = useStore((s) => s.lanes[m]?.frame ?? null);
-  const prevFrame = useStore((s) => s.lanes[m]?.prevFrame ?? null);
+  // While m computes, the frame on screen may be a previous run's or, after a switch, the held lane's (marked stale).
+  const lane = useStore(useMemo(() => (s: PtlabState) => shownLane(s, m), [m]));
+  const stale = useStore(useMemo(() => (s: PtlabState) => !laneCurrent(s, m), [m]));
+  const frame = lane?.frame ?? null;
+  const prevFrame = lane?.prevFrame ?? null;
+  const from = lane?.mechanism ?? m;
   const event = useStore(useMemo(() => selectEventFor(m), [m]));
   return useMemo(() => {
     if (!frame) return null;
@@ -44,15 +51,16 @@ export function useShown(m: MechanismName): Shown | null {
       snapshot = { ...snapshot, index: snapshot.index + 1 };
     }
     return {
-      mechanism: m,
+      mechanism: from,
+      stale,
       snapshot,
       prev,
       step: frame.step,
-      items: tableItems(snapshot, m, prev),
+      items: tableItems(snapshot, from, prev),
       vmas: nameVmas(snapshot),
       events: inside ? frame.events! : null,
       event: inside ? event : null,
       eventEntries,
     };
-  }, [frame, prevFrame, event, m]);
+  }, [frame, prevFrame, event, from, stale]);
 }

@@ -1,6 +1,8 @@
 // The same scenario under two or three mechanisms, side by side, in lockstep.
 import type { MechanismName } from '../../core/index.ts';
+import { useMemo } from 'react';
 import { useStore } from '../../store/store.ts';
+import { laneProgress } from '../../store/selectors.ts';
 import { PageTableView } from '../pt/PageTableView.tsx';
 import { useShown } from '../useShown.ts';
 import { Figures } from '../panels/Figures.tsx';
@@ -9,23 +11,27 @@ import { CompareTable } from './CompareTable.tsx';
 
 function Lane({ mechanism }: { mechanism: MechanismName }) {
   const shown = useShown(mechanism);
-  const status = useStore((s) => s.lanes[mechanism]?.status ?? 'idle');
+  const progress = useStore(useMemo(() => laneProgress(mechanism), [mechanism]));
   const freed = shown?.step?.reasons.filter((r) => r.verdict === 'freed').length ?? 0;
   const kept = shown?.step?.reasons.filter((r) => r.verdict === 'kept').length ?? 0;
   return (
     <section className="lane" aria-label={`Lane ${mechanism}`} style={{ borderTopColor: MECH_COLOUR[mechanism] }}>
       <h2>
-        {mechanism} {status === 'running' && <span className="muted">running…</span>}
+        {mechanism} {progress !== null && <span className="muted">computing… {progress}%</span>}
       </h2>
-      {shown && <Figures figures={shown.snapshot.figures} />}
+      {shown && (
+        <div className="lane-figures" data-stale={shown.stale || undefined}>
+          <Figures figures={shown.snapshot.figures} />
+        </div>
+      )}
       <PageTableView mechanism={mechanism} compact />
-      {shown?.step && (freed > 0 || kept > 0) && (
+      {shown?.step && !shown.stale && (freed > 0 || kept > 0) && (
         <p className="lane-why">
           {freed > 0 && <span className="reason-freed">{freed} freed</span>} {kept > 0 && <span className="reason-kept">{kept} kept</span>}
           {shown.step.reasons[0] && <span className="muted"> — {shown.step.reasons[0].text}</span>}
         </p>
       )}
-      {shown?.step?.error && <p className="error">{shown.step.error.message}</p>}
+      {!shown?.stale && shown?.step?.error && <p className="error">{shown.step.error.message}</p>}
     </section>
   );
 }

@@ -2,6 +2,8 @@
 import type { Counters, MechanismName } from '../../core/index.ts';
 import { useStore } from '../../store/store.ts';
 import { selectStep } from '../../store/selectors.ts';
+import { laneCurrent } from '../../store/cursor.ts';
+import { useShallow } from 'zustand/react/shallow';
 import type { LaneState } from '../../store/state.ts';
 
 type Row = { label: string; get(l: LaneState, i: number): number | string | null; unit?: string };
@@ -62,6 +64,8 @@ const fmt = (v: number | string | null, unit = '') => (v === null ? '…' : type
 export function CompareTable({ mechanisms }: { mechanisms: MechanismName[] }) {
   const step = useStore(selectStep);
   const lanes = useStore((s) => s.lanes);
+  // A lane still computing shows '…', never its previous run's numbers.
+  const current = useStore(useShallow((s) => mechanisms.map((m) => laneCurrent(s, m))));
   const section = (title: string, rows: Row[]) => (
     <>
       <tr>
@@ -70,7 +74,7 @@ export function CompareTable({ mechanisms }: { mechanisms: MechanismName[] }) {
         </th>
       </tr>
       {rows.map((r) => {
-        const vals = mechanisms.map((m) => (lanes[m] ? r.get(lanes[m]!, step) : null));
+        const vals = mechanisms.map((m, k) => (lanes[m] && current[k] ? r.get(lanes[m]!, step) : null));
         const nums = vals.filter((v): v is number => typeof v === 'number');
         const differ = nums.length > 1 && nums.some((v) => v !== nums[0]);
         return (
@@ -91,9 +95,10 @@ export function CompareTable({ mechanisms }: { mechanisms: MechanismName[] }) {
       <thead>
         <tr>
           <th />
-          {mechanisms.map((m) => (
+          {mechanisms.map((m, k) => (
             <th key={m} scope="col">
               {m}
+              {!current[k] && <span className="muted"> (computing)</span>}
             </th>
           ))}
         </tr>

@@ -13,7 +13,7 @@ import { MECH_COLOUR } from '../panels/FigureChart.tsx';
 import { pageBase } from '../share/clipboard.ts';
 import { useShown } from '../useShown.ts';
 import { LectureCaption } from './LectureCaption.tsx';
-import { RacePanel } from '../race/RacePanel.tsx';
+import { RacePanel } from '../lazy.tsx';
 import { encodeLink } from '../../share/link.ts';
 import { linkStateOf } from '../../store/links.ts';
 

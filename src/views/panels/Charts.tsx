@@ -2,7 +2,9 @@
 import { useMemo } from 'react';
 import type { MechanismName } from '../../core/index.ts';
 import { useStore } from '../../store/store.ts';
-import { selectStep, selectStepCount } from '../../store/selectors.ts';
+import { selectStale, selectStep, selectStepCount } from '../../store/selectors.ts';
+import { shownLane } from '../../store/cursor.ts';
+import { useShallow } from 'zustand/react/shallow';
 import type { Timeline } from '../../worker/protocol.ts';
 import { FigureChart } from './FigureChart.tsx';
 
@@ -17,14 +19,17 @@ const idOf = (t: Timeline) => {
 export function Charts({ mechanisms }: { mechanisms: MechanismName[] }) {
   const step = useStore(selectStep);
   const n = useStore(selectStepCount);
-  const lanes = useStore((s) => s.lanes);
-  const tls = mechanisms.map((m) => [m, lanes[m]?.timeline ?? null] as const).filter((x): x is readonly [MechanismName, Timeline] => x[1] !== null);
+  // While a lane computes, its previous run's series (or the held lane's) stay, dimmed and marked.
+  const shown = useStore(useShallow((s) => mechanisms.map((m) => shownLane(s, m)?.timeline ?? null)));
+  const from = useStore(useShallow((s) => mechanisms.map((m) => shownLane(s, m)?.mechanism ?? m)));
+  const stale = useStore(selectStale);
+  const tls = mechanisms.map((m, k) => [from[k] ?? m, shown[k]] as const).filter((x): x is readonly [MechanismName, Timeline] => x[1] !== null);
   const key = tls.map(([m, t]) => `${m}:${idOf(t)}`).join('|');
   const vmPte = useMemo(() => tls.map(([m, t]) => ({ key: m, label: m, mechanism: m, values: t.vmPte })), [key]); // eslint-disable-line react-hooks/exhaustive-deps
   const rss = useMemo(() => tls.map(([m, t]) => ({ key: m, label: m, mechanism: m, values: t.rssAnon })), [key]); // eslint-disable-line react-hooks/exhaustive-deps
   if (!tls.length) return null;
   return (
-    <div className="charts">
+    <div className="charts" role="group" aria-label={stale ? 'Charts (previous run)' : 'Charts'} data-stale={stale || undefined}>
       <FigureChart title="VmPTE" series={vmPte} n={n} step={step} />
       <FigureChart title="RssAnon" series={rss} n={n} step={step} />
     </div>

@@ -7,7 +7,8 @@ import type { MechanismName } from '../../core/index.ts';
 import { CELL } from '../../layout/strip.ts';
 import type { TableItem } from '../../layout/tables.ts';
 import { useStore } from '../../store/store.ts';
-import { selectEntries, selectHoverSlot, selectPrimary, selectSelectedSlot, selectStep, selectViewMode, selectZoom } from '../../store/selectors.ts';
+import { laneProgress, selectEntries, selectHoverSlot, selectPrimary, selectSelectedSlot, selectStep, selectViewMode, selectZoom } from '../../store/selectors.ts';
+import { shownLane } from '../../store/cursor.ts';
 import { useShown } from '../useShown.ts';
 import type { ZoomControls, ZoomSync } from '../useZoom.ts';
 import { Legend } from './Legend.tsx';
@@ -43,18 +44,36 @@ export const TREE_MAX_TABLES = 160;
 
 const reportZoom: ZoomSync['report'] = (v) => useStore.getState().setZoom(v);
 
+/** Over a view that is not the current run's: what it shows and how far the new run is. */
+function StaleBadge({ mechanism, from, progress }: { mechanism: MechanismName; from: MechanismName; progress: number | null }) {
+  return (
+    <div className="pt-stale-badge" role="status" aria-label="Previous run">
+      {progress !== null ? (
+        <>
+          <span className="pt-spinner" aria-hidden="true" />
+          computing{from !== mechanism ? ` ${mechanism}` : ''}… {progress}%
+        </>
+      ) : (
+        'not the current run'
+      )}
+      <span className="muted"> · showing {from !== mechanism ? `${from}, ` : ''}the previous run</span>
+    </div>
+  );
+}
+
 /** compact: a compare lane; lecture: presentation or embed (bigger fit, no detail panel, arrows step). */
 export function PageTableView({ mechanism, compact = false, lecture = false }: { mechanism: MechanismName; compact?: boolean; lecture?: boolean }) {
   const shown = useShown(mechanism);
   const mode = useStore(selectViewMode);
-  const maxPtes = useStore((s) => s.lanes[mechanism]?.summary?.maxPtes ?? 0);
+  const maxPtes = useStore((s) => shownLane(s, mechanism)?.summary?.maxPtes ?? 0);
+  const progress = useStore(useMemo(() => laneProgress(mechanism), [mechanism]));
   const primary = useStore(selectPrimary) === mechanism;
   const selectedSlot = useStore(selectSelectedSlot);
   const hoverSlot = useStore(selectHoverSlot);
   const entries = useStore(selectEntries);
   const step = useStore(selectStep);
-  // While a new run is computed, the last one stays on screen, dimmed.
-  const stale = useStore((s) => s.lanes[mechanism]?.status === 'running' || (s.lanes[mechanism]?.frameSource ?? null) !== s.goodSource);
+  // While a new run is computed, what was on screen stays there, dimmed and marked, until the new run has a frame.
+  const stale = !!shown?.stale;
   const controls = useRef<ZoomControls | null>(null);
   const box = useRef<HTMLDivElement>(null);
   const [tip, setTip] = useState<{ item: TableItem; x: number; y: number } | null>(null);
@@ -79,7 +98,14 @@ export function PageTableView({ mechanism, compact = false, lecture = false }: {
   }, []);
   const onPick = useCallback((item: TableItem) => useStore.getState().select(item.slot), []);
 
-  if (!shown) return <div className="pt-view pt-empty">{compact ? '' : 'Waiting for the simulation…'}</div>;
+  if (!shown) {
+    // Nothing to keep on screen (the first run, a lane just added): say what is happening, in the view's place.
+    return (
+      <div className={`pt-view pt-empty${compact ? ' pt-compact' : ''}`} data-mechanism={mechanism}>
+        <p role="status">{progress !== null ? `Computing ${mechanism}… ${progress}%` : `${mechanism}: no run`}</p>
+      </div>
+    );
+  }
   const big = maxPtes > TREE_MAX_TABLES;
   const onUserZoom = mode !== 'auto' || big ? undefined : strips ? (t: ZoomTransform) => t.k * CELL >= SEMANTIC_IN_PX && setZoomedOut(false) : (t: ZoomTransform) => t.k < SEMANTIC_OUT_K && setZoomedOut(true);
   const label = `Page tables under ${mechanism}: ${shown.snapshot.pte.id.length} PTE tables`;
@@ -89,10 +115,17 @@ export function PageTableView({ mechanism, compact = false, lecture = false }: {
   const info = tip ? tableInfo(tip.item, mechanism, shown.vmas) : null;
 
   return (
-    <div className={`pt-view${compact ? ' pt-compact' : ''}${stale ? ' pt-stale' : ''}`} data-mechanism={mechanism} data-mode={strips ? 'strip' : 'tree'}>
+    <div
+      className={`pt-view${compact ? ' pt-compact' : ''}${stale ? ' pt-stale' : ''}`}
+      data-mechanism={mechanism}
+      data-mode={strips ? 'strip' : 'tree'}
+      data-stale={stale || undefined}
+      aria-busy={stale || undefined}
+    >
       <div className="pt-stage" ref={box} onKeyDown={(e) => viewKeys(e, controls.current, lecture)}>
         {strips ? <StripView {...props} /> : <TreeView {...props} />}
         {info && tip && <Tooltip x={tip.x} y={tip.y} title={info.title} lines={info.lines} />}
+        {stale && <StaleBadge mechanism={mechanism} from={shown.mechanism} progress={progress} />}
       </div>
       <div className="pt-bar">
         {!compact && <Legend mechanism={mechanism} />}

@@ -11,6 +11,9 @@ import { RaceLane } from './RaceLane.tsx';
 import { RaceTables } from './RaceTables.tsx';
 import { RaceTrace } from './RaceTrace.tsx';
 import './race.css';
+import { registerRaceKeys } from './raceKeys.ts';
+
+registerRaceKeys(useRaceStore);
 
 const selectLab = (s: RaceLab) => s;
 

@@ -4,13 +4,14 @@
 import { useEffect, useRef } from 'react';
 import { FLAG_ERROR } from '../../worker/protocol.ts';
 import { useStore } from '../../store/store.ts';
-import { selectPrimaryTimeline, selectStep, selectStepCount } from '../../store/selectors.ts';
+import { selectShownTimeline, selectStale, selectStep, selectStepCount } from '../../store/selectors.ts';
 import { EMPTY_COLOUR } from '../../layout/colour.ts';
 
 const ALLOC = '#0072b2';
 
 export function Timeline() {
-  const tl = useStore(selectPrimaryTimeline);
+  const tl = useStore(selectShownTimeline);
+  const stale = useStore(selectStale);
   const n = useStore(selectStepCount);
   const step = useStore(selectStep);
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -61,7 +62,7 @@ export function Timeline() {
   }, [tl]);
 
   return (
-    <div className="timeline">
+    <div className="timeline" data-stale={stale || undefined}>
       <div className="timeline-track">
         <canvas ref={canvas} className="timeline-marks" aria-hidden="true" />
         <input

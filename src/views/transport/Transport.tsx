@@ -1,6 +1,7 @@
 // The stepping controls: every shortcut has a button here.
 import { useStore } from '../../store/store.ts';
-import { selectEvent, selectPlaying, selectPrimaryFrame, selectSpeed, selectStep, selectStepCount } from '../../store/selectors.ts';
+import { primaryOf, shownLane } from '../../store/cursor.ts';
+import { selectEvent, selectPlaying, selectPrimaryFrame, selectSpeed, selectStale, selectStep, selectStepCount } from '../../store/selectors.ts';
 
 const SPEEDS = [0.5, 1, 2, 4, 8, 16, 60, 250, 1000, 5000];
 
@@ -22,6 +23,10 @@ export function Transport() {
   const event = useStore(selectEvent);
   const frame = useStore(selectPrimaryFrame);
   const events = frame?.events?.length ?? 0;
+  const stale = useStore(selectStale);
+  // While stale, the label describes the frame on screen (a previous run's), not the cursor of the run to come.
+  const shownIndex = useStore((s) => shownLane(s, primaryOf(s))?.frame?.index ?? null);
+  const at = stale && shownIndex !== null ? shownIndex : step;
   const atStart = step < 0 && event === null;
   const atEnd = step >= n - 1 && event === null;
   return (
@@ -45,9 +50,10 @@ export function Transport() {
           ))}
         </select>
       </label>
-      <span className="step-label" aria-live="polite" data-testid="step-label">
-        {n === 0 ? 'no steps' : step < 0 ? `start · ${n.toLocaleString('en-US')} steps` : `step ${(step + 1).toLocaleString('en-US')} / ${n.toLocaleString('en-US')}`}
+      <span className="step-label" aria-live="polite" data-testid="step-label" data-stale={stale || undefined}>
+        {n === 0 ? 'no steps' : at < 0 ? `start · ${n.toLocaleString('en-US')} steps` : `step ${(at + 1).toLocaleString('en-US')} / ${n.toLocaleString('en-US')}`}
         {event !== null && event >= 0 && events > 0 ? ` · event ${event + 1} / ${events}` : ''}
+        {stale && <span className="stale-tag"> · previous run</span>}
       </span>
     </div>
   );

@@ -1,0 +1,62 @@
+// What the first screen does not need loads on demand (React.lazy: a chunk of
+// its own, fetched from the same origin, which the CSP allows): the CodeMirror
+// editor (a read-only copy of the text stands in until it is there), the race
+// lab (only at a race step), the share and export dialogs (when opened) and
+// lecture mode. Each stand-in takes the place, and the name, of what it stands for.
+import { lazy, Suspense } from 'react';
+import type { MechanismName, StepResult } from '../core/index.ts';
+import { useStore } from '../store/store.ts';
+import { selectDialog, selectSource } from '../store/selectors.ts';
+
+const CodeEditor = lazy(() => import('./editor/Editor.tsx').then((m) => ({ default: m.Editor })));
+const RaceLab = lazy(() => import('./race/RacePanel.tsx').then((m) => ({ default: m.RacePanel })));
+const Share = lazy(() => import('./share/ShareDialog.tsx').then((m) => ({ default: m.ShareDialog })));
+const Export = lazy(() => import('./share/ExportDialog.tsx').then((m) => ({ default: m.ExportDialog })));
+const LectureMode = lazy(() => import('./lecture/Lecture.tsx').then((m) => ({ default: m.Lecture })));
+
+/** The scenario text, plain, while CodeMirror loads. */
+function EditorPlaceholder() {
+  const source = useStore(selectSource);
+  return (
+    <div className="editor editor-loading" aria-busy="true">
+      <pre aria-label="Scenario source (the editor is loading)">{source}</pre>
+    </div>
+  );
+}
+
+export function Editor() {
+  return (
+    <Suspense fallback={<EditorPlaceholder />}>
+      <CodeEditor />
+    </Suspense>
+  );
+}
+
+/** The race lab, at a race step only (its store replays the scenario on the main thread: core code the rest never needs). */
+export function RacePanel({ mechanism, step }: { mechanism: MechanismName; step: StepResult | null }) {
+  if (!step?.race) return null;
+  return (
+    <Suspense
+      fallback={
+        <section className="race" aria-label="Race lab" aria-busy="true">
+          <p className="muted">Loading the race lab…</p>
+        </section>
+      }
+    >
+      <RaceLab mechanism={mechanism} step={step} />
+    </Suspense>
+  );
+}
+
+export function Dialogs() {
+  const dialog = useStore(selectDialog);
+  return <Suspense fallback={null}>{dialog === 'share' ? <Share /> : dialog === 'export' ? <Export /> : null}</Suspense>;
+}
+
+export function Lecture({ embed }: { embed: boolean }) {
+  return (
+    <Suspense fallback={<div className="lecture" aria-busy="true" />}>
+      <LectureMode embed={embed} />
+    </Suspense>
+  );
+}
