@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MECHANISMS, compile, type MechanismName } from '../scenario/index.ts';
-import { runFlat } from '../core/index.ts';
+import { Run } from '../core/index.ts';
 
 export const PRESET_50G = 'scenarios/03-2021-test-50g.ptlab';
 
@@ -77,27 +77,44 @@ export async function coreRows(reps = 5): Promise<Row[]> {
     floorRun();
     return performance.now() - t;
   };
-  const timeMech = (m: MechanismName): number => {
+  // Two ways to run: one pass keeping only the final figures (`ptlab run
+  // --steps final`), and keeping every step's result for time travel (the
+  // app's worker, with its per-step costs; `--steps all`).
+  const modes = [
+    { name: 'one pass', keepSteps: false, costsPerStep: false },
+    { name: 'every step kept', keepSteps: true, costsPerStep: true },
+  ];
+  const timeMech = (m: MechanismName, mode: (typeof modes)[number]): number => {
     const t = performance.now();
-    const r = runFlat(c.program, { mechanism: m }, c.initialExpects);
+    const run = new Run(c.program, { mechanism: m, keepSteps: mode.keepSteps, costsPerStep: mode.costsPerStep }, c.initialExpects);
+    run.advance();
+    const r = run.summary(false);
     const ms = performance.now() - t;
     if (r.expectFailures.length || r.error) throw new Error(`${m}: ${r.expectFailures[0]?.message ?? r.error?.error.message}`);
     return ms;
   };
   // Warm-up, then interleave the floor and the mechanisms so drift on a shared machine hits both alike.
   timeFloor();
-  for (const m of MECHANISMS) timeMech(m);
+  for (const m of MECHANISMS) for (const mode of modes) timeMech(m, mode);
   const floor: number[] = [];
-  const mech = new Map<MechanismName, number[]>(MECHANISMS.map((m) => [m, []]));
+  const mech = new Map<string, number[]>();
   for (let k = 0; k < reps; k++) {
     floor.push(timeFloor());
-    for (const m of MECHANISMS) mech.get(m)!.push(timeMech(m));
+    for (const mode of modes) {
+      for (const m of MECHANISMS) {
+        const key = `${m} ${mode.name}`;
+        if (!mech.has(key)) mech.set(key, []);
+        mech.get(key)!.push(timeMech(m, mode));
+      }
+    }
   }
   const f = median(floor);
   rows.push({ what: 'floor: typed-array loop of the 50 GiB test', measured: `${f.toFixed(1)} ms`, target: 'yardstick' });
-  for (const m of MECHANISMS) {
-    const ms = median(mech.get(m)!);
-    rows.push({ what: `core ${m}, 50 GiB test (13.1 M faults)`, measured: `${ms.toFixed(1)} ms`, target: '<= 2x floor', ratio: ms / f, limit: 2, met: ms / f <= 2 });
+  for (const mode of modes) {
+    for (const m of MECHANISMS) {
+      const ms = median(mech.get(`${m} ${mode.name}`)!);
+      rows.push({ what: `core ${m}, ${mode.name}`, measured: `${ms.toFixed(1)} ms`, target: '<= 2x floor', ratio: ms / f, limit: 2, met: ms / f <= 2 });
+    }
   }
   return rows;
 }

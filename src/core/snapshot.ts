@@ -70,6 +70,12 @@ export function snapshot(mm: Mm): Snapshot {
 }
 
 /** The 512 entries of the PTE table of a slot (a copy), or null. */
+/** Does the PTE table of this slot map nothing (null: no table)? No copy made. */
+export function pteTableEmpty(mm: Mm, slotAddr: number): boolean | null {
+  const t = mm.pteAt(Math.floor(slotAddr / PMD_SIZE));
+  return t ? t.nonNone === 0 : null;
+}
+
 export function pteEntries(mm: Mm, slotAddr: number): Uint8Array | null {
   const t = mm.pteAt(Math.floor(slotAddr / PMD_SIZE));
   return t ? t.copyEnts() : null;

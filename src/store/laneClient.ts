@@ -44,10 +44,12 @@ export class LaneClient {
     return this.port;
   }
 
-  /** Start the worker now (it loads its code), so the first run does not wait for it. */
-  warm(): void {
-    this.ensurePort();
+  /** Start the worker now (it loads its code and warms the core up for `mechanism`), so the first run does not wait for it. */
+  warm(mechanism: MechanismName): void {
+    this.ensurePort().postMessage({ t: 'warm', mechanism });
   }
+  /** The worker finished its warm-up (benchmarks wait for it, as a person reading the page would). */
+  warmed = false;
 
   run(source: string, mechanism: MechanismName): void {
     const port = this.ensurePort();
@@ -104,6 +106,9 @@ export class LaneClient {
 
   private receive(m: FromWorker): void {
     switch (m.t) {
+      case 'warmed':
+        this.warmed = true;
+        return;
       case 'progress':
         if (m.runId === this.pendingRunId) this.on.progress(m.done, m.total);
         return;

@@ -80,6 +80,7 @@ export const useStore = create<PtlabState>()((set, get) => {
           get().finishRestore();
           get().refresh();
           warmOthers();
+          prefetchOthers();
         },
         failed: (message) => {
           patchLane(m, { status: get().lanes[m]?.timeline ? 'ready' : 'failed', message });
@@ -103,7 +104,7 @@ export const useStore = create<PtlabState>()((set, get) => {
     warmed = true;
     const idle = (globalThis as { requestIdleCallback?: (f: () => void) => void }).requestIdleCallback ?? ((f: () => void) => setTimeout(f, 200));
     idle(() => {
-      for (const m of MECHANISMS) client(m).warm();
+      for (const m of MECHANISMS) client(m).warm(m);
     });
   };
 
@@ -125,20 +126,44 @@ export const useStore = create<PtlabState>()((set, get) => {
     return on !== null && on !== next && s.lanes[on]?.frame ? on : null;
   };
 
+  /** Run src in lane m unless it has it already or is computing it (a lane running another source, e.g. an edit undone, runs again). */
+  const runIn = (m: MechanismName, src: string) => {
+    const lane = get().lanes[m];
+    if (lane && (lane.status === 'running' ? pendingSource.get(m) === src : lane.source === src)) return;
+    pendingSource.set(m, src);
+    patchLane(m, { status: 'running', done: 0, total: 0, message: null });
+    client(m).run(src, m);
+  };
+
   /** Run the good source in every visible lane that does not have it yet. */
   const ensureRuns = () => {
-    const s = get();
-    const src = s.goodSource;
+    const src = get().goodSource;
     if (src === null) return;
-    for (const m of visibleMechanisms(s)) {
-      const lane = s.lanes[m];
-      // Already has it, or is computing it (a lane running another source, e.g. an edit undone, runs again).
-      if (lane && (lane.status === 'running' ? pendingSource.get(m) === src : lane.source === src)) continue;
-      pendingSource.set(m, src);
-      patchLane(m, { status: 'running', done: 0, total: 0, message: null });
-      client(m).run(src, m);
+    const visible = visibleMechanisms(get());
+    for (const m of visible) runIn(m, src);
+    // A lane off screen computing an older source (a prefetch) only takes CPU from the lanes on screen.
+    for (const m of MECHANISMS) {
+      const lane = get().lanes[m];
+      if (!visible.includes(m) && lane?.status === 'running' && pendingSource.get(m) !== src) clients.get(m)?.cancel();
     }
     get().refresh();
+  };
+
+  /**
+   * Once every lane on screen shows the current source, the other designs
+   * compute it too, in their own workers while the page is idle: switching
+   * mechanism or opening compare then shows a finished run at once.
+   */
+  const prefetchOthers = () => {
+    const s = get();
+    const src = s.goodSource;
+    const visible = visibleMechanisms(s);
+    if (src === null || !visible.every((m) => s.lanes[m]?.status === 'ready' && s.lanes[m]?.source === src)) return;
+    const idle = (globalThis as { requestIdleCallback?: (f: () => void) => void }).requestIdleCallback ?? ((f: () => void) => setTimeout(f, 200));
+    idle(() => {
+      if (get().goodSource !== src) return;
+      for (const m of MECHANISMS) if (!visibleMechanisms(get()).includes(m)) runIn(m, src);
+    });
   };
 
   return {

@@ -4,7 +4,8 @@
 import type { Figures, MechanismName } from '../core/index.ts';
 import { primaryOf, stepCount } from './cursor.ts';
 import { selectReady } from './selectors.ts';
-import { useStore } from './store.ts';
+import { laneClient, useStore } from './store.ts';
+import { MECHANISMS } from '../scenario/index.ts';
 
 export interface PtlabTestApi {
   readonly ready: boolean;
@@ -14,6 +15,8 @@ export interface PtlabTestApi {
   readonly mechanism: MechanismName;
   readonly figures: Figures | null;
   /** Figures of every lane on screen (compare mode). */
+  /** Every mechanism's worker has warmed its core up (on idle after the first run). */
+  readonly warmed: boolean;
   readonly lanes: Partial<Record<MechanismName, { status: string; figures: Figures | null; done: number; total: number; ms: number | null }>>;
   readonly running: boolean;
   /** The slot (address / 2 MiB) of the PTE table open in the detail panel. */
@@ -49,6 +52,9 @@ export function installTestApi(target: Record<string, unknown>): void {
     },
     get figures() {
       return s().lanes[primaryOf(s())]?.frame?.snapshot.figures ?? null;
+    },
+    get warmed() {
+      return MECHANISMS.every((m) => laneClient(m)?.warmed);
     },
     get lanes() {
       const out: PtlabTestApi['lanes'] = {};

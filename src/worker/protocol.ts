@@ -7,6 +7,8 @@ import type { Counters, Figures, MechanismName, SimError, SimEvent, StepResult, 
 export type ToWorker =
   | { t: 'run'; runId: number; source: string; mechanism: MechanismName }
   | { t: 'cancel'; runId: number }
+  /** Run a small throw-away scenario so the core's hot paths are compiled before the user's first big run. */
+  | { t: 'warm'; mechanism: MechanismName }
   | { t: 'frame'; runId: number; reqId: number; index: number; record: boolean }
   | { t: 'entries'; runId: number; reqId: number; index: number; slot: number }
   /** The whole run in the CLI's JSON format (src/share/runJson.ts). */
@@ -17,6 +19,8 @@ export type FromWorker =
   | { t: 'ready'; runId: number; timeline: Timeline; summary: LaneSummary }
   | { t: 'failed'; runId: number; message: string }
   | { t: 'cancelled'; runId: number }
+  /** The warm-up a 'warm' message asked for is done. */
+  | { t: 'warmed' }
   /** frame is null when the run is gone (superseded): every request gets an answer. */
   | { t: 'frame'; runId: number; reqId: number; frame: Frame | null }
   | { t: 'entries'; runId: number; reqId: number; index: number; slot: number; ents: Uint8Array | null }

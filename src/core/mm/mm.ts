@@ -22,9 +22,13 @@ import type { Vma } from './vma.ts';
  */
 interface PathNode {
   readonly path: readonly string[];
+  /** Its index in PATHS: a step log stores this number, not the array. */
+  readonly id: number;
   readonly next: Map<string, PathNode>;
 }
-const ROOT_PATH: PathNode = { path: [], next: new Map() };
+/** Every distinct path seen, by id (shared by all runs; only ever appended to). */
+export const PATHS: (readonly string[])[] = [[]];
+const ROOT_PATH: PathNode = { path: PATHS[0], id: 0, next: new Map() };
 
 export class Mm {
   /** PGD: 512 entries, each a PUD table (P4D folded). The PGD itself is not counted. */
@@ -61,7 +65,11 @@ export class Mm {
     const n = this.pathNode;
     if (n.path.includes(fn)) return;
     let next = n.next.get(fn);
-    if (!next) n.next.set(fn, (next = { path: Object.freeze([...n.path, fn]), next: new Map() }));
+    if (!next) {
+      const path = Object.freeze([...n.path, fn]);
+      next = { path, id: PATHS.push(path) - 1, next: new Map() };
+      n.next.set(fn, next);
+    }
     this.pathNode = next;
   }
   emit(e: SimEvent): void {
@@ -80,6 +88,10 @@ export class Mm {
   /** The kernel functions of this step, in first-seen order: one shared, frozen array per distinct path. */
   path(): readonly string[] {
     return this.pathNode.path;
+  }
+  /** This step's path as an index into PATHS. */
+  pathId(): number {
+    return this.pathNode.id;
   }
 
   figures(): Figures {
@@ -260,7 +272,10 @@ export class Mm {
     // allocation, not one per table (a 25,600-table state clones in a few
     // milliseconds); uniform tables have no entries to copy.
     let arrays = 0;
-    for (const t of this.pteTables()) if (!t.uniform) arrays++;
+    for (const pud of this.pgd) {
+      if (!pud) continue;
+      for (const pmd of pud.entries) if (pmd && pmd.used) for (const t of pmd.entries) if (t && !t.uniform) arrays++;
+    }
     const buf = new Uint8Array(PTRS_PER_TABLE * arrays);
     let used = 0;
     for (let i = 0; i < PTRS_PER_TABLE; i++) {

@@ -7,6 +7,7 @@ import type { Program } from '../../scenario/program.ts';
 import { mechanismOf, type Mechanism } from '../mechanisms/index.ts';
 import { violationMessage } from '../races/report.ts';
 import { Mm } from '../mm/mm.ts';
+import { packMm, unpackMm, type PackedMm } from '../mm/pack.ts';
 import { copyCounters, type Counters, type Figures, type SimError, type SimEvent, type StepResult } from '../types.ts';
 import { execute, type Names } from './execute.ts';
 import { checkInvariants } from './invariants.ts';
@@ -42,7 +43,7 @@ export interface RunOptions {
 export interface Checkpoint {
   /** The state after step `index` (-1: before the first step). */
   index: number;
-  mm: Mm;
+  mm: PackedMm;
   names: Names;
 }
 
@@ -93,8 +94,12 @@ export class Run {
   private workSinceCheckpoint = 0;
   /** Steps executed so far. */
   stepsRun = 0;
-  /** With keepSteps false: the last step's result, the only one kept. */
-  private lastStep: StepResult | null = null;
+  /**
+   * The result of the step just run, as it was built: no copy from the log.
+   * With keepSteps its `costs` are the live counters, valid until the next
+   * advance (read them through step(i) to keep them).
+   */
+  lastStep: StepResult | null = null;
   private stepsCache: StepResult[] | null = null;
   private stepsSinceCheckpoint = 0;
   readonly initial: Figures;
@@ -111,7 +116,7 @@ export class Run {
     if (opts.zeroPage === false) this.mm.zeroPage = false;
     this.initial = this.mm.figures();
     this.checkExpects(this.initialExpects, this.initial);
-    this.checkpoints.push({ index: -1, mm: this.mm.clone(), names: new Map(this.names) });
+    this.checkpoints.push({ index: -1, mm: packMm(this.mm), names: new Map(this.names) });
   }
 
   /** Step i's result (0 <= i < stepsRun; with keepSteps false, only the last). A new object each call. */
@@ -175,13 +180,17 @@ export class Run {
       allocated: a.pud + a.pmd + a.pte === a0 ? ZERO_LEVELS : { pud: a.pud - aPud, pmd: a.pmd - aPmd, pte: a.pte - aPte },
       freed: f.pud + f.pmd + f.pte === f0 ? ZERO_LEVELS : { pud: f.pud - fPud, pmd: f.pmd - fPmd, pte: f.pte - fPte },
       faults: c.faults - faultsBefore,
+      // Every key present, even when undefined: one object shape, so the
+      // step log's push stays monomorphic.
+      iter: st.iter,
+      op: r.op,
+      costs: this.opts.costsPerStep ? c : undefined, // the log copies the live counters
+      say: st.say,
+      quiz: st.quiz,
+      race: r.race,
+      error: undefined,
+      expectFailures: undefined,
     };
-    if (st.iter !== undefined) step.iter = st.iter;
-    if (r.op) step.op = r.op;
-    if (this.opts.costsPerStep) step.costs = c; // the log copies the live counters
-    if (st.say) step.say = st.say;
-    if (st.quiz) step.quiz = st.quiz;
-    if (r.race) step.race = r.race;
     const v = r.race?.violation;
     // After a violation the figures are the corrupted state's: checking them says nothing.
     const failed = v ? [] : this.checkExpects(st.expects, figures);
@@ -205,11 +214,9 @@ export class Run {
       this.expectFailures.push({ line: e.line, message: msg });
     }
     if (failed.length) step.expectFailures = failed;
-    if (this.opts.keepSteps !== false) this.log.push(step);
-    else {
-      if (step.costs) step.costs = copyCounters(c);
-      this.lastStep = step;
-    }
+    if (this.opts.keepSteps !== false) this.log.push(step, mm.pathId());
+    else if (step.costs) step.costs = copyCounters(c);
+    this.lastStep = step;
     if (this.opts.checkInvariants && !v) {
       const bad = checkInvariants(mm);
       if (bad.length) this.invariantViolations.push({ index, line: st.line, messages: bad });
@@ -224,7 +231,7 @@ export class Run {
     this.workSinceCheckpoint += 64 + step.faults + step.reasons.length * 8;
     const tables = mm.nr.pte + mm.nr.pmd + mm.nr.pud;
     if (this.stepsSinceCheckpoint >= (this.opts.checkpointEvery ?? 64) && this.workSinceCheckpoint >= 40 * tables) {
-      this.checkpoints.push({ index, mm: mm.clone(), names: new Map(this.names) });
+      this.checkpoints.push({ index, mm: packMm(mm), names: new Map(this.names) });
       this.workSinceCheckpoint = 0;
       this.stepsSinceCheckpoint = 0;
     }
@@ -268,7 +275,7 @@ export class Run {
   stateAt(index: number, record = false): { mm: Mm; names: Names; events: SimEvent[] } {
     const target = record ? index - 1 : index;
     const cp = this.checkpointAtOrBefore(target);
-    const at = { index: cp.index, mm: cp.mm.clone(), names: new Map(cp.names) };
+    const at = { index: cp.index, mm: unpackMm(cp.mm, this.mm.mech), names: new Map(cp.names) };
     return this.replayTo(at, target, record ? index : undefined);
   }
 
@@ -282,7 +289,7 @@ export class Run {
     const cp = this.checkpointAtOrBefore(target);
     const c = this.cursor;
     if (!c || c.index > target || c.index < cp.index) {
-      this.cursor = { index: cp.index, mm: cp.mm.clone(), names: new Map(cp.names) };
+      this.cursor = { index: cp.index, mm: unpackMm(cp.mm, this.mm.mech), names: new Map(cp.names) };
     }
     return this.replayTo(this.cursor!, target, record ? index : undefined);
   }

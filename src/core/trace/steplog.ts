@@ -11,6 +11,7 @@
 import type { Advice, FlatStatement, Prot } from '../../scenario/ast.ts';
 import type { ResolvedOp } from '../resolved.ts';
 import type { Counters, Figures, StepResult, TableReason } from '../types.ts';
+import { PATHS } from '../mm/mm.ts';
 
 /** Per step: VmPTE, RssAnon, VmSize, pud, pmd, pte, faults, path id, op kind, op addr, op len, op aux, rare index (-1: none), first reason, reasons. */
 const W = 15;
@@ -49,8 +50,6 @@ export class StepLog {
   private reasons = 0;
   private readonly strings: string[] = [];
   private readonly stringIds = new Map<string, number>();
-  private readonly paths: (readonly string[])[] = [];
-  private readonly pathIds = new Map<readonly string[], number>();
 
   /** `capacity`: the steps expected (the program's length), allocated at once; more grow by doubling. */
   constructor(withCosts: boolean, capacity = 1024) {
@@ -59,8 +58,8 @@ export class StepLog {
     this.costs = withCosts ? new Float64Array(CW * cap) : null;
   }
 
-  /** Append step `length` (the caller's index). Paths are shared arrays (Mm's path trie): interned by identity. */
-  push(s: Omit<StepResult, 'line' | 'text' | 'iter' | 'say' | 'quiz'>): void {
+  /** Append step `length` (the caller's index); `pathId` indexes PATHS (Mm's path trie). */
+  push(s: Omit<StepResult, 'line' | 'text' | 'iter' | 'say' | 'quiz'>, pathId: number): void {
     const i = this.length;
     if ((i + 1) * W > this.num.length) this.num = grow(this.num);
     const n = this.num;
@@ -73,13 +72,7 @@ export class StepLog {
     n[o + 4] = f.tables.pmd;
     n[o + 5] = f.tables.pte;
     n[o + 6] = s.faults;
-    let pid = this.pathIds.get(s.path);
-    if (pid === undefined) {
-      pid = this.paths.length;
-      this.paths.push(s.path);
-      this.pathIds.set(s.path, pid);
-    }
-    n[o + 7] = pid;
+    n[o + 7] = pathId;
     let rare: Rare | undefined;
     const op = s.op;
     const k = op ? simpleKind(op) : -1;
@@ -169,7 +162,7 @@ export class StepLog {
       line: st.line,
       text: st.text,
       figures: this.figures(i),
-      path: this.paths[n[o + 7]] as string[],
+      path: PATHS[n[o + 7]] as string[],
       reasons: n[o + 14] ? this.reasonsAt(n[o + 13], n[o + 14]) : NO_REASONS,
       allocated: rare?.allocated ?? ZERO_LEVELS,
       freed: rare?.freed ?? ZERO_LEVELS,
