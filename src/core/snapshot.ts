@@ -53,10 +53,10 @@ export function snapshot(mm: Mm): Snapshot {
     for (const pmd of pud.entries) {
       if (!pmd) continue;
       const mv: PmdTableView = { id: pmd.id, addr: pmd.region * PUD_SIZE, ptes: [] };
-      for (const t of pmd.entries) {
-        if (!t) continue;
+      pmd.forEachIndex((k) => {
+        const t = pmd.peek(k)!;
         mv.ptes.push({ id: t.id, addr: t.slot * PMD_SIZE, kind: t.huge === 0 ? 'table' : t.huge === 1 ? 'huge' : 'huge-zero', nonNone: t.huge ? 512 : t.nonNone, refcount: t.refcount });
-      }
+      });
       pv.pmds.push(mv);
     }
     puds.push(pv);

@@ -44,6 +44,7 @@ export function faultRange(mm: Mm, start: number, end: number, write: boolean): 
       const slot = Math.floor(addr / PMD_SIZE);
       const slotEnd = Math.min((slot + 1) * PMD_SIZE, segEnd);
       faultSlot(mm, i, slot, addr, slotEnd, mapsAnon);
+      mm.settle(slot); // a uniform table goes back to compact
       addr = slotEnd;
     }
   }

@@ -73,7 +73,7 @@ function free_pmd_range(mm: Mm, addr: number, end: number, floor: number, ceilin
   let start = addr;
   if (pmd.used > 0) {
     for (let s = Math.floor(addr / PMD_SIZE); s * PMD_SIZE < end; s++) {
-      if (pmd.entries[s % PTRS_PER_TABLE]) free_pte_range(mm, s);
+      if (pmd.has(s % PTRS_PER_TABLE)) free_pte_range(mm, s);
     }
   }
   start = alignDown(start, PUD_SIZE);
@@ -97,7 +97,7 @@ function freeAllBelowPmd(mm: Mm, regionStart: number): void {
   const pmd = mm.pmdTableAt(regionStart);
   if (!pmd || pmd.used === 0) return;
   const s0 = Math.floor(regionStart / PMD_SIZE);
-  for (let s = s0; s < s0 + PTRS_PER_TABLE; s++) if (pmd.entries[s % PTRS_PER_TABLE]) free_pte_range(mm, s);
+  for (let s = s0; s < s0 + PTRS_PER_TABLE; s++) if (pmd.has(s % PTRS_PER_TABLE)) free_pte_range(mm, s);
 }
 
 function freeAllBelowPud(mm: Mm, start: number): void {

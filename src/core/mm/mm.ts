@@ -115,10 +115,27 @@ export class Mm {
     if (!pud) return null;
     return pud.entries[Math.floor(addr / PUD_SIZE) % PTRS_PER_TABLE];
   }
-  /** The PMD entry of a slot: a PTE table (possibly a huge PMD's deposit) or null. */
+  /** The PMD entry of a slot: a PTE table (possibly a huge PMD's deposit) or null, as an object the caller may change. */
   pteAt(slot: number): PteTable | null {
     const pmd = this.pmdTableAt(slot * PMD_SIZE);
-    return pmd ? pmd.entries[slot % PTRS_PER_TABLE] : null;
+    return pmd ? pmd.get(slot % PTRS_PER_TABLE) : null;
+  }
+  /** Is the PMD entry of a slot populated? (no object made) */
+  hasPte(slot: number): boolean {
+    const pmd = this.pmdTableAt(slot * PMD_SIZE);
+    return pmd !== null && pmd.has(slot % PTRS_PER_TABLE);
+  }
+
+  /**
+   * Keep compact tables compact (PmdTable.compact): when an operation on a
+   * slot ends, its PTE table, if uniform and held by no walker, goes back to
+   * being a number. Off while a race runs (its checker follows table objects).
+   */
+  compactTables = true;
+  settle(slot: number): void {
+    if (!this.compactTables) return;
+    const pmd = this.pmdTableAt(slot * PMD_SIZE);
+    if (pmd) pmd.compact(slot % PTRS_PER_TABLE);
   }
 
   // ---- allocation: mm/memory.c ----
@@ -189,7 +206,7 @@ export class Mm {
 
   /** The locked half of pmd_install (the caller holds the PMD lock): point the none PMD entry at t, account it. */
   linkPte(pmd: PmdTable, t: PteTable, by = 'pmd_install'): void {
-    pmd.entries[t.slot % PTRS_PER_TABLE] = t;
+    pmd.link(t.slot % PTRS_PER_TABLE, t);
     pmd.used++;
     this.accountAlloc('pte', t.slot * PMD_SIZE, t.id, by);
   }
@@ -221,8 +238,7 @@ export class Mm {
   /** Clear the PMD entry of a slot and account the table gone; the table object is returned, intact. */
   detachPte(slot: number, by: string, rcu: boolean): PteTable {
     const pmd = this.pmdTableAt(slot * PMD_SIZE)!;
-    const t = pmd.entries[slot % PTRS_PER_TABLE]!;
-    pmd.entries[slot % PTRS_PER_TABLE] = null;
+    const t = pmd.unlink(slot % PTRS_PER_TABLE)!;
     pmd.used--;
     this.nr.pte--;
     this.counters.tablesFreed.pte++;
@@ -254,30 +270,24 @@ export class Mm {
     if (this.events) this.events.push({ kind: 'table_freed', level: 'pud', addr: i * PGDIR_SIZE, id: pud.id, by, rcu: false });
   }
 
-  /** Every PTE table in ascending slot order (for snapshots and the checker). */
-  *pteTables(): Generator<PteTable> {
-    for (const pud of this.pgd) {
-      if (!pud) continue;
-      for (const pmd of pud.entries) {
-        if (!pmd || pmd.used === 0) continue;
-        for (const t of pmd.entries) if (t) yield t;
-      }
-    }
-  }
-
   /** A deep copy: a checkpoint for time travel (with `mech`, the same state under another design). */
   clone(mech: Mechanism = this.mech): Mm {
     const m = new Mm(mech);
     // The materialised PTE tables' entries go into one buffer: one
-    // allocation, not one per table (a 25,600-table state clones in a few
-    // milliseconds); uniform tables have no entries to copy.
+    // allocation, not one per table; uniform and compact tables have no
+    // entries to copy.
     let arrays = 0;
     for (const pud of this.pgd) {
       if (!pud) continue;
-      for (const pmd of pud.entries) if (pmd && pmd.used) for (const t of pmd.entries) if (t && !t.uniform) arrays++;
+      for (const pmd of pud.entries) if (pmd) for (const t of pmd.liveTables()) if (!t.uniform) arrays++;
     }
     const buf = new Uint8Array(PTRS_PER_TABLE * arrays);
     let used = 0;
+    const ents = (t: PteTable): Uint8Array | undefined => {
+      if (t.uniform) return undefined;
+      used += PTRS_PER_TABLE;
+      return buf.subarray(used - PTRS_PER_TABLE, used);
+    };
     for (let i = 0; i < PTRS_PER_TABLE; i++) {
       const pud = this.pgd[i];
       if (!pud) continue;
@@ -285,23 +295,11 @@ export class Mm {
       np.used = pud.used;
       for (let j = 0; j < PTRS_PER_TABLE; j++) {
         const pmd = pud.entries[j];
-        if (!pmd) continue;
-        const nm = new PmdTable(pmd.id, pmd.region);
-        nm.used = pmd.used;
-        for (let k = 0; k < PTRS_PER_TABLE; k++) {
-          const t = pmd.entries[k];
-          if (!t) continue;
-          let ents: Uint8Array | undefined;
-          if (!t.uniform) {
-            ents = buf.subarray(used, used + PTRS_PER_TABLE);
-            used += PTRS_PER_TABLE;
-          }
-          nm.entries[k] = t.clone(ents);
-        }
-        np.entries[j] = nm;
+        if (pmd) np.entries[j] = pmd.clone(ents);
       }
       m.pgd[i] = np;
     }
+    m.compactTables = this.compactTables;
     m.vmas = this.vmas.map((v) => ({ ...v }));
     m.nr = { ...this.nr };
     m.rssAnonPages = this.rssAnonPages;

@@ -13,7 +13,7 @@ import type { SimError } from '../types.ts';
 import { do_munmap, tlbFlush } from './mmap.ts';
 import type { Mm } from './mm.ts';
 import { HUGE_NONE, PTE_ANON, PTE_ANON_THP, PTE_NONE } from './pgtable.ts';
-import { findVma, insertVma, rangeMapped, splitAt } from './vma.ts';
+import { findVma, findVmaFrom, insertVma, splitAt } from './vma.ts';
 import { __split_huge_pmd } from './zap.ts';
 
 const hex = (n: number): string => '0x' + n.toString(16);
@@ -30,7 +30,10 @@ export function do_mremap(mm: Mm, addr: number, len: number, to: number): SimErr
   if (to % PAGE_SIZE) return { kind: 'einval', message: `mremap to ${hex(to)}: not page aligned (EINVAL)` };
   const end = addr + len;
   if (to < end && addr < to + len) return { kind: 'einval', message: `mremap [${hex(addr)}, ${hex(end)}) to ${hex(to)}: the ranges overlap (EINVAL)` };
-  if (!rangeMapped(mm, addr, end)) return { kind: 'efault', message: `mremap [${hex(addr)}, ${hex(end)}): the range is not wholly mapped (EFAULT)` };
+  // Since 6.17 a MREMAP_FIXED move of equal lengths may span several VMAs
+  // and the holes between them (they stay holes at the destination); the
+  // range must start inside a VMA (measured: kernel/FINDINGS.md).
+  if (findVma(mm, addr) < 0) return { kind: 'efault', message: `mremap [${hex(addr)}, ${hex(end)}): nothing is mapped at its start (EFAULT)` };
   mm.enter('do_mremap');
   // MREMAP_FIXED: whatever is at the destination is unmapped first.
   do_munmap(mm, to, len);
@@ -38,8 +41,10 @@ export function do_mremap(mm: Mm, addr: number, len: number, to: number): SimErr
   // Move VMA by VMA (each keeps its flags, anon_vma and pgoff: copy_vma).
   let a = addr;
   while (a < end) {
-    const i = findVma(mm, a);
+    const i = findVmaFrom(mm, a);
     const v = mm.vmas[i];
+    if (!v || v.start >= end) break; // only holes are left
+    a = Math.max(a, v.start); // skip a hole
     const vEnd = Math.min(v.end, end);
     const dest = to + (a - addr);
     mm.enter('copy_vma');
@@ -80,12 +85,12 @@ function move_page_tables(mm: Mm, oldAddr: number, newAddr: number, len: number)
       }
       // split_huge_pmd, then move the PTEs below.
       __split_huge_pmd(mm, t);
-    } else if (extent === PMD_SIZE && !newPmd.entries[newSlot % PTRS_PER_TABLE]) {
+    } else if (extent === PMD_SIZE && !newPmd.has(newSlot % PTRS_PER_TABLE)) {
       movePmdEntry(mm, oldSlot, newSlot, 'move_normal_pmd');
       moved = true;
       continue;
     }
-    let dst = newPmd.entries[newSlot % PTRS_PER_TABLE];
+    let dst = newPmd.get(newSlot % PTRS_PER_TABLE);
     const fresh = !dst;
     if (!dst) {
       dst = mm.pmd_install(newPmd, newSlot); // pte_alloc
@@ -130,10 +135,9 @@ function move_page_tables(mm: Mm, oldAddr: number, newAddr: number, len: number)
 function movePmdEntry(mm: Mm, oldSlot: number, newSlot: number, by: 'move_normal_pmd' | 'move_huge_pmd'): void {
   const oldPmd = mm.pmdTableAt(oldSlot * PMD_SIZE)!;
   const newPmd = mm.pmdTableAt(newSlot * PMD_SIZE)!;
-  const t = oldPmd.entries[oldSlot % PTRS_PER_TABLE]!;
-  oldPmd.entries[oldSlot % PTRS_PER_TABLE] = null;
+  const t = oldPmd.unlink(oldSlot % PTRS_PER_TABLE)!;
   oldPmd.used--;
-  newPmd.entries[newSlot % PTRS_PER_TABLE] = t;
+  newPmd.link(newSlot % PTRS_PER_TABLE, t);
   newPmd.used++;
   t.slot = newSlot;
   mm.counters.pmdLocks += 2;
@@ -153,7 +157,7 @@ function move_normal_pud(mm: Mm, oldAddr: number, newAddr: number): void {
   const ni = Math.floor(newAddr / PUD_SIZE) % PTRS_PER_TABLE;
   pmd.region = Math.floor(newAddr / PUD_SIZE);
   const delta = Math.floor(newAddr / PMD_SIZE) - Math.floor(oldAddr / PMD_SIZE);
-  for (const t of pmd.entries) if (t) t.slot += delta;
+  for (const t of pmd.liveTables()) t.slot += delta; // compact tables take their slot from their place
   newPud.entries[ni] = pmd;
   newPud.used++;
   mm.counters.pmdLocks += 2;

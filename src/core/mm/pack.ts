@@ -13,8 +13,8 @@ import { PmdTable, PteTable, PudTable, type PteValue } from './pgtable.ts';
 
 /** Per PUD table: pgd index, id, used. */
 const PUD_W = 3;
-/** Per PMD table: pgd index, pud index, id, region, used. */
-const PMD_W = 5;
+/** Per PMD table: pgd index, pud index, id, region, used, offset of its compact tables in compactIds (-1: none). */
+const PMD_W = 6;
 /** Per PTE table: pmd table ordinal, pmd index, id, slot, fill, nonNone, refcount, huge, entry offset (-1: uniform). */
 const PTE_W = 9;
 
@@ -23,8 +23,11 @@ export interface PackedMm {
   pmds: Float64Array;
   ptes: Float64Array;
   ents: Uint8Array;
+  /** Compact PTE tables (PmdTable's ids and states), 512 per PMD table that has any. */
+  compactIds: Int32Array;
+  compactState: Uint8Array;
   /** Everything else, copied (VMAs, counters, modes, ids). */
-  rest: Pick<Mm, 'vmas' | 'nr' | 'rssAnonPages' | 'pagesRequested' | 'thp' | 'zeroPage' | 'mmapBase' | 'counters' | 'nextId' | 'nextAnonVma'>;
+  rest: Pick<Mm, 'vmas' | 'nr' | 'rssAnonPages' | 'pagesRequested' | 'thp' | 'zeroPage' | 'mmapBase' | 'counters' | 'nextId' | 'nextAnonVma' | 'compactTables'>;
 }
 
 export function packMm(mm: Mm): PackedMm {
@@ -32,20 +35,23 @@ export function packMm(mm: Mm): PackedMm {
   let nPmd = 0;
   let nPte = 0;
   let nEnts = 0;
+  let nCompact = 0;
   for (const pud of mm.pgd) {
     if (!pud) continue;
     nPud++;
     for (const pmd of pud.entries) {
       if (!pmd) continue;
       nPmd++;
-      if (pmd.used === 0) continue;
-      for (const t of pmd.entries) {
-        if (!t) continue;
+      if (pmd.compactArrays()) nCompact++;
+      for (const t of pmd.liveTables()) {
         nPte++;
         if (!t.uniform) nEnts++;
       }
     }
   }
+  const compactIds = new Int32Array(nCompact * PTRS_PER_TABLE);
+  const compactState = new Uint8Array(nCompact * PTRS_PER_TABLE);
+  let d = 0;
   const puds = new Float64Array(nPud * PUD_W);
   const pmds = new Float64Array(nPmd * PMD_W);
   const ptes = new Float64Array(nPte * PTE_W);
@@ -63,11 +69,17 @@ export function packMm(mm: Mm): PackedMm {
       const pmd = pud.entries[j];
       if (!pmd) continue;
       const ordinal = b / PMD_W;
-      pmds.set([g, j, pmd.id, pmd.region, pmd.used], b);
+      const compact = pmd.compactArrays();
+      pmds.set([g, j, pmd.id, pmd.region, pmd.used, compact ? d : -1], b);
       b += PMD_W;
+      if (compact) {
+        compactIds.set(compact.ids, d);
+        compactState.set(compact.state, d);
+        d += PTRS_PER_TABLE;
+      }
       if (pmd.used === 0) continue;
       for (let k = 0; k < PTRS_PER_TABLE; k++) {
-        const t = pmd.entries[k];
+        const t = pmd.liveAt(k);
         if (!t) continue;
         let off = -1;
         if (!t.uniform) {
@@ -93,6 +105,8 @@ export function packMm(mm: Mm): PackedMm {
     pmds,
     ptes,
     ents,
+    compactIds,
+    compactState,
     rest: {
       vmas: mm.vmas.map((v) => ({ ...v })),
       nr: { ...mm.nr },
@@ -104,6 +118,7 @@ export function packMm(mm: Mm): PackedMm {
       counters: copyCounters(mm.counters),
       nextId: mm.nextId,
       nextAnonVma: mm.nextAnonVma,
+      compactTables: mm.compactTables,
     },
   };
 }
@@ -111,7 +126,7 @@ export function packMm(mm: Mm): PackedMm {
 /** A live Mm from a packed one (the packed one stays as it is). */
 export function unpackMm(p: PackedMm, mech: Mechanism): Mm {
   const mm = new Mm(mech);
-  const { puds, pmds, ptes, ents, rest } = p;
+  const { puds, pmds, ptes, ents, compactIds, compactState, rest } = p;
   for (let a = 0; a < puds.length; a += PUD_W) {
     const pud = new PudTable(puds[a + 1], puds[a]);
     pud.used = puds[a + 2];
@@ -121,6 +136,8 @@ export function unpackMm(p: PackedMm, mech: Mechanism): Mm {
   for (let b = 0; b < pmds.length; b += PMD_W) {
     const pmd = new PmdTable(pmds[b + 2], pmds[b + 3]);
     pmd.used = pmds[b + 4];
+    const d = pmds[b + 5];
+    if (d >= 0) pmd.setCompactArrays(compactIds.subarray(d, d + PTRS_PER_TABLE), compactState.subarray(d, d + PTRS_PER_TABLE));
     mm.pgd[pmds[b]]!.entries[pmds[b + 1]] = pmd;
     pmdTables.push(pmd);
   }
@@ -131,7 +148,7 @@ export function unpackMm(p: PackedMm, mech: Mechanism): Mm {
     t.nonNone = ptes[c + 5];
     t.refcount = ptes[c + 6];
     t.huge = ptes[c + 7];
-    pmdTables[ptes[c]].entries[ptes[c + 1]] = t;
+    pmdTables[ptes[c]].link(ptes[c + 1], t);
   }
   mm.vmas = rest.vmas.map((v) => ({ ...v }));
   mm.nr = { ...rest.nr };
@@ -143,5 +160,6 @@ export function unpackMm(p: PackedMm, mech: Mechanism): Mm {
   mm.counters = copyCounters(rest.counters);
   mm.nextId = rest.nextId;
   mm.nextAnonVma = rest.nextAnonVma;
+  mm.compactTables = rest.compactTables;
   return mm;
 }

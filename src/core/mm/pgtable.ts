@@ -117,8 +117,25 @@ export class PteTable {
   }
 }
 
+/**
+ * A PMD table: 512 entries, each none, or a PTE table (in use, or deposited
+ * under a huge PMD). A PTE table is kept as an object while anything may
+ * look at its parts; one whose entries are all alike and whose count is just
+ * its entries (uniform, no walker holding it) can be kept compact instead: a
+ * number for its id and a byte for its state, no object at all. The 55 TiB
+ * process keeps 28.8 million PTE tables alive at once under baseline; as
+ * objects they would not fit in memory, compact they take 5 bytes each.
+ * get() turns a compact table back into an object (and keeps it so) for
+ * code that changes it; peek() lends a read-only copy; the mm compacts a
+ * table again when an operation on its slot ends (Mm.settle).
+ */
 export class PmdTable {
-  readonly entries: (PteTable | null)[] = new Array(512).fill(null);
+  /** PTE tables as objects (null: none, or compact). */
+  private readonly live: (PteTable | null)[] = new Array(PTRS_PER_PTE).fill(null);
+  /** Compact PTE tables: id (0: none) ... */
+  private ids: Int32Array | null = null;
+  /** ... and state: fill | huge << 3 | (refcount = entries) << 5. */
+  private state: Uint8Array | null = null;
   /** Populated entries. */
   used = 0;
   constructor(
@@ -126,6 +143,104 @@ export class PmdTable {
     /** 1 GiB region index (address >> 30); move_normal_pud moves it. */
     public region: number,
   ) {}
+
+  /** Is entry k populated? */
+  has(k: number): boolean {
+    return this.live[k] !== null || (this.ids !== null && this.ids[k] !== 0);
+  }
+
+  /** The PTE table at entry k, as an object that the caller may change (a compact one becomes an object again). */
+  get(k: number): PteTable | null {
+    const t = this.live[k];
+    if (t !== null || this.ids === null || this.ids[k] === 0) return t;
+    const u = this.expand(k);
+    this.ids[k] = 0;
+    this.live[k] = u;
+    return u;
+  }
+
+  /** The PTE table at entry k for reading only: the object, or a copy of a compact one (never change it). */
+  peek(k: number): PteTable | null {
+    const t = this.live[k];
+    if (t !== null || this.ids === null || this.ids[k] === 0) return t;
+    return this.expand(k);
+  }
+
+  /** Point entry k at t (the caller accounts for `used`). */
+  link(k: number, t: PteTable): void {
+    this.live[k] = t;
+    if (this.ids !== null) this.ids[k] = 0;
+  }
+
+  /** Clear entry k; returns the table that was there, as an object. */
+  unlink(k: number): PteTable | null {
+    const t = this.get(k);
+    this.live[k] = null;
+    return t;
+  }
+
+  /** Keep the table at entry k compact if it can be: uniform, and its count is its entries (or 0). */
+  compact(k: number): void {
+    const t = this.live[k];
+    if (t === null || !t.uniform || (t.refcount !== 0 && t.refcount !== t.nonNone)) return;
+    if (this.ids === null) {
+      this.ids = new Int32Array(PTRS_PER_PTE);
+      this.state = new Uint8Array(PTRS_PER_PTE);
+    }
+    this.ids[k] = t.id;
+    this.state![k] = t.fill | (t.huge << 3) | (t.refcount !== 0 ? 32 : 0);
+    this.live[k] = null;
+  }
+
+  /** Calls fn for every populated entry's index, in order, without making objects. */
+  forEachIndex(fn: (k: number) => void): void {
+    const ids = this.ids;
+    for (let k = 0; k < PTRS_PER_PTE; k++) if (this.live[k] !== null || (ids !== null && ids[k] !== 0)) fn(k);
+  }
+
+  /** The tables kept as objects (move_normal_pud renumbers their slots; compact ones take theirs from their place). */
+  liveTables(): PteTable[] {
+    return this.live.filter((t): t is PteTable => t !== null);
+  }
+
+  /** The compact tables' ids and states (null: none), for packing; not copies. */
+  compactArrays(): { ids: Int32Array; state: Uint8Array } | null {
+    return this.ids && this.state ? { ids: this.ids, state: this.state } : null;
+  }
+  /** Restore compact tables from packed arrays (copied). */
+  setCompactArrays(ids: Int32Array, state: Uint8Array): void {
+    this.ids = ids.slice();
+    this.state = state.slice();
+  }
+  /** The table object at entry k, if it is one (not compact). */
+  liveAt(k: number): PteTable | null {
+    return this.live[k];
+  }
+
+  /** A deep copy (checkpoints): compact tables stay compact; `ents` gives the entries buffer for each object with an array. */
+  clone(ents: (t: PteTable) => Uint8Array | undefined): PmdTable {
+    const m = new PmdTable(this.id, this.region);
+    m.used = this.used;
+    if (this.ids) {
+      m.ids = this.ids.slice();
+      m.state = this.state!.slice();
+    }
+    for (let k = 0; k < PTRS_PER_PTE; k++) {
+      const t = this.live[k];
+      if (t) m.live[k] = t.clone(ents(t));
+    }
+    return m;
+  }
+
+  private expand(k: number): PteTable {
+    const st = this.state![k];
+    const t = new PteTable(this.ids![k], this.region * PTRS_PER_PTE + k);
+    t.fill = (st & 7) as PteValue;
+    t.huge = (st >> 3) & 3;
+    t.nonNone = t.fill === PTE_NONE ? 0 : PTRS_PER_PTE;
+    t.refcount = st & 32 ? t.nonNone : 0;
+    return t;
+  }
 }
 
 export class PudTable {

@@ -23,8 +23,10 @@ export function forEachPresentSlot(mm: Mm, start: number, end: number, fn: (slot
       const s0 = Math.max(r * PTRS_PER_TABLE, firstSlot);
       const s1 = Math.min((r + 1) * PTRS_PER_TABLE, lastSlot);
       for (let s = s0; s < s1; s++) {
-        const t = pmd.entries[s % PTRS_PER_TABLE];
-        if (t) fn(s, t);
+        const k = s % PTRS_PER_TABLE;
+        if (!pmd.has(k)) continue;
+        fn(s, pmd.get(k)!);
+        mm.settle(s); // the operation on this slot is over: a uniform table goes back to compact
       }
     }
   }

@@ -35,6 +35,8 @@ export const MAX_RACE_PAGES = 4096;
 /** Set up the race on mm (the state the ordinary statements before it left). */
 export function createRace(mm: Mm, names: Names, op: RaceOp, mech: MechanismVariant): Race | SimError {
   const r = new Race(mm, names, mech);
+  // The checker follows table objects: from here on this mm keeps them (no compact tables).
+  mm.compactTables = false;
   for (const th of op.threads) {
     const o = th.op;
     const res = resolve(names, o.name, o.off, o.len, o.op);

@@ -30,7 +30,7 @@ export function checkInvariants(mm: Mm): string[] {
       if (pmd.region !== region) bad.push(`PMD table ${pmd.id} at region ${region} thinks it is at ${pmd.region}`);
       let used = 0;
       for (let k = 0; k < PTRS_PER_TABLE; k++) {
-        const t = pmd.entries[k];
+        const t = pmd.peek(k);
         if (!t) continue;
         used++;
         count.pte++;
