@@ -114,8 +114,10 @@ export interface StepResult {
   figures: Figures;
   /** Kernel functions this step went through, in first-seen order. */
   path: string[];
-  /** For every PTE table the step zapped or moved: freed or kept, and why. */
+  /** For every PTE table the step zapped or moved: freed or kept, and why (the first MAX_STEP_REASONS). */
   reasons: TableReason[];
+  /** Tables past MAX_STEP_REASONS, counted by verdict and code (a zap of terabytes touches millions). */
+  moreReasons?: { verdict: TableReason['verdict']; code: ReasonCode; count: number }[];
   allocated: { pud: number; pmd: number; pte: number };
   freed: { pud: number; pmd: number; pte: number };
   faults: number;

@@ -2,8 +2,9 @@
 // large says so instead of eating the tab. The limits, and why:
 //   steps          300,000   the page keeps ~100 bytes per step of series;
 //                            the 50 GiB preset has 51,200.
-//   touched pages  40 M      the run's time: ~6 s in the worker at ~7 M faults/s
-//                            (160 GiB of touches); the 50 GiB preset has 13.1 M.
+//   slot work      20 M      the run's time: the core's work is per 2 MiB slot a
+//                            statement spans (src/core/trace/execute.ts), about
+//                            20 s in the worker; the 50 GiB preset has 51,200.
 //   table touches  200,000   an upper bound on PTE tables alive at once (each
 //                            needs a touch in its 2 MiB slot): the strip view's
 //                            canvas and the worker's checkpoints (~600 bytes a
@@ -11,36 +12,36 @@
 import type { Program } from '../scenario/index.ts';
 import { MAX_SCENARIO_CHARS } from '../share/link.ts';
 
-export const LIMITS = { steps: 300_000, touchedPages: 40_000_000, tableTouches: 200_000 } as const;
+export const LIMITS = { steps: 300_000, slotWork: 20_000_000, tableTouches: 200_000 } as const;
 
-const PAGE = 4096;
 const SLOT = 2 * 1024 * 1024;
 
 export interface ScenarioSize {
   steps: number;
-  touchedPages: number;
+  slotWork: number;
   tableTouches: number;
 }
 
 export function measure(ops: Program): ScenarioSize {
-  let touchedPages = 0;
+  let slotWork = 0;
   let tableTouches = 0;
   for (let i = 0; i < ops.length; i++) {
     const op = ops.at(i)!.op;
-    if (op.op !== 'touch' && op.op !== 'read') continue;
-    touchedPages += Math.ceil(op.len / PAGE);
+    if (op.op !== 'touch' && op.op !== 'read' && op.op !== 'madvise' && op.op !== 'munmap') continue;
     // Slots spanned by [off, off+len) when the mapping is 2 MiB aligned.
-    if (op.len > 0) tableTouches += Math.floor((op.off + op.len - 1) / SLOT) - Math.floor(op.off / SLOT) + 1;
+    const slots = op.len > 0 ? Math.floor((op.off + op.len - 1) / SLOT) - Math.floor(op.off / SLOT) + 1 : 0;
+    slotWork += slots;
+    if (op.op === 'touch' || op.op === 'read') tableTouches += slots;
   }
-  return { steps: ops.length, touchedPages, tableTouches };
+  return { steps: ops.length, slotWork, tableTouches };
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 /** Null when the scenario fits; else a sentence saying which limit it passes. */
-export function tooLarge(size: ScenarioSize, limits: { steps: number; touchedPages: number; tableTouches: number } = LIMITS): string | null {
+export function tooLarge(size: ScenarioSize, limits: { steps: number; slotWork: number; tableTouches: number } = LIMITS): string | null {
   if (size.steps > limits.steps) return `This scenario runs ${fmt(size.steps)} statements; the browser lab stops at ${fmt(limits.steps)}. Use the ptlab command line for it.`;
-  if (size.touchedPages > limits.touchedPages) return `This scenario touches ${fmt(size.touchedPages)} pages; the browser lab stops at ${fmt(limits.touchedPages)} (160 GiB). Use the ptlab command line for it.`;
+  if (size.slotWork > limits.slotWork) return `This scenario works on ${fmt(size.slotWork)} 2 MiB slots; the browser lab stops at ${fmt(limits.slotWork)}. Use the ptlab command line for it.`;
   if (size.tableTouches > limits.tableTouches) return `This scenario may build up to ${fmt(size.tableTouches)} PTE tables; the browser lab stops at ${fmt(limits.tableTouches)}. Use the ptlab command line for it.`;
   return null;
 }

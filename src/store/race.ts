@@ -57,7 +57,7 @@ export interface RaceLabActions {
 
 export type RaceLab = RaceLabState & RaceLabActions;
 
-const MAX_PAGES = 48_000_000;
+const MAX_WORK = 24_000_000;
 
 const closed: RaceLabState = { open: null, choice: 'lane', mechanism: null, cpus: [], plan: [], schedule: '', snap: null, error: null, message: null };
 
@@ -76,7 +76,7 @@ function baseFor(source: string, index: number, mech: MechanismVariant): Base | 
   if (!c.ok) return `line ${c.errors[0].line}: ${c.errors[0].message}`;
   const st = c.program.at(index);
   if (!st || st.op.op !== 'race') return `step ${index} is not a race`;
-  const run = new Run(c.program, { mechanism: mech, checkpoints: false, maxPages: MAX_PAGES }, c.initialExpects);
+  const run = new Run(c.program, { mechanism: mech, checkpoints: false, maxWork: MAX_WORK }, c.initialExpects);
   const base: Base = { ...run.stateAt(index - 1), op: st.op };
   if (bases.size >= MAX_BASES) bases.delete(bases.keys().next().value!);
   bases.set(key, base);

@@ -17,8 +17,8 @@ export interface HostEnv {
 
 /** How long one chunk of simulation runs before the worker posts progress and yields. */
 export const CHUNK_MS = 40;
-/** Pages a run may fault in (the page's limit, src/store/limits.ts, with room for THP). */
-export const MAX_PAGES = 48_000_000;
+/** Work a run may do in the browser (slot operations: the page checks src/store/limits.ts first; this is the backstop). */
+export const MAX_WORK = 24_000_000;
 /** Frames kept for revisits (25,600 tables: ~0.5 MB each). */
 export const FRAME_CACHE = 32;
 /** Recorded frames carry the pre-step entries of at most this many tables. */
@@ -114,7 +114,7 @@ export class SimHost {
     }
     const t0 = this.env.now();
     // The page checked the scenario's size before sending it; the budget is the backstop.
-    const run = new Run(c.program, { mechanism, checkpoints: true, costsPerStep: true, maxPages: MAX_PAGES }, c.initialExpects);
+    const run = new Run(c.program, { mechanism, checkpoints: true, costsPerStep: true, maxWork: MAX_WORK }, c.initialExpects);
     const a: Active = { runId, run, timeline: newTimeline(c.program.length), cancelled: false, done: false };
     this.pending = a;
     let maxPtes = run.initial.tables.pte;
@@ -171,7 +171,7 @@ export class SimHost {
   private warmUp(mechanism: MechanismName): void {
     const c = compile(WARM_UP);
     if (!c.ok) return;
-    const run = new Run(c.program, { mechanism, checkpoints: true, costsPerStep: true, maxPages: MAX_PAGES }, c.initialExpects);
+    const run = new Run(c.program, { mechanism, checkpoints: true, costsPerStep: true, maxWork: MAX_WORK }, c.initialExpects);
     const tl = newTimeline(c.program.length);
     while (!run.done) {
       run.advance(1);

@@ -21,26 +21,27 @@ export const ptReclaim: Mechanism = {
   afterZap(mm: Mm, z: ZapSlot): void {
     if (z.cause === 'munmap') return; // unmap_vmas passes no reclaim_pt: free_pgtables decides
     if (z.cause === 'free') {
-      mm.reason(describeKept(z, 'madv_free'));
+      if (mm.wantsReason('madv_free', 'kept')) mm.reason(describeKept(z, 'madv_free'));
       return;
     }
     const slotStart = z.slot * PMD_SIZE;
     const whole = z.start === slotStart && z.end === slotStart + PMD_SIZE;
     if (!whole) {
       const askedWhole = z.reqStart <= slotStart && z.reqEnd >= slotStart + PMD_SIZE;
-      mm.reason(describeKept(z, askedWhole ? 'shared_slot' : 'partial_cover'));
+      const code = askedWhole ? 'shared_slot' : 'partial_cover';
+      if (mm.wantsReason(code, 'kept')) mm.reason(describeKept(z, code));
       return;
     }
     if (z.table.nonNone !== 0) {
       // any_skipped: an entry the zap could not clear.
-      mm.reason(describeKept(z, 'entries_left'));
+      if (mm.wantsReason('entries_left', 'kept')) mm.reason(describeKept(z, 'entries_left'));
       return;
     }
     // Fast path: trylock the PMD lock while holding the PTE lock.
     mm.enter('try_get_and_clear_pmd');
     mm.counters.pmdLocks++;
     mm.unlinkPte(z.slot, 'free_pte', true);
-    mm.reason({
+    if (mm.wantsReason('whole_slot_empty', 'freed')) mm.reason({
       addr: slotStart,
       tableId: z.table.id,
       verdict: 'freed',

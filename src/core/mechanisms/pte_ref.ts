@@ -54,11 +54,11 @@ export const pteRef: Mechanism = {
     if (z.cleared > 0) pte_ref_add(mm, t, -z.cleared, 'pte_put_many');
     const freed = pte_put(mm, t);
     if (freed) {
-      mm.reason(freedAtZero(t, `${z.cause === 'munmap' ? 'munmap' : 'the zap'} cleared ${lastEntries(z.cleared)}`));
+      if (mm.wantsReason('refcount_zero', 'freed')) mm.reason(freedAtZero(t, `${z.cause === 'munmap' ? 'munmap' : 'the zap'} cleared ${lastEntries(z.cleared)}`));
     } else if (z.cause === 'free') {
-      mm.reason(describeKept(z, 'madv_free'));
+      if (mm.wantsReason('madv_free', 'kept')) mm.reason(describeKept(z, 'madv_free'));
     } else {
-      mm.reason(describeKept(z, 'refcount_left'));
+      if (mm.wantsReason('refcount_left', 'kept')) mm.reason(describeKept(z, 'refcount_left'));
     }
   },
   afterMoveOut(mm: Mm, t: PteTable, moved: number): void {

@@ -10,9 +10,9 @@
 // event per fault.
 import type { ThpMode } from '../../scenario/ast.ts';
 import { DEFAULT_MMAP_BASE, PTRS_PER_TABLE, TABLE_KB, PAGE_KB, PMD_SIZE, PUD_SIZE, PGDIR_SIZE } from '../constants.ts';
-import { copyCounters, newCounters, type Counters, type Figures, type SimEvent, type TableLevel, type TableReason } from '../types.ts';
+import { copyCounters, newCounters, type Counters, type Figures, type SimEvent, type ReasonCode, type TableLevel, type TableReason } from '../types.ts';
 import type { Mechanism } from './mechanism.ts';
-import { PmdTable, PteTable, PudTable } from './pgtable.ts';
+import { PmdTable, PudTable, newPteTable, recyclePteTable, type PteTable } from './pgtable.ts';
 import type { Vma } from './vma.ts';
 
 /**
@@ -30,6 +30,9 @@ interface PathNode {
 export const PATHS: (readonly string[])[] = [[]];
 const ROOT_PATH: PathNode = { path: PATHS[0], id: 0, next: new Map() };
 
+/** Reason lines a step keeps one by one; the rest are counted (Mm.explain). */
+export const MAX_STEP_REASONS = 2048;
+
 export class Mm {
   /** PGD: 512 entries, each a PUD table (P4D folded). The PGD itself is not counted. */
   pgd: (PudTable | null)[] = new Array(PTRS_PER_TABLE).fill(null);
@@ -37,8 +40,8 @@ export class Mm {
   /** mm_pgtables_bytes, split per level, in tables. */
   nr = { pud: 0, pmd: 0, pte: 0 };
   rssAnonPages = 0;
-  /** Pages touched or read so far: the run's work budget. */
-  pagesRequested = 0;
+  /** Work done so far (slot operations: trace/execute.ts), against the run's budget. */
+  work = 0;
   thp: ThpMode = 'madvise';
   /**
    * Read faults map the shared zero page (and the huge zero page). Some
@@ -49,8 +52,6 @@ export class Mm {
   counters: Counters = newCounters();
   nextId = 1;
   nextAnonVma = 1;
-  /** Freed PTE tables, recycled so the 50 GiB loop allocates no memory per slot. */
-  private freePtes: PteTable[] = [];
 
   // What the current step did.
   events: SimEvent[] | null = null;
@@ -79,10 +80,26 @@ export class Mm {
     this.reasons.push(r);
     if (this.events) this.events.push({ kind: 'reason', reason: r });
   }
+  /**
+   * Should the caller make this table's reason line? Past MAX_STEP_REASONS
+   * (a zap over terabytes touches millions of tables) the step only counts
+   * the rest by code (moreReasons), and the caller makes nothing.
+   */
+  wantsReason(code: ReasonCode, verdict: TableReason['verdict']): boolean {
+    if (this.reasons.length < MAX_STEP_REASONS || this.events) return true;
+    this.moreReasons ??= new Map();
+    const m = this.moreReasons.get(code);
+    if (m) m.count++;
+    else this.moreReasons.set(code, { verdict, code, count: 1 });
+    return false;
+  }
+  /** Reasons past MAX_STEP_REASONS in this step, counted by code. */
+  moreReasons: Map<ReasonCode, { verdict: TableReason['verdict']; code: ReasonCode; count: number }> | null = null;
   /** Start recording a new step: path, reasons and (if asked) events start empty. */
   beginStep(recordEvents: boolean): void {
     this.pathNode = ROOT_PATH;
     if (this.reasons.length) this.reasons = [];
+    this.moreReasons = null;
     this.events = recordEvents ? [] : null;
   }
   /** The kernel functions of this step, in first-seen order: one shared, frozen array per distinct path. */
@@ -135,7 +152,10 @@ export class Mm {
   settle(slot: number): void {
     if (!this.compactTables) return;
     const pmd = this.pmdTableAt(slot * PMD_SIZE);
-    if (pmd) pmd.compact(slot % PTRS_PER_TABLE);
+    if (pmd) {
+      const t = pmd.compact(slot % PTRS_PER_TABLE);
+      if (t) recyclePteTable(t);
+    }
   }
 
   // ---- allocation: mm/memory.c ----
@@ -190,18 +210,7 @@ export class Mm {
 
   /** pte_alloc_one: a fresh, empty PTE table for a slot, not yet linked or accounted. */
   pte_alloc_one(slot: number): PteTable {
-    let t = this.freePtes.pop();
-    if (t) {
-      t.id = this.nextId++;
-      t.slot = slot;
-      t.nonNone = 0;
-      t.refcount = 0;
-      t.huge = 0;
-      t.setAll(0);
-    } else {
-      t = new PteTable(this.nextId++, slot);
-    }
-    return t;
+    return newPteTable(this.nextId++, slot);
   }
 
   /** The locked half of pmd_install (the caller holds the PMD lock): point the none PMD entry at t, account it. */
@@ -232,7 +241,7 @@ export class Mm {
       this.onPteUnlinked(t);
       return;
     }
-    this.freePtes.push(t);
+    if (this.compactTables) recyclePteTable(t); // no one else holds it (races keep tables: compactTables is off there)
   }
 
   /** Clear the PMD entry of a slot and account the table gone; the table object is returned, intact. */
@@ -303,7 +312,7 @@ export class Mm {
     m.vmas = this.vmas.map((v) => ({ ...v }));
     m.nr = { ...this.nr };
     m.rssAnonPages = this.rssAnonPages;
-    m.pagesRequested = this.pagesRequested;
+    m.work = this.work;
     m.thp = this.thp;
     m.zeroPage = this.zeroPage;
     m.mmapBase = this.mmapBase;

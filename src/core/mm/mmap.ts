@@ -9,7 +9,7 @@ import type { Advice, Prot } from '../../scenario/ast.ts';
 import { MMAP_MIN_ADDR, PAGE_SIZE, PMD_SIZE, TASK_SIZE, alignUp } from '../constants.ts';
 import type { SimError } from '../types.ts';
 import { free_pgtables } from './free_pgtables.ts';
-import type { Mm } from './mm.ts';
+import { MAX_STEP_REASONS, type Mm } from './mm.ts';
 import { HUGE_NONE } from './pgtable.ts';
 import { detachRange, findVmaFrom, insertVma, modifyFlags, newAnonVma, rangeMapped, type Vma } from './vma.ts';
 import { forEachPresentSlot } from './walk.ts';
@@ -79,15 +79,35 @@ export function do_munmap(mm: Mm, start: number, len: number): SimError | null {
   const i = findVmaFrom(mm, start);
   const prev = mm.vmas[i - 1];
   const next = mm.vmas[i];
-  // Tables the unmapped VMAs touch, to explain afterwards which stayed.
+  // Tables the unmapped VMAs touch, to explain afterwards which stayed. Past
+  // MAX_STEP_REASONS only the last is kept: the ones between lie inside the
+  // unmapped range, where free_pgtables frees every table (only the first and
+  // last slot can be shared with a neighbour), so they are counted as freed.
   const touched: { slot: number; id: number }[] = [];
-  for (const v of detached) forEachPresentSlot(mm, v.start, v.end, (slot, t) => touched.push({ slot, id: t.id }));
+  let last: { slot: number; id: number } | null = null;
+  let between = 0;
+  for (const v of detached) {
+    forEachPresentSlot(mm, v.start, v.end, (slot, t) => {
+      if (touched.length < MAX_STEP_REASONS) touched.push({ slot, id: t.id });
+      else {
+        if (last) between++;
+        last = { slot, id: t.id };
+      }
+    });
+  }
+  if (last) touched.push(last);
   let dirty = false;
   for (const v of detached) dirty = unmap_single_vma(mm, v, v.start, v.end, 'munmap', start, end) || dirty;
   const before = mm.nr.pte + mm.nr.pmd + mm.nr.pud;
   free_pgtables(mm, detached, prev ? prev.end : 0, next ? next.start : 0);
   if (dirty || mm.nr.pte + mm.nr.pmd + mm.nr.pud !== before) tlbFlush(mm);
   explainMunmap(mm, touched, prev, next);
+  if (between) {
+    mm.moreReasons ??= new Map();
+    const m = mm.moreReasons.get('free_pgtables');
+    if (m) m.count += between;
+    else mm.moreReasons.set('free_pgtables', { verdict: 'freed', code: 'free_pgtables', count: between });
+  }
   return null;
 }
 
@@ -99,9 +119,9 @@ function explainMunmap(mm: Mm, touched: { slot: number; id: number }[], prev: Vm
     const addr = slot * PMD_SIZE;
     if (t && t.id === id) {
       const sharer = prev && prev.end > addr ? prev : next && next.start < addr + PMD_SIZE ? next : undefined;
-      mm.reason({ addr, tableId: id, verdict: 'kept', code: 'free_pgtables_kept', text: `kept: free_pgtables keeps it: ${sharer ? `the VMA at [${hex(sharer.start)}, ${hex(sharer.end)}) still uses this slot` : 'the slot lies outside the range free_pgtables may free'}` });
+      if (mm.wantsReason('free_pgtables_kept', 'kept')) mm.reason({ addr, tableId: id, verdict: 'kept', code: 'free_pgtables_kept', text: `kept: free_pgtables keeps it: ${sharer ? `the VMA at [${hex(sharer.start)}, ${hex(sharer.end)}) still uses this slot` : 'the slot lies outside the range free_pgtables may free'}` });
     } else {
-      mm.reason({ addr, tableId: id, verdict: 'freed', code: 'free_pgtables', by: 'free_pte_range', text: 'freed: munmap left no VMA in this 2 MiB slot, so free_pgtables freed the table' });
+      if (mm.wantsReason('free_pgtables', 'freed')) mm.reason({ addr, tableId: id, verdict: 'freed', code: 'free_pgtables', by: 'free_pte_range', text: 'freed: munmap left no VMA in this 2 MiB slot, so free_pgtables freed the table' });
     }
   }
 }

@@ -27,7 +27,7 @@ export interface PackedMm {
   compactIds: Int32Array;
   compactState: Uint8Array;
   /** Everything else, copied (VMAs, counters, modes, ids). */
-  rest: Pick<Mm, 'vmas' | 'nr' | 'rssAnonPages' | 'pagesRequested' | 'thp' | 'zeroPage' | 'mmapBase' | 'counters' | 'nextId' | 'nextAnonVma' | 'compactTables'>;
+  rest: Pick<Mm, 'vmas' | 'nr' | 'rssAnonPages' | 'work' | 'thp' | 'zeroPage' | 'mmapBase' | 'counters' | 'nextId' | 'nextAnonVma' | 'compactTables'>;
 }
 
 export function packMm(mm: Mm): PackedMm {
@@ -111,7 +111,7 @@ export function packMm(mm: Mm): PackedMm {
       vmas: mm.vmas.map((v) => ({ ...v })),
       nr: { ...mm.nr },
       rssAnonPages: mm.rssAnonPages,
-      pagesRequested: mm.pagesRequested,
+      work: mm.work,
       thp: mm.thp,
       zeroPage: mm.zeroPage,
       mmapBase: mm.mmapBase,
@@ -153,7 +153,7 @@ export function unpackMm(p: PackedMm, mech: Mechanism): Mm {
   mm.vmas = rest.vmas.map((v) => ({ ...v }));
   mm.nr = { ...rest.nr };
   mm.rssAnonPages = rest.rssAnonPages;
-  mm.pagesRequested = rest.pagesRequested;
+  mm.work = rest.work;
   mm.thp = rest.thp;
   mm.zeroPage = rest.zeroPage;
   mm.mmapBase = rest.mmapBase;

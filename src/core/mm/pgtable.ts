@@ -118,6 +118,29 @@ export class PteTable {
 }
 
 /**
+ * PTE table objects nobody holds any more (a freed table; a table that went
+ * back to compact), reused so whole-slot work allocates nothing. Every field
+ * is reset on reuse. The mm recycles only outside races (whose checker keeps
+ * freed tables to catch a use after free).
+ */
+const tablePool: PteTable[] = [];
+const POOL_MAX = 4096;
+export function newPteTable(id: number, slot: number): PteTable {
+  const t = tablePool.pop();
+  if (!t) return new PteTable(id, slot);
+  t.id = id;
+  t.slot = slot;
+  t.setAll(PTE_NONE);
+  t.nonNone = 0;
+  t.refcount = 0;
+  t.huge = HUGE_NONE;
+  return t;
+}
+export function recyclePteTable(t: PteTable): void {
+  if (tablePool.length < POOL_MAX) tablePool.push(t);
+}
+
+/**
  * A PMD table: 512 entries, each none, or a PTE table (in use, or deposited
  * under a huge PMD). A PTE table is kept as an object while anything may
  * look at its parts; one whose entries are all alike and whose count is just
@@ -179,10 +202,10 @@ export class PmdTable {
     return t;
   }
 
-  /** Keep the table at entry k compact if it can be: uniform, and its count is its entries (or 0). */
-  compact(k: number): void {
+  /** Keep the table at entry k compact if it can be (uniform, and its count is its entries, or 0); returns the object it was. */
+  compact(k: number): PteTable | null {
     const t = this.live[k];
-    if (t === null || !t.uniform || (t.refcount !== 0 && t.refcount !== t.nonNone)) return;
+    if (t === null || !t.uniform || (t.refcount !== 0 && t.refcount !== t.nonNone)) return null;
     if (this.ids === null) {
       this.ids = new Int32Array(PTRS_PER_PTE);
       this.state = new Uint8Array(PTRS_PER_PTE);
@@ -190,6 +213,7 @@ export class PmdTable {
     this.ids[k] = t.id;
     this.state![k] = t.fill | (t.huge << 3) | (t.refcount !== 0 ? 32 : 0);
     this.live[k] = null;
+    return t;
   }
 
   /** Calls fn for every populated entry's index, in order, without making objects. */
@@ -234,7 +258,7 @@ export class PmdTable {
 
   private expand(k: number): PteTable {
     const st = this.state![k];
-    const t = new PteTable(this.ids![k], this.region * PTRS_PER_PTE + k);
+    const t = newPteTable(this.ids![k], this.region * PTRS_PER_PTE + k);
     t.fill = (st & 7) as PteValue;
     t.huge = (st >> 3) & 3;
     t.nonNone = t.fill === PTE_NONE ? 0 : PTRS_PER_PTE;

@@ -98,7 +98,7 @@ function zap_huge_pmd(mm: Mm, t: PteTable): void {
   mm.enter('zap_huge_pmd');
   mm.emit({ kind: 'huge_zapped', addr: slotStart, by: 'zap_huge_pmd' });
   mm.unlinkPte(t.slot, 'zap_deposited_table', false);
-  mm.reason({
+  if (mm.wantsReason('huge_zapped', 'freed')) mm.reason({
     addr: slotStart,
     tableId: t.id,
     verdict: 'freed',

@@ -1,7 +1,7 @@
 // One statement of the flat stream, executed on a process: resolve the
 // mapping name to addresses, call the modelled syscall, report what ran.
 import type { FlatOp } from '../../scenario/ast.ts';
-import { PAGE_SIZE, TASK_SIZE, alignUp } from '../constants.ts';
+import { PAGE_SIZE, PMD_SIZE, TASK_SIZE, alignUp } from '../constants.ts';
 import type { Mm } from '../mm/mm.ts';
 import { faultRange } from '../mm/fault.ts';
 import { do_madvise, do_mmap, do_mprotect, do_munmap } from '../mm/mmap.ts';
@@ -39,10 +39,25 @@ export function resolve(names: Names, name: string, off: number, len: number, wh
   return { addr: m.start + off };
 }
 
-/** Pages a run may fault in before it stops with a 'limit' error (about 8 s of work). */
-export const DEFAULT_MAX_PAGES = 256 * 1024 * 1024;
+/**
+ * The work a run may do before it stops with a 'limit' error: one unit per
+ * 2 MiB slot that a touch, read, madvise, munmap or mremap spans (a whole
+ * slot costs the core O(1); a part of one, at most its 512 entries). About a
+ * minute of the core's time: the 55 TiB production process needs ~60 M, an
+ * absurd scenario (`repeat 1000000 { touch A 0 100T }`) stops at once.
+ */
+export const DEFAULT_MAX_WORK = 400_000_000;
 
-export function execute(mm: Mm, names: Names, op: FlatOp, maxPages = DEFAULT_MAX_PAGES): Executed {
+const slotsSpanned = (addr: number, len: number): number => (len <= 0 ? 1 : Math.floor((addr + len - 1) / PMD_SIZE) - Math.floor(addr / PMD_SIZE) + 1);
+
+/** Charge a statement's work; the limit error if it passes maxWork. */
+function charge(mm: Mm, what: string, addr: number, len: number, maxWork: number): SimError | null {
+  mm.work += slotsSpanned(addr, len);
+  if (mm.work <= maxWork) return null;
+  return { kind: 'limit', message: `too much work: this ${what} brings the run to ${mm.work.toLocaleString('en')} slot operations (2 MiB each); the limit is ${maxWork.toLocaleString('en')} (the 50 GiB test needs 51,200)` };
+}
+
+export function execute(mm: Mm, names: Names, op: FlatOp, maxWork = DEFAULT_MAX_WORK): Executed {
   switch (op.op) {
     case 'mmap': {
       const m = names.get(op.name);
@@ -59,10 +74,8 @@ export function execute(mm: Mm, names: Names, op: FlatOp, maxPages = DEFAULT_MAX
       const r = resolve(names, op.name, op.off, op.len, op.op);
       if ('kind' in r) return { error: r };
       const res: ResolvedOp = { op: op.op, addr: r.addr, len: op.len };
-      mm.pagesRequested += Math.ceil(op.len / PAGE_SIZE);
-      if (mm.pagesRequested > maxPages) {
-        return { error: { kind: 'limit', message: `too much work: this ${op.op} brings the run to ${mm.pagesRequested.toLocaleString('en')} pages faulted; the limit is ${maxPages.toLocaleString('en')} (the 50 GiB test needs 13.1 million)` } };
-      }
+      const limit = charge(mm, op.op, r.addr, op.len, maxWork);
+      if (limit) return { error: limit };
       const e = faultRange(mm, r.addr, r.addr + op.len, op.op === 'touch');
       return e ? { op: res, error: e } : { op: res };
     }
@@ -71,6 +84,10 @@ export function execute(mm: Mm, names: Names, op: FlatOp, maxPages = DEFAULT_MAX
     case 'mprotect': {
       const r = resolve(names, op.name, op.off, op.len, op.op);
       if ('kind' in r) return { error: r };
+      if (op.op !== 'mprotect') {
+        const limit = charge(mm, op.op, r.addr, op.len, maxWork);
+        if (limit) return { error: limit };
+      }
       let e: SimError | null;
       let res: ResolvedOp;
       if (op.op === 'madvise') {
@@ -89,6 +106,8 @@ export function execute(mm: Mm, names: Names, op: FlatOp, maxPages = DEFAULT_MAX
       const m = names.get(op.name);
       if (!m) return { error: { kind: 'unknown_mapping', message: `no mapping named ${op.name}` } };
       const res: ResolvedOp = { op: 'mremap', addr: m.start, len: m.len, to: op.to };
+      const limit = charge(mm, 'mremap', m.start, m.len, maxWork);
+      if (limit) return { error: limit };
       const e = do_mremap(mm, m.start, m.len, op.to);
       if (e) return { op: res, error: e };
       names.set(op.name, { start: op.to, len: m.len });

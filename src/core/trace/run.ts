@@ -22,8 +22,8 @@ export interface RunOptions {
   zeroPage?: boolean;
   /** Record the running cost counters on every step (the app's compare table). */
   costsPerStep?: boolean;
-  /** Pages the run may fault in before it stops with a 'limit' error. */
-  maxPages?: number;
+  /** Work (slot operations) the run may do before it stops with a 'limit' error (DEFAULT_MAX_WORK). */
+  maxWork?: number;
   /** Run the invariant checker after every step (tests, dev builds). */
   checkInvariants?: boolean;
   /**
@@ -168,7 +168,7 @@ export class Run {
     const aPud = a.pud, aPmd = a.pmd, aPte = a.pte;
     const fPud = f.pud, fPmd = f.pmd, fPte = f.pte;
     mm.beginStep(false);
-    const r = execute(mm, this.names, st.op, this.opts.maxPages);
+    const r = execute(mm, this.names, st.op, this.opts.maxWork);
     const figures = mm.figures();
     const step: StepResult = {
       index,
@@ -190,6 +190,7 @@ export class Run {
       race: r.race,
       error: undefined,
       expectFailures: undefined,
+      moreReasons: mm.moreReasons ? [...mm.moreReasons.values()] : undefined,
     };
     const v = r.race?.violation;
     // After a violation the figures are the corrupted state's: checking them says nothing.
@@ -307,13 +308,13 @@ export class Run {
     const { mm, names } = at;
     for (let i = at.index + 1; i <= target && i < this.ops.length; i++) {
       mm.beginStep(false);
-      execute(mm, names, this.ops.at(i)!.op, this.opts.maxPages);
+      execute(mm, names, this.ops.at(i)!.op, this.opts.maxWork);
     }
     at.index = Math.max(at.index, Math.min(target, this.ops.length - 1));
     let events: SimEvent[] = [];
     if (recordIndex !== undefined && recordIndex < this.ops.length) {
       mm.beginStep(true);
-      execute(mm, names, this.ops.at(recordIndex)!.op, this.opts.maxPages);
+      execute(mm, names, this.ops.at(recordIndex)!.op, this.opts.maxWork);
       events = mm.events ?? [];
       at.index = recordIndex;
     }

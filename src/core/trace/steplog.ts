@@ -37,6 +37,7 @@ interface Rare {
   error?: StepResult['error'];
   expectFailures?: string[];
   race?: StepResult['race'];
+  moreReasons?: StepResult['moreReasons'];
 }
 
 export class StepLog {
@@ -95,6 +96,7 @@ export class StepLog {
     if (s.error) (rare ??= {}).error = s.error;
     if (s.expectFailures) (rare ??= {}).expectFailures = s.expectFailures;
     if (s.race) (rare ??= {}).race = s.race;
+    if (s.moreReasons) (rare ??= {}).moreReasons = s.moreReasons;
     if (rare) {
       n[o + 12] = this.rare.length;
       this.rare.push(rare);
@@ -176,6 +178,7 @@ export class StepLog {
     if (st.say) step.say = st.say;
     if (st.quiz) step.quiz = st.quiz;
     if (rare?.race) step.race = rare.race;
+    if (rare?.moreReasons) step.moreReasons = rare.moreReasons;
     if (rare?.error) step.error = rare.error;
     if (rare?.expectFailures) step.expectFailures = rare.expectFailures;
     return step;

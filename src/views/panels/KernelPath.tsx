@@ -43,7 +43,12 @@ export function KernelPath({ step, events, event }: { step: StepResult | null; e
               {r.by ? <span className="muted"> ({r.by})</span> : null}
             </li>
           ))}
-          {reasons.length > MAX_REASONS && <li className="muted">and {reasons.length - MAX_REASONS} more</li>}
+          {reasons.length > MAX_REASONS && <li className="muted">and {(reasons.length - MAX_REASONS).toLocaleString('en-US')} more</li>}
+          {step.moreReasons?.map((m) => (
+            <li key={`${m.verdict} ${m.code}`} className={`reason reason-${m.verdict}`}>
+              <span className="verdict">{m.verdict}</span> and {m.count.toLocaleString('en-US')} more tables like these ({m.code.replace(/_/g, ' ')})
+            </li>
+          ))}
         </ul>
       )}
       {events && event !== null && (
