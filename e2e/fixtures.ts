@@ -18,6 +18,7 @@ export interface PtlabApi {
   restoring: boolean;
   seek(i: number): void;
   loadPreset(id: string): void;
+  setPrefetch(on: boolean): void;
   setSource(source: string): void;
 }
 

@@ -59,6 +59,9 @@ export function disposeSim(): void {
   clients.clear();
 }
 
+/** Whether the designs off screen compute the current source on idle (tests of the stale view turn it off). */
+export const prefetch = { on: true };
+
 export function laneClient(m: MechanismName): LaneClient | undefined {
   return clients.get(m);
 }
@@ -155,6 +158,7 @@ export const useStore = create<PtlabState>()((set, get) => {
    * mechanism or opening compare then shows a finished run at once.
    */
   const prefetchOthers = () => {
+    if (!prefetch.on) return;
     const s = get();
     const src = s.goodSource;
     const visible = visibleMechanisms(s);

@@ -4,7 +4,7 @@
 import type { Figures, MechanismName } from '../core/index.ts';
 import { primaryOf, stepCount } from './cursor.ts';
 import { selectReady } from './selectors.ts';
-import { laneClient, useStore } from './store.ts';
+import { laneClient, prefetch, useStore } from './store.ts';
 import { MECHANISMS } from '../scenario/index.ts';
 
 export interface PtlabTestApi {
@@ -29,6 +29,8 @@ export interface PtlabTestApi {
   readonly restoring: boolean;
   seek(step: number): void;
   loadPreset(id: string): void;
+  /** Off: designs off screen no longer compute on idle (so a switch shows the stale view). */
+  setPrefetch(on: boolean): void;
   setSource(source: string): void;
 }
 
@@ -83,6 +85,9 @@ export function installTestApi(target: Record<string, unknown>): void {
     },
     seek: (i) => s().seek(i),
     loadPreset: (id) => s().loadPreset(id),
+    setPrefetch: (on) => {
+      prefetch.on = on;
+    },
     setSource: (src) => s().setSource(src, null),
   };
   target.__ptlab = api;
