@@ -87,7 +87,7 @@ export type SimEvent =
   | { kind: 'ptes_cleared'; addr: number; end: number; tableId: number; count: number; by: 'zap_pte_range' }
   | { kind: 'refcount'; tableId: number; addr: number; from: number; to: number; by: string }
   | { kind: 'huge_mapped'; addr: number; zero: boolean; by: string }
-  | { kind: 'huge_split'; addr: number; by: '__split_huge_pmd' }
+  | { kind: 'huge_split'; addr: number; by: '__split_huge_pmd' | 'split_folio' }
   | { kind: 'huge_zapped'; addr: number; by: 'zap_huge_pmd' }
   | { kind: 'pmd_moved'; from: number; to: number; level: 'pmd' | 'pud'; by: string }
   | { kind: 'ptes_moved'; from: number; to: number; count: number; by: 'move_ptes' }

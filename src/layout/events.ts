@@ -31,7 +31,7 @@ export interface EventState {
 
 const slotOf = (addr: number) => Math.floor(addr / SLOT);
 const indexIn = (addr: number) => Math.floor((addr % SLOT) / PAGE);
-const isAnon = (e: number) => e === ANON || e === ANON_THP;
+const isAnon = (e: number) => e === ANON || e === ANON_THP || e === 5; // 5: a never-written THP subpage
 
 export function applyEvents(
   before: ViewSnapshot,

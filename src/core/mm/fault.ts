@@ -11,7 +11,7 @@
 import { PAGE_SIZE, PMD_SIZE, HPAGE_PMD_NR } from '../constants.ts';
 import type { SimError } from '../types.ts';
 import type { Mm } from './mm.ts';
-import { HUGE_ANON, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_NONE, PTE_ZERO, type PteTable } from './pgtable.ts';
+import { HUGE_ANON, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_NONE, PTE_ZERO, type PteTable } from './pgtable.ts';
 import { anon_vma_prepare, findVma, type Vma } from './vma.ts';
 
 /** thp_vma_allowable_order for a PMD-sized folio at this slot. */
@@ -43,7 +43,8 @@ export function faultRange(mm: Mm, start: number, end: number, write: boolean): 
     while (addr < segEnd) {
       const slot = Math.floor(addr / PMD_SIZE);
       const slotEnd = Math.min((slot + 1) * PMD_SIZE, segEnd);
-      faultSlot(mm, i, slot, addr, slotEnd, mapsAnon);
+      faultSlot(mm, i, slot, addr, slotEnd, mapsAnon, write);
+      if (write) markWritten(mm, slot, addr, slotEnd);
       mm.settle(slot); // a uniform table goes back to compact
       addr = slotEnd;
     }
@@ -51,8 +52,34 @@ export function faultRange(mm: Mm, start: number, end: number, write: boolean): 
   return null;
 }
 
+/**
+ * A write into a PMD-mapped THP: remember which subpages now hold data, so a
+ * later folio split (MADV_FREE of part of it) knows which subpages are still
+ * all zeros (mm/huge_memory.c remap_page, RMP_USE_SHARED_ZEROPAGE). A huge
+ * PMD's deposited table maps nothing; its entry array holds these marks.
+ */
+function markWritten(mm: Mm, slot: number, addr: number, end: number): void {
+  const t = mm.pteAt(slot);
+  if (!t) return;
+  const base = slot * PMD_SIZE;
+  const k0 = (addr - base) / PAGE_SIZE;
+  const k1 = Math.ceil((end - base) / PAGE_SIZE);
+  if (t.huge === HUGE_ANON) {
+    t.ents.fill(PTE_ANON, k0, k1);
+    return;
+  }
+  // A PTE-mapped THP: a write into a never-written subpage needs no fault, but it holds data now.
+  if (t.huge !== HUGE_NONE || (t.uniform && t.fill !== PTE_ANON_THP_CLEAN)) return;
+  if (t.uniform && k0 === 0 && k1 === HPAGE_PMD_NR) {
+    t.setAll(PTE_ANON_THP);
+    return;
+  }
+  const ents = t.ents;
+  for (let k = k0; k < k1; k++) if (ents[k] === PTE_ANON_THP_CLEAN) ents[k] = PTE_ANON_THP;
+}
+
 /** The faults of one 2 MiB slot, [addr, end) within VMA i. */
-function faultSlot(mm: Mm, vi: number, slot: number, addr: number, end: number, write: boolean): void {
+function faultSlot(mm: Mm, vi: number, slot: number, addr: number, end: number, write: boolean, realWrite: boolean): void {
   const v = mm.vmas[vi];
   const c = mm.counters;
   let t = mm.pteAt(slot);
@@ -67,7 +94,7 @@ function faultSlot(mm: Mm, vi: number, slot: number, addr: number, end: number, 
     t = mm.pmd_install(pmd, slot);
     mm.enter('__pte_alloc');
     mm.mech.walkerGet(mm, t, true); // the installer's reference
-    faultPtes(mm, vi, t, addr, end, write);
+    faultPtes(mm, vi, t, addr, end, write, realWrite);
     mm.mech.walkerPut(mm, t);
     return;
   }
@@ -89,11 +116,16 @@ function faultSlot(mm: Mm, vi: number, slot: number, addr: number, end: number, 
     }
     return; // a huge PMD maps the whole slot: no more faults here
   }
-  faultPtes(mm, vi, t, addr, end, write);
+  faultPtes(mm, vi, t, addr, end, write, realWrite);
 }
 
-/** handle_pte_fault for each page of [addr, end) in table t. */
-function faultPtes(mm: Mm, vi: number, t: PteTable, addr: number, end: number, write: boolean): void {
+/**
+ * handle_pte_fault for each page of [addr, end) in table t. `mapsAnon`: a
+ * fault on a none entry maps an anonymous page (a write, or any fault on a
+ * kernel whose reads do not use the zero page); only a real `write` copies a
+ * page that is already mapped to the zero page.
+ */
+function faultPtes(mm: Mm, vi: number, t: PteTable, addr: number, end: number, mapsAnon: boolean, write: boolean): void {
   const base = t.slot * PMD_SIZE;
   const k0 = (addr - base) / PAGE_SIZE;
   const k1 = Math.ceil((end - base) / PAGE_SIZE);
@@ -105,10 +137,11 @@ function faultPtes(mm: Mm, vi: number, t: PteTable, addr: number, end: number, w
     const changes = f === PTE_NONE || (write && f === PTE_ZERO);
     if (!changes) return;
     if (k0 === 0 && k1 === HPAGE_PMD_NR && !rec) {
-      if (write && mm.vmas[vi].anonVma === 0) anon_vma_prepare(mm, vi);
+      const anon = f === PTE_ZERO || mapsAnon;
+      if (anon && mm.vmas[vi].anonVma === 0) anon_vma_prepare(mm, vi);
       if (f === PTE_ZERO) mm.enter('wp_page_copy');
-      t.setAll(write ? PTE_ANON : PTE_ZERO);
-      faulted(mm, t, f === PTE_NONE ? HPAGE_PMD_NR : 0, write ? HPAGE_PMD_NR : 0, HPAGE_PMD_NR);
+      t.setAll(anon ? PTE_ANON : PTE_ZERO);
+      faulted(mm, t, f === PTE_NONE ? HPAGE_PMD_NR : 0, anon ? HPAGE_PMD_NR : 0, HPAGE_PMD_NR);
       return;
     }
   }
@@ -119,7 +152,7 @@ function faultPtes(mm: Mm, vi: number, t: PteTable, addr: number, end: number, w
   let anonPrepared = mm.vmas[vi].anonVma !== 0;
   for (let k = k0; k < k1; k++) {
     const e = ents[k];
-    if (write) {
+    if (mapsAnon) {
       if (e === PTE_NONE) {
         if (!anonPrepared) {
           anon_vma_prepare(mm, vi);
@@ -130,7 +163,7 @@ function faultPtes(mm: Mm, vi: number, t: PteTable, addr: number, end: number, w
         newAnon++;
         faults++;
         if (rec) recordFault(mm, t, base + k * PAGE_SIZE, 'anon', 'do_anonymous_page');
-      } else if (e === PTE_ZERO) {
+      } else if (e === PTE_ZERO && write) {
         // do_wp_page -> wp_page_copy: a private copy replaces the zero page.
         if (!anonPrepared) {
           anon_vma_prepare(mm, vi);

@@ -14,8 +14,13 @@ export const PTE_NONE = 0;
 export const PTE_ANON = 1;
 export const PTE_ZERO = 2;
 export const PTE_FILE = 3;
+/** A subpage of a PTE-mapped THP (its PMD was split; the folio was not) that has been written. */
 export const PTE_ANON_THP = 4;
-export type PteValue = 0 | 1 | 2 | 3 | 4;
+/** A subpage of a PTE-mapped THP never written: all zeros, still mapped (RssAnon) until a folio split drops it. */
+export const PTE_ANON_THP_CLEAN = 5;
+export type PteValue = 0 | 1 | 2 | 3 | 4 | 5;
+/** Entries that count in RssAnon. */
+export const isAnonPte = (e: number): boolean => e === PTE_ANON || e === PTE_ANON_THP || e === PTE_ANON_THP_CLEAN;
 
 export const HUGE_NONE = 0;
 export const HUGE_ANON = 1;

@@ -8,19 +8,80 @@
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../constants.ts';
 import type { ZapCause } from './mechanism.ts';
 import type { Mm } from './mm.ts';
-import { HUGE_ANON, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_THP, PTE_NONE, PTE_ZERO, type PteTable } from './pgtable.ts';
+import { HUGE_ANON, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_NONE, PTE_ZERO, isAnonPte, type PteTable } from './pgtable.ts';
 import type { Vma } from './vma.ts';
 import { forEachPresentSlot } from './walk.ts';
 
 /** __split_huge_pmd: withdraw the deposited table and fill it with 512 PTEs. */
 export function __split_huge_pmd(mm: Mm, t: PteTable): void {
-  t.setAll(t.huge === HUGE_ZERO ? PTE_ZERO : PTE_ANON_THP);
+  if (t.huge === HUGE_ZERO) t.setAll(PTE_ZERO);
+  else if (t.uniform) t.setAll(PTE_ANON_THP_CLEAN); // nothing was written
+  else {
+    // markWritten's marks become the entries: written, or all zeros still.
+    const ents = t.ents;
+    let written = 0;
+    for (let k = 0; k < HPAGE_PMD_NR; k++) {
+      if (ents[k] === PTE_ANON) written++;
+      ents[k] = ents[k] === PTE_ANON ? PTE_ANON_THP : PTE_ANON_THP_CLEAN;
+    }
+    if (written === HPAGE_PMD_NR) t.setAll(PTE_ANON_THP);
+  }
   t.nonNone = HPAGE_PMD_NR;
   t.huge = HUGE_NONE;
   mm.mech.tableFilled(mm, t, '__split_huge_pmd');
   mm.counters.pmdLocks++;
   mm.enter('__split_huge_pmd');
   mm.emit({ kind: 'huge_split', addr: t.slot * PMD_SIZE, by: '__split_huge_pmd' });
+}
+
+/**
+ * split_folio for MADV_FREE of part of a THP (madvise_free_huge_pmd, or
+ * madvise_free_pte_range on a PTE-mapped one): the folio becomes small
+ * folios and remap_page (RMP_USE_SHARED_ZEROPAGE) maps every subpage that
+ * was never written to the shared zero page (try_to_map_unused_to_zeropage):
+ * those pages leave RssAnon; a later read finds them mapped, a write copies.
+ * Written subpages stay mapped. t is PTE-mapped (split first).
+ * Measured on 6.18 without a zero page: kernel/FINDINGS.md.
+ */
+function split_folio(mm: Mm, t: PteTable): void {
+  // The shared zero page even where read faults do not use it: measured on a
+  // kernel booted without it for reads (kernel/FINDINGS.md).
+  const unused = PTE_ZERO;
+  let dropped = 0;
+  if (t.uniform) {
+    if (t.fill === PTE_ANON_THP) t.setAll(PTE_ANON);
+    else if (t.fill === PTE_ANON_THP_CLEAN) {
+      t.setAll(unused);
+      dropped = HPAGE_PMD_NR; // entries stay present (the zero page): nonNone is unchanged
+    }
+  } else {
+    const ents = t.ents;
+    for (let k = 0; k < HPAGE_PMD_NR; k++) {
+      if (ents[k] === PTE_ANON_THP_CLEAN) {
+        ents[k] = unused;
+        dropped++;
+      } else if (ents[k] === PTE_ANON_THP) ents[k] = PTE_ANON;
+    }
+  }
+  mm.rssAnonPages -= dropped;
+  mm.mech.tableFilled(mm, t, '__split_huge_pmd');
+  mm.enter('split_folio');
+  mm.emit({ kind: 'huge_split', addr: t.slot * PMD_SIZE, by: 'split_folio' });
+}
+
+/** Does MADV_FREE of [k0, k1) leave a PTE-mapped THP's folio only partly covered (so split_folio runs)? */
+function splitsFolio(t: PteTable, k0: number, k1: number): boolean {
+  const thp = (e: number) => e === PTE_ANON_THP || e === PTE_ANON_THP_CLEAN;
+  if (t.uniform) return thp(t.fill) && !(k0 === 0 && k1 === HPAGE_PMD_NR);
+  const ents = t.ents;
+  let any = false;
+  let all = true;
+  for (let k = 0; k < HPAGE_PMD_NR; k++) {
+    if (thp(ents[k])) any = true;
+    else all = false;
+  }
+  // madvise_folio_pte_batch: only a folio mapped whole within the range escapes the split.
+  return any && !(all && k0 === 0 && k1 === HPAGE_PMD_NR);
 }
 
 /**
@@ -66,7 +127,7 @@ function zap_pte_range(mm: Mm, t: PteTable, a: number, b: number): number {
     if (t.uniform && k0 === 0 && k1 === HPAGE_PMD_NR) {
       // Every entry holds t.fill: the whole slot clears at once.
       cleared = HPAGE_PMD_NR;
-      if (t.fill === PTE_ANON || t.fill === PTE_ANON_THP) anon = HPAGE_PMD_NR;
+      if (isAnonPte(t.fill)) anon = HPAGE_PMD_NR;
       t.setAll(PTE_NONE);
     } else {
       const ents = t.ents;
@@ -74,7 +135,7 @@ function zap_pte_range(mm: Mm, t: PteTable, a: number, b: number): number {
         const e = ents[k];
         if (e !== PTE_NONE) {
           cleared++;
-          if (e === PTE_ANON || e === PTE_ANON_THP) anon++;
+          if (isAnonPte(e)) anon++;
           ents[k] = PTE_NONE;
         }
       }
@@ -122,8 +183,10 @@ export function madvise_free_single_vma(mm: Mm, v: Vma, start: number, end: numb
     const b = Math.min(e, slotStart + PMD_SIZE);
     if (t.huge !== HUGE_NONE) {
       if (a === slotStart && b === slotStart + PMD_SIZE) return; // madvise_free_huge_pmd: marks the folio lazy-free
+      const anon = t.huge === HUGE_ANON;
       __split_huge_pmd(mm, t);
-    }
+      if (anon) split_folio(mm, t);
+    } else if (splitsFolio(t, (a - slotStart) / PAGE_SIZE, (b - slotStart) / PAGE_SIZE)) split_folio(mm, t);
     mm.enter('madvise_free_pte_range');
     mm.counters.pteLocks++;
     mm.counters.entriesScanned += (b - a) / PAGE_SIZE;

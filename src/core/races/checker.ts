@@ -12,7 +12,7 @@
 import type { ViolationKind } from '../../scenario/ast.ts';
 import { PAGE_SIZE, PMD_SIZE } from '../constants.ts';
 import type { Mm } from '../mm/mm.ts';
-import { PTE_ANON, PTE_ANON_THP, PTE_NONE, PTE_ZERO, type PteTable } from '../mm/pgtable.ts';
+import { PTE_ANON, PTE_NONE, PTE_ZERO, isAnonPte, type PteTable } from '../mm/pgtable.ts';
 import { anon_vma_prepare, findVma } from '../mm/vma.ts';
 import type { Cpu, Race } from './state.ts';
 
@@ -83,7 +83,7 @@ export function clearPtes(r: Race, c: Cpu, t: PteTable, a: number, b: number): n
   for (let k = k0; k < k1; k++) {
     const e = t.ents[k];
     if (e === PTE_NONE) continue;
-    if (e === PTE_ANON || e === PTE_ANON_THP) mm.rssAnonPages--;
+    if (isAnonPte(e)) mm.rssAnonPages--;
     t.ents[k] = PTE_NONE;
     cleared++;
   }

@@ -2,7 +2,7 @@
 // dev builds. Each returns a list of violations (empty when all is well).
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE, PTRS_PER_TABLE, TABLE_KB } from '../constants.ts';
 import type { Mm } from '../mm/mm.ts';
-import { HUGE_ANON, HUGE_NONE, PTE_ANON, PTE_ANON_THP, PTE_NONE } from '../mm/pgtable.ts';
+import { HUGE_ANON, HUGE_NONE, PTE_NONE, isAnonPte } from '../mm/pgtable.ts';
 import { findVma } from '../mm/vma.ts';
 
 export function checkInvariants(mm: Mm): string[] {
@@ -50,14 +50,14 @@ export function checkInvariants(mm: Mm): string[] {
           // One value in every entry: check it once, and the slot's ends against the VMAs.
           if (t.fill !== PTE_NONE) {
             nonNone = PTRS_PER_TABLE;
-            if (t.fill === PTE_ANON || t.fill === PTE_ANON_THP) anonPages += PTRS_PER_TABLE;
+            if (isAnonPte(t.fill)) anonPages += PTRS_PER_TABLE;
             if (!coveredByVmas(mm, slot * PMD_SIZE, (slot + 1) * PMD_SIZE)) bad.push(`${at}: a full table maps pages outside every VMA`);
           }
         } else for (let e = 0; e < PTRS_PER_TABLE; e++) {
           const val = t.ents[e];
           if (val === PTE_NONE) continue;
           nonNone++;
-          if (val === PTE_ANON || val === PTE_ANON_THP) anonPages++;
+          if (isAnonPte(val)) anonPages++;
           const addr = slot * PMD_SIZE + e * PAGE_SIZE;
           if (findVma(mm, addr) < 0) bad.push(`${at}: entry for 0x${addr.toString(16)} lies outside every VMA`);
         }

@@ -1,0 +1,64 @@
+// Seeded random scenarios for kernel/random.test.ts (and for a person
+// chasing a seed: `npx tsx -e "import('./kernel/random.ts').then((m) => console.log(m.randomScenario(1056)))"`).
+const K = 4096;
+const M2 = 2 * 1024 * 1024;
+const REGION = 0x8000000000; // 512 GiB
+
+/** mulberry32: a small seeded PRNG (deterministic in every runtime). */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A random scenario's text: fixed-address mappings and page-aligned operations. */
+export function randomScenario(seed: number, statements = 24): string {
+  const r = prng(seed);
+  const int = (n: number) => Math.floor(r() * n);
+  const pick = <T,>(xs: readonly T[]): T => xs[int(xs.length)];
+  const hex = (n: number) => '0x' + n.toString(16);
+  const lines = [`# random scenario, seed ${seed}`, 'thp madvise'];
+  // Mappings: sizes of 1..5 slots plus some pages; starts on a slot or 1 MiB / a few pages off.
+  const maps: { name: string; len: number }[] = [];
+  const n = 1 + int(3);
+  for (let i = 0; i < n; i++) {
+    const len = (1 + int(5)) * M2 + pick([0, 0, 1024 * 1024, 16 * K]);
+    const off = pick([0, 0, 1024 * 1024, 12 * K]);
+    const name = String.fromCharCode(65 + i);
+    lines.push(`mmap ${name} ${len} at ${hex(0x100000000000 + i * REGION + off)}${int(3) === 0 ? ' hugepage' : ''}`);
+    maps.push({ name, len });
+  }
+  // Ranges: aligned to pages; often a whole slot or more, often a few pages.
+  const range = (len: number): [number, number] => {
+    const kind = int(4);
+    if (kind === 0) {
+      const s = int(Math.max(1, Math.floor(len / M2))) * M2;
+      return [s, Math.min(M2 * (1 + int(2)), len - s)];
+    }
+    if (kind === 1) return [0, len];
+    const off = int(len / K) * K;
+    return [off, Math.min(len - off, (1 + int(kind === 2 ? 8 : 600)) * K)];
+  };
+  let remap = 3;
+  for (let k = 0; k < statements; k++) {
+    const m = pick(maps);
+    const [off, len] = range(m.len);
+    if (len <= 0) continue;
+    const op = int(20);
+    if (op < 7) lines.push(`touch ${m.name} ${off} ${len}`);
+    else if (op < 9) lines.push(`read ${m.name} ${off} ${len}`);
+    else if (op < 14) lines.push(`madvise ${m.name} ${off} ${len} dontneed`);
+    else if (op < 16) lines.push(`madvise ${m.name} ${off} ${len} free`);
+    else if (op < 17) lines.push(`mprotect ${m.name} ${off} ${len} ${pick(['r', 'rw'])}`);
+    else if (op < 18 && remap < 6) lines.push(`mremap ${m.name} to ${hex(0x100000000000 + remap++ * REGION + pick([0, M2, 1024 * 1024]))}`);
+    else if (op < 19) lines.push(`munmap ${m.name} ${off} ${len}`);
+    else lines.push(`touch ${m.name} 0 ${m.len}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
