@@ -77,7 +77,7 @@ export function packMm(mm: Mm): PackedMm {
         compactState.set(compact.state, d);
         d += PTRS_PER_TABLE;
       }
-      if (pmd.used === 0) continue;
+      if (pmd.liveN === 0) continue;
       for (let k = 0; k < PTRS_PER_TABLE; k++) {
         const t = pmd.liveAt(k);
         if (!t) continue;

@@ -166,6 +166,9 @@ export class PmdTable {
   private state: Uint8Array | null = null;
   /** Populated entries. */
   used = 0;
+  /** Entries held as objects, and compact ones (used = live + compact): packing skips what is empty. */
+  liveN = 0;
+  compactN = 0;
   constructor(
     readonly id: number,
     /** 1 GiB region index (address >> 30); move_normal_pud moves it. */
@@ -183,7 +186,9 @@ export class PmdTable {
     if (t !== null || this.ids === null || this.ids[k] === 0) return t;
     const u = this.expand(k);
     this.ids[k] = 0;
+    this.compactN--;
     this.live[k] = u;
+    this.liveN++;
     return u;
   }
 
@@ -196,13 +201,18 @@ export class PmdTable {
 
   /** Point entry k at t (the caller accounts for `used`). */
   link(k: number, t: PteTable): void {
+    if (this.ids !== null && this.ids[k] !== 0) {
+      this.ids[k] = 0;
+      this.compactN--;
+    }
+    if (this.live[k] === null) this.liveN++;
     this.live[k] = t;
-    if (this.ids !== null) this.ids[k] = 0;
   }
 
   /** Clear entry k; returns the table that was there, as an object. */
   unlink(k: number): PteTable | null {
     const t = this.get(k);
+    if (t !== null) this.liveN--;
     this.live[k] = null;
     return t;
   }
@@ -218,6 +228,8 @@ export class PmdTable {
     this.ids[k] = t.id;
     this.state![k] = t.fill | (t.huge << 3) | (t.refcount !== 0 ? 32 : 0);
     this.live[k] = null;
+    this.liveN--;
+    this.compactN++;
     return t;
   }
 
@@ -229,17 +241,20 @@ export class PmdTable {
 
   /** The tables kept as objects (move_normal_pud renumbers their slots; compact ones take theirs from their place). */
   liveTables(): PteTable[] {
-    return this.live.filter((t): t is PteTable => t !== null);
+    return this.liveN === 0 ? [] : this.live.filter((t): t is PteTable => t !== null);
   }
 
   /** The compact tables' ids and states (null: none), for packing; not copies. */
   compactArrays(): { ids: Int32Array; state: Uint8Array } | null {
-    return this.ids && this.state ? { ids: this.ids, state: this.state } : null;
+    return this.compactN > 0 && this.ids && this.state ? { ids: this.ids, state: this.state } : null;
   }
   /** Restore compact tables from packed arrays (copied). */
   setCompactArrays(ids: Int32Array, state: Uint8Array): void {
     this.ids = ids.slice();
     this.state = state.slice();
+    let n = 0;
+    for (let k = 0; k < PTRS_PER_PTE; k++) if (ids[k] !== 0) n++;
+    this.compactN = n;
   }
   /** The table object at entry k, if it is one (not compact). */
   liveAt(k: number): PteTable | null {
@@ -250,7 +265,9 @@ export class PmdTable {
   clone(ents: (t: PteTable) => Uint8Array | undefined): PmdTable {
     const m = new PmdTable(this.id, this.region);
     m.used = this.used;
-    if (this.ids) {
+    m.liveN = this.liveN;
+    m.compactN = this.compactN;
+    if (this.ids && this.compactN > 0) {
       m.ids = this.ids.slice();
       m.state = this.state!.slice();
     }

@@ -69,6 +69,7 @@ export function checkInvariants(mm: Mm): string[] {
         }
       }
       if (used !== pmd.used) bad.push(`PMD table ${pmd.id}: used ${pmd.used}, entries say ${used}`);
+      if (pmd.liveN + pmd.compactN !== pmd.used) bad.push(`PMD table ${pmd.id}: ${pmd.liveN} tables as objects + ${pmd.compactN} compact != used ${pmd.used}`);
     }
     if (pudUsed !== pud.used) bad.push(`PUD table ${pud.id}: used ${pud.used}, entries say ${pudUsed}`);
   }

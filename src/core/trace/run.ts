@@ -161,6 +161,7 @@ export class Run {
     const mm = this.mm;
     const c = mm.counters;
     const faultsBefore = c.faults;
+    const workBefore = mm.work;
     const a = c.tablesAllocated;
     const f = c.tablesFreed;
     const a0 = a.pud + a.pmd + a.pte;
@@ -222,16 +223,17 @@ export class Run {
       const bad = checkInvariants(mm);
       if (bad.length) this.invariantViolations.push({ index, line: st.line, messages: bad });
     }
-    // A checkpoint costs ~600 bytes per table; replay costs ~1 unit per fault.
-    // Checkpointing once the replay work since the last one exceeds 40 units
-    // per table bounds checkpoint memory at ~15 bytes per fault of the run
-    // (the 50 GiB baseline: ~100 MiB) and any seek at ~40 x (tables) faults of
-    // replay (~15 ms there; npm run bench:seek).
+    // A checkpoint costs up to ~72 bytes per table (5 when compact) and a
+    // pass over the page-table tree; replaying a step costs ~64 units plus
+    // ~32 per 2 MiB slot it works on (mm.work). Checkpointing once the replay
+    // work since the last one exceeds 40 units per table, and at most every
+    // 256 steps, bounds the checkpoints' memory and time by the run's work,
+    // and any seek at ~40 x (tables) units of replay (npm run bench:seek).
     if (!this.opts.checkpoints) return;
     this.stepsSinceCheckpoint++;
-    this.workSinceCheckpoint += 64 + step.faults + step.reasons.length * 8;
+    this.workSinceCheckpoint += 64 + 32 * (mm.work - workBefore) + step.reasons.length * 8;
     const tables = mm.nr.pte + mm.nr.pmd + mm.nr.pud;
-    if (this.stepsSinceCheckpoint >= (this.opts.checkpointEvery ?? 64) && this.workSinceCheckpoint >= 40 * tables) {
+    if (this.stepsSinceCheckpoint >= (this.opts.checkpointEvery ?? 256) && this.workSinceCheckpoint >= 40 * tables) {
       this.checkpoints.push({ index, mm: packMm(mm), names: new Map(this.names) });
       this.workSinceCheckpoint = 0;
       this.stepsSinceCheckpoint = 0;
