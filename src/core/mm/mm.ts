@@ -64,11 +64,14 @@ export class Mm {
   /** Record that a kernel function ran in this step (first-seen order, once each). */
   enter(fn: string): void {
     const n = this.pathNode;
-    if (n.path.includes(fn)) return;
+    // One lookup: a function already on the path maps to the node itself.
     let next = n.next.get(fn);
     if (!next) {
-      const path = Object.freeze([...n.path, fn]);
-      next = { path, id: PATHS.push(path) - 1, next: new Map() };
+      if (n.path.includes(fn)) next = n;
+      else {
+        const path = Object.freeze([...n.path, fn]);
+        next = { path, id: PATHS.push(path) - 1, next: new Map() };
+      }
       n.next.set(fn, next);
     }
     this.pathNode = next;
@@ -150,12 +153,14 @@ export class Mm {
    */
   compactTables = true;
   settle(slot: number): void {
+    const pmd = this.compactTables ? this.pmdTableAt(slot * PMD_SIZE) : null;
+    if (pmd) this.settleIn(pmd, slot % PTRS_PER_TABLE);
+  }
+  /** settle, for a walker that holds the PMD table. */
+  settleIn(pmd: PmdTable, k: number): void {
     if (!this.compactTables) return;
-    const pmd = this.pmdTableAt(slot * PMD_SIZE);
-    if (pmd) {
-      const t = pmd.compact(slot % PTRS_PER_TABLE);
-      if (t) recyclePteTable(t);
-    }
+    const t = pmd.compact(k);
+    if (t) recyclePteTable(t);
   }
 
   // ---- allocation: mm/memory.c ----

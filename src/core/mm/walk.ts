@@ -26,7 +26,7 @@ export function forEachPresentSlot(mm: Mm, start: number, end: number, fn: (slot
         const k = s % PTRS_PER_TABLE;
         if (!pmd.has(k)) continue;
         fn(s, pmd.get(k)!);
-        mm.settle(s); // the operation on this slot is over: a uniform table goes back to compact
+        mm.settleIn(pmd, k); // the operation on this slot is over: a uniform table goes back to compact
       }
     }
   }
