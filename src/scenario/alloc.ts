@@ -308,6 +308,38 @@ export function generateAlloc(p: AllocParams, maxOps: number): AllocWorkload {
     for (let s = Math.floor(o / SLOT); s * SLOT < o + l; s++) f(s);
   };
 
+  /**
+   * decay: purges the dirty extents due by tick `upTo`. Dirty extents next to
+   * each other have coalesced (jemalloc merges free extents as they are
+   * freed), so a due extent is purged with its dirty neighbours, due or not,
+   * in one DONTNEED.
+   */
+  const purgeDue = (upTo: number, tk: AllocTick) => {
+    if (!pending.some((d) => d.due <= upTo)) return;
+    pending.sort((a, b) => a.off - b.off);
+    const rest: typeof pending = [];
+    let i = 0;
+    while (i < pending.length) {
+      let j = i;
+      let e = pending[i].off + pending[i].len;
+      let due = pending[i].due <= upTo;
+      while (j + 1 < pending.length && pending[j + 1].off === e) {
+        j++;
+        e += pending[j].len;
+        due ||= pending[j].due <= upTo;
+      }
+      if (due) {
+        for (let k = i; k <= j; k++) occ.remove(pending[k].off);
+        emit(K_DONTNEED, pending[i].off, e - pending[i].off);
+        tk.purges++;
+        tk.purgeBytes += e - pending[i].off;
+      } else for (let k = i; k <= j; k++) rest.push(pending[k]);
+      i = j + 1;
+    }
+    pending.length = 0;
+    pending.push(...rest);
+  };
+
   for (let t = 0; t < p.ticks; t++) {
     const first = kind.length;
     const tk: AllocTick = { tick: t, phase: t < grow ? 'grow' : t < shrinkFrom ? 'churn' : 'shrink', allocs: 0, allocBytes: 0, frees: 0, purges: 0, purgeBytes: 0 };
@@ -345,23 +377,7 @@ export function generateAlloc(p: AllocParams, maxOps: number): AllocWorkload {
         tk.purges++;
         tk.purgeBytes += l;
       }
-    } else if (p.purge === 'decay') {
-      const due = pending.filter((d) => d.due <= t).sort((a, b) => a.off - b.off);
-      if (due.length > 0) {
-        pending.splice(0, pending.length, ...pending.filter((d) => d.due > t));
-        for (const d of due) occ.remove(d.off);
-        let i = 0;
-        while (i < due.length) {
-          const s = due[i].off;
-          let e = s + due[i].len;
-          while (i + 1 < due.length && due[i + 1].off === e) e += due[++i].len;
-          i++;
-          emit(K_DONTNEED, s, e - s);
-          tk.purges++;
-          tk.purgeBytes += e - s;
-        }
-      }
-    }
+    } else if (p.purge === 'decay') purgeDue(t, tk);
     // Allocate up to the goal, next-fit.
     const curSlotBefore = Math.floor(cursor / SLOT);
     while (livePages < goal) {
@@ -371,6 +387,8 @@ export function generateAlloc(p: AllocParams, maxOps: number): AllocWorkload {
       for (;;) {
         if (cursor + l > p.arena) {
           cursor = 0;
+          // Out of room: a decaying allocator purges its dirty extents early, then looks again.
+          if (wraps === 1 && pending.length > 0) purgeDue(Infinity, tk);
           if (++wraps > 2) throw new AllocFail(`tick ${t + 1}: no free ${formatSize(l)} left in the arena (${formatSize(p.arena)}) for a live set of ${mib(livePages * PAGE)}: enlarge the arena`);
         }
         const b = occ.blocker(cursor, l);
