@@ -200,12 +200,12 @@ export class AllocWorkload {
   caption(t: number): string {
     const k = this.ticks[t];
     const p = this.params;
-    const parts = [`tick ${k.tick + 1}/${p.ticks} (${k.phase})`];
+    const parts: string[] = [];
     if (k.allocs) parts.push(`malloc ${k.allocs} extent${k.allocs > 1 ? 's' : ''} (${mib(k.allocBytes)})`);
     if (k.frees) parts.push(`free ${k.frees}`);
     if (k.purges) parts.push(`${PURGE_VERB[p.purge]} ${k.purges} range${k.purges > 1 ? 's' : ''} (${mib(k.purgeBytes)})`);
     parts.push(`live ${mib(this.tickLivePages[t] * PAGE)} in ${this.tickLiveSlots[t]} slots`);
-    return parts.join('; ');
+    return `tick ${k.tick + 1}/${p.ticks} (${k.phase}): ${parts.join('; ')}`;
   }
 
   /** Statement k as the expander's stream holds it (line: the alloc statement's). */
