@@ -289,9 +289,13 @@ export function generateAlloc(p: AllocParams, maxOps: number): AllocWorkload {
   const liveLen: number[] = [];
   let livePages = 0;
   // Extents per 2 MiB slot (live ones only): the slots holding a live page.
-  const slotCount = new Map<number, number>();
-  const touched = new Set<number>(); // slots holding dirty (not purged) pages: hugepage policy
-  const everTouched = new Set<number>();
+  // Typed arrays, one entry per slot of the arena (a 55 TiB arena has 28 million slots: no Map or Set holds that).
+  const nSlots = p.arena / SLOT;
+  const slotCount = new Uint32Array(nSlots);
+  let liveSlots = 0;
+  const dirty = new Uint8Array(p.purge === 'hugepage' ? nSlots : 0); // slots holding unreleased pages
+  const everTouched = new Uint8Array(nSlots);
+  let touchedSlots = 0;
   let cursor = 0;
   const pending: { due: number; off: number; len: number }[] = []; // decay
   const lnMin = Math.log(p.extentMin / PAGE);
@@ -360,11 +364,10 @@ export function generateAlloc(p: AllocParams, maxOps: number): AllocWorkload {
       livePages -= l / PAGE;
       tk.frees++;
       slotsOf(o, l, (s) => {
-        const c = slotCount.get(s)! - 1;
-        if (c === 0) {
-          slotCount.delete(s);
+        if (--slotCount[s] === 0) {
+          liveSlots--;
           emptied.push(s);
-        } else slotCount.set(s, c);
+        }
       });
       if (p.purge === 'decay') pending.push({ due: t + p.decay, off: o, len: l });
       else occ.remove(o);
@@ -402,9 +405,12 @@ export function generateAlloc(p: AllocParams, maxOps: number): AllocWorkload {
       liveLen.push(l);
       livePages += l / PAGE;
       slotsOf(o, l, (s) => {
-        slotCount.set(s, (slotCount.get(s) ?? 0) + 1);
-        touched.add(s);
-        everTouched.add(s);
+        if (slotCount[s]++ === 0) liveSlots++;
+        if (dirty.length) dirty[s] = 1;
+        if (!everTouched[s]) {
+          everTouched[s] = 1;
+          touchedSlots++;
+        }
       });
       emit(K_TOUCH, o, l);
       tk.allocs++;
@@ -414,13 +420,13 @@ export function generateAlloc(p: AllocParams, maxOps: number): AllocWorkload {
     if (p.purge === 'hugepage') {
       const cur = Math.floor(cursor / SLOT);
       if (curSlotBefore !== cur) emptied.push(curSlotBefore);
-      const rel = [...new Set(emptied)].filter((s) => s !== cur && !slotCount.has(s) && touched.has(s)).sort((a, b) => a - b);
+      const rel = [...new Set(emptied)].filter((s) => s !== cur && slotCount[s] === 0 && dirty[s] === 1).sort((a, b) => a - b);
       let i = 0;
       while (i < rel.length) {
         const s = rel[i];
         let e = s;
         while (i + 1 < rel.length && rel[i + 1] === e + 1) e = rel[++i];
-        for (let x = s; x <= e; x++) touched.delete(x);
+        dirty.fill(0, s, e + 1);
         i++;
         emit(K_DONTNEED, s * SLOT, (e - s + 1) * SLOT);
         tk.purges++;
@@ -430,9 +436,9 @@ export function generateAlloc(p: AllocParams, maxOps: number): AllocWorkload {
     if (kind.length > first) {
       tickStart.push(ticks.length === 0 ? 0 : first); // the arena's mmap opens the first tick
       livePagesCol.push(livePages);
-      liveSlotsCol.push(slotCount.size);
+      liveSlotsCol.push(liveSlots);
       ticks.push(tk);
     }
   }
-  return new AllocWorkload(p, Uint8Array.from(kind), off.a.subarray(0, off.n), len.a.subarray(0, len.n), tickStart, livePagesCol, liveSlotsCol, ticks, everTouched.size);
+  return new AllocWorkload(p, Uint8Array.from(kind), off.a.subarray(0, off.n), len.a.subarray(0, len.n), tickStart, livePagesCol, liveSlotsCol, ticks, touchedSlots);
 }
