@@ -13,6 +13,9 @@
 // Pure: the CLI prints it, the app draws it (in a worker).
 import { runFlat } from '../core/index.ts';
 import { compile, formatSize, MECHANISMS, type MechanismName } from '../scenario/index.ts';
+import { capturedPercent, minimumVmPte } from './saving.ts';
+
+export { capturedPercent } from './saving.ts';
 
 export const SWEEP_PURGES = ['dontneed', 'decay', 'free', 'hugepage'] as const;
 export type SweepPurge = (typeof SWEEP_PURGES)[number];
@@ -51,13 +54,6 @@ export function sweepScenario(o: Required<Omit<SweepOptions, 'ratios'>>, ratio: 
     `alloc H arena ${formatSize(o.arena)} live ${formatSize(o.arena / 2)} end ${formatSize(end)} ticks ${o.ticks} extent 16K 512K churn 10 purge ${purge} seed ${o.seed}\n`;
 }
 
-/** Percent of the possible saving captured, rounded to 0.1. */
-export function capturedPercent(baseline: number, design: number, minimum: number): number | null {
-  const possible = baseline - minimum;
-  if (possible <= 0) return null;
-  return Math.round((1000 * (baseline - design)) / possible) / 10;
-}
-
 export function sweepPoint(opts: SweepOptions, ratio: number): SweepPoint {
   const o = { arena: opts.arena ?? 512 * 2 ** 20, purge: opts.purge, seed: opts.seed ?? 1, ticks: opts.ticks ?? 100 };
   const scenario = sweepScenario(o, ratio);
@@ -74,7 +70,7 @@ export function sweepPoint(opts: SweepOptions, ratio: number): SweepPoint {
   }
   const b = base!.final;
   const slots = lastLive?.slots ?? 0;
-  const minimum = b.VmPTE - 4 * (b.tables.pte - slots);
+  const minimum = minimumVmPte(b.VmPTE, b.tables.pte, slots);
   const captures = {} as Record<MechanismName, number | null>;
   for (const m of MECHANISMS) captures[m] = capturedPercent(b.VmPTE, vmPte[m], minimum);
   return {
