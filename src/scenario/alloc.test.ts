@@ -98,5 +98,8 @@ describe('alloc', () => {
     const e = err(`${W} purge dontneed`, { maxStatements: 500 });
     expect(e.line).toBe(1);
     expect(e.message).toMatch(/more than 500 statements \(the limit\) by tick \d+ of 40/);
+    const n = ok(`${W} purge dontneed`).program.length;
+    const after = err(`${W} purge dontneed\nmmap B 4M\nmmap C 4M`, { maxStatements: n + 1 });
+    expect(after).toMatchObject({ line: 1, message: `with this workload the scenario runs ${n + 2} statements; the limit is ${n + 1}` });
   });
 });

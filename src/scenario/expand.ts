@@ -209,6 +209,9 @@ class Expander {
   /** The race being collected, with the loop variable it was started under. */
   private race?: { block: RaceBlock; i: number | undefined };
 
+  /** The last `alloc` expanded: the statements after it may still pass the limit (checked at the end). */
+  lastAlloc?: Statement;
+
   constructor(private readonly lines: string[], private readonly limit = DEFAULT_MAX_STATEMENTS) {}
 
   error(st: Statement, message: string): void {
@@ -293,6 +296,7 @@ class Expander {
         }
         this.program.pushGenerated(seg);
         this.last = seg.last;
+        this.lastAlloc = st;
         return;
       }
       case 'say':
@@ -427,6 +431,9 @@ export function expand(scenario: Scenario, opts: ExpandOptions = {}): ExpandResu
     if (ex.errors.length === 0) {
       ex.run(statements, undefined);
       ex.finish();
+      if (ex.lastAlloc && ex.program.length > limit) {
+        ex.error(ex.lastAlloc, `with this workload the scenario runs ${ex.program.length} statements; the limit is ${limit}`);
+      }
     }
   } catch (err) {
     if (!(err instanceof Stop)) {
