@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runFlat } from '../core/index.ts';
 import { compile } from './expand.ts';
 import { MECHANISMS } from './ast.ts';
+import { decodeLink, encodeLink } from '../share/link.ts';
 
 const W = 'alloc H arena 128M live 32M ticks 40 extent 16K 256K seed 3';
 const ok = (src: string) => {
@@ -40,6 +41,13 @@ describe('alloc', () => {
     expect(ticks.length).toBe(40);
     expect(ops.at(-1)!.expects?.[0].figure).toBe('RssAnon');
     expect(ops.at(-1)!.live!.slots).toBeGreaterThan(0);
+  });
+
+  it('a link carries the text, and the text alone decides the statements', () => {
+    const src = `${W} purge decay 3`;
+    const d = decodeLink(encodeLink({ scenario: src, mechanisms: ['pt-reclaim'], step: 40 }));
+    if (!d.ok) throw new Error(d.message);
+    expect(ok(d.state.scenario).ops).toEqual(ok(src).ops);
   });
 
   it('reads the same through the lazy program as through the array', () => {
