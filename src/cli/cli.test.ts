@@ -89,3 +89,22 @@ describe('ptlab check and kernel', () => {
     expect(r.out).toContain('cc -O2');
   });
 });
+
+describe('ptlab sweep', () => {
+  it('prints CSV and JSON: pte-ref captures 100% of page-granular DONTNEED purges, pt-reclaim 0%', () => {
+    const csv = ptlab('sweep', '--purge', 'dontneed', '--ratios', '10', '--arena', '128M', '--ticks', '40', '--format', 'csv');
+    expect(csv.code).toBe(0);
+    const [head, row] = csv.out.trim().split('\n');
+    expect(head.split(',').slice(-2)).toEqual(['captures_pte-ref_pct', 'captures_pt-reclaim_pct']);
+    expect(row.split(',').slice(-2)).toEqual(['100', '0']);
+    const json = ptlab('sweep', '--purge', 'hugepage', '--ratios', '10', '--arena', '128M', '--ticks', '40', '--format', 'json');
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.out).points[0].captures).toEqual({ baseline: 0, 'pte-ref': 100, 'pt-reclaim': 100 });
+  });
+  it('refuses bad options with exit 2', () => {
+    const r = ptlab('sweep', '--purge', 'sometimes');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--purge must be one of dontneed, decay, free, hugepage or all/);
+    expect(ptlab('sweep', '--ratios', '1').err).toMatch(/from 2/);
+  });
+});

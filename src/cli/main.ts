@@ -3,13 +3,15 @@ import { MECHANISMS, type MechanismVariant } from '../scenario/index.ts';
 import { runFlat, type RunSummary } from '../core/index.ts';
 import { compileFile } from './load.ts';
 import { formatTable, toJson } from './format.ts';
+import { cmdSweep, SWEEP_USAGE } from './sweep.ts';
 
 const USAGE = `usage:
   ptlab run FILE|- [--mechanism baseline|pte-ref|pt-reclaim|broken|all] [--format table|json] [--steps all|final] [--check]
   ptlab check FILE|-            parse only
   ptlab kernel FILE [--format table|json] [--emit-c OUT.c]
                                 run the scenario on the running kernel and the simulator, step by step
-  ptlab bench                   the 2021 test at 50 GiB under each mechanism (also: npm run bench)`;
+  ptlab bench                   the 2021 test at 50 GiB under each mechanism (also: npm run bench)
+${SWEEP_USAGE}`;
 
 interface Flags {
   positional: string[];
@@ -19,7 +21,7 @@ interface Flags {
 function parseFlags(args: string[]): Flags | string {
   const positional: string[] = [];
   const opts = new Map<string, string>();
-  const valued = new Set(['--mechanism', '--format', '--steps', '--emit-c']);
+  const valued = new Set(['--mechanism', '--format', '--steps', '--emit-c', '--purge', '--arena', '--ratios', '--seed', '--ticks']);
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a.startsWith('--')) {
@@ -60,6 +62,8 @@ export async function main(argv: string[]): Promise<number> {
       const { cmdKernel } = await import('./kernel.ts');
       return cmdKernel(flags.positional, flags.opts);
     }
+    case 'sweep':
+      return cmdSweep(flags.opts);
     case 'bench': {
       const { runBench } = await import('./bench.ts');
       return await runBench();

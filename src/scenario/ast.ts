@@ -77,7 +77,26 @@ export type Statement =
   | { op: 'cpu'; loc: Loc; cpu: number; body: CpuStatement }
   | { op: 'interleave'; loc: Loc; mechanism?: MechanismVariant; order: { kind: 'list'; items: InterleaveItem[] } | { kind: 'random'; seed: Expr } }
   /** `expect [MECH] violation [KIND]`: the race just before must be caught by the checker. */
-  | { op: 'expect-violation'; loc: Loc; mechanism?: MechanismName; kind?: ViolationKind };
+  | { op: 'expect-violation'; loc: Loc; mechanism?: MechanismName; kind?: ViolationKind }
+  /** `alloc NAME arena SIZE live SIZE ticks N purge POLICY ...`: an allocator workload (alloc.ts). */
+  | AllocStatement;
+
+/** An allocator workload statement; every parameter as written (alloc.ts checks them). */
+export interface AllocStatement {
+  op: 'alloc';
+  loc: Loc;
+  name: string;
+  arena: Expr;
+  live: Expr;
+  end?: Expr;
+  ticks: Expr;
+  seed?: Expr;
+  extent?: [Expr, Expr];
+  churn?: Expr;
+  purge: 'dontneed' | 'decay' | 'free' | 'hugepage';
+  decay?: Expr;
+  at?: Expr;
+}
 
 export interface Scenario {
   statements: Statement[];
@@ -149,4 +168,10 @@ export interface FlatStatement {
   expects?: { line: number; mechanism?: MechanismName; figure: FigureName; value: number }[];
   /** `expect [MECH] violation [KIND]` lines after a race. */
   expectViolations?: { line: number; mechanism?: MechanismName; kind?: ViolationKind }[];
+  /**
+   * An `alloc` workload's live set at the end of this statement's tick:
+   * pages in use and the 2 MiB slots holding them (one PTE table each is
+   * the minimum the live set needs).
+   */
+  live?: { pages: number; slots: number };
 }

@@ -19,6 +19,8 @@ import { parse } from './parse.ts';
 import { sourceLines } from './format.ts';
 import { RaceBlock, RaceFail } from './expand_race.ts';
 import { SegmentedProgram, type Program } from './program.ts';
+import { allocSegment } from './expand_alloc.ts';
+import { AllocFail } from './alloc.ts';
 
 export interface ExpandOptions {
   /** Most statements the expanded scenario may run; default 2,000,000. */
@@ -207,7 +209,10 @@ class Expander {
   /** The race being collected, with the loop variable it was started under. */
   private race?: { block: RaceBlock; i: number | undefined };
 
-  constructor(private readonly lines: string[]) {}
+  /** The last `alloc` expanded: the statements after it may still pass the limit (checked at the end). */
+  lastAlloc?: Statement;
+
+  constructor(private readonly lines: string[], private readonly limit = DEFAULT_MAX_STATEMENTS) {}
 
   error(st: Statement, message: string): void {
     if (this.failed.has(st)) return;
@@ -270,6 +275,28 @@ class Expander {
         const n = natural(st.count, i, 'repeat count');
         if (n > 0 && st.body.length > 0 && st.body.every((b) => PLAIN.has(b.op))) this.lazyRepeat(st.body, n);
         else for (let j = 0; j < n; j++) this.run(st.body, j);
+        return;
+      }
+      case 'alloc': {
+        if (i !== undefined) throw new EvalFail('alloc generates a whole workload: it cannot be inside repeat');
+        let seg;
+        try {
+          seg = allocSegment(st, nat, Math.max(1, this.limit - this.program.length)).seg;
+        } catch (err) {
+          if (err instanceof AllocFail) throw new EvalFail(err.message);
+          throw err;
+        }
+        if (this.errors.length > 0) return;
+        const first = seg.first;
+        if (this.says.length > 0) first.say = [...this.says, ...(first.say ?? [])];
+        this.says = [];
+        if (this.quiz) {
+          first.quiz = { question: this.quiz.question, answer: this.quiz.answer };
+          this.quiz = undefined;
+        }
+        this.program.pushGenerated(seg);
+        this.last = seg.last;
+        this.lastAlloc = st;
         return;
       }
       case 'say':
@@ -395,15 +422,18 @@ function checkSize(statements: readonly Statement[], ex: Expander, limit: number
 /** Flattens a scenario into the op stream. Never throws. */
 export function expand(scenario: Scenario, opts: ExpandOptions = {}): ExpandResult {
   const lines = sourceLines(typeof scenario?.source === 'string' ? scenario.source : '');
-  const ex = new Expander(lines);
   const m = opts.maxStatements;
   const limit = m !== undefined && Number.isFinite(m) && m >= 0 ? Math.floor(m) : DEFAULT_MAX_STATEMENTS;
+  const ex = new Expander(lines, limit);
   try {
     const statements = Array.isArray(scenario?.statements) ? scenario.statements : [];
     checkSize(statements, ex, limit);
     if (ex.errors.length === 0) {
       ex.run(statements, undefined);
       ex.finish();
+      if (ex.lastAlloc && ex.program.length > limit) {
+        ex.error(ex.lastAlloc, `with this workload the scenario runs ${ex.program.length} statements; the limit is ${limit}`);
+      }
     }
   } catch (err) {
     if (!(err instanceof Stop)) {

@@ -20,6 +20,7 @@ import { MECHANISMS, VIOLATION_KINDS } from './ast.ts';
 import { sourceLines, suggest } from './format.ts';
 import { describe, lex, orList, type Tok } from './lex.ts';
 import { cpuStatement, interleave } from './parse_race.ts';
+import { allocStatement } from './parse_alloc.ts';
 import type {
   Advice, Expr, FigureName, Loc, MechanismName, ParseError, Prot, Scenario, Statement, ThpMode, ViolationKind,
 } from './ast.ts';
@@ -29,7 +30,7 @@ export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; errors
 export const KEYWORDS = [
   'mmap', 'touch', 'read', 'madvise', 'munmap', 'mprotect', 'mremap',
   'repeat', 'thp', 'process', 'say', 'quiz', 'expect',
-  'cpu', 'interleave', 'gup',
+  'cpu', 'interleave', 'gup', 'alloc',
 ] as const;
 const ADVICE: readonly Advice[] = ['dontneed', 'free', 'hugepage', 'nohugepage'];
 const PROTS: readonly Prot[] = ['r', 'rw', 'none'];
@@ -214,6 +215,8 @@ export class Parser {
         return cpuStatement(this, loc);
       case 'interleave':
         return interleave(this, loc);
+      case 'alloc':
+        return allocStatement(this, loc);
       case 'gup':
         return this.fail(kw, "gup runs only on a CPU of a race: write 'cpu 1: gup A 0 4K'");
       default: {

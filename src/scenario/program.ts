@@ -27,7 +27,15 @@ export interface LazyRepeat {
   last: FlatStatement;
 }
 
-type Segment = { start: number; stmts: FlatStatement[] } | { start: number; rep: LazyRepeat };
+/** Statements a generator makes on demand (an `alloc` workload): first and last are kept, so captions and expects attach. */
+export interface GeneratedSegment {
+  length: number;
+  at(k: number): FlatStatement;
+  first: FlatStatement;
+  last: FlatStatement;
+}
+
+type Segment = { start: number; stmts: FlatStatement[] } | { start: number; rep: LazyRepeat } | { start: number; gen: GeneratedSegment };
 
 export class SegmentedProgram implements Program {
   private readonly segs: Segment[] = [];
@@ -51,11 +59,18 @@ export class SegmentedProgram implements Program {
     this.length += rep.n * rep.body.length;
   }
 
+  pushGenerated(gen: GeneratedSegment): void {
+    this.open = null;
+    this.segs.push({ start: this.length, gen });
+    this.length += gen.length;
+  }
+
   at(i: number): FlatStatement | undefined {
     if (!(i >= 0 && i < this.length)) return undefined;
     const s = this.segmentOf(i);
     const k = i - s.start;
     if ('stmts' in s) return s.stmts[k];
+    if ('gen' in s) return k === 0 ? s.gen.first : k === s.gen.length - 1 ? s.gen.last : s.gen.at(k);
     const r = s.rep;
     if (k === 0) return r.first;
     const m = r.body.length;

@@ -1,7 +1,7 @@
 // What the first screen does not need loads on demand (React.lazy: a chunk of
 // its own, fetched from the same origin, which the CSP allows): the CodeMirror
 // editor (a read-only copy of the text stands in until it is there), the race
-// lab (only at a race step), the share and export dialogs (when opened) and
+// lab (only at a race step), the share, export and sweep dialogs (when opened) and
 // lecture mode. Each stand-in takes the place, and the name, of what it stands for.
 import { lazy, Suspense } from 'react';
 import type { MechanismName, StepResult } from '../core/index.ts';
@@ -12,6 +12,7 @@ const CodeEditor = lazy(() => import('./editor/Editor.tsx').then((m) => ({ defau
 const RaceLab = lazy(() => import('./race/RacePanel.tsx').then((m) => ({ default: m.RacePanel })));
 const Share = lazy(() => import('./share/ShareDialog.tsx').then((m) => ({ default: m.ShareDialog })));
 const Export = lazy(() => import('./share/ExportDialog.tsx').then((m) => ({ default: m.ExportDialog })));
+const Sweep = lazy(() => import('./sweep/SweepDialog.tsx').then((m) => ({ default: m.SweepDialog })));
 const LectureMode = lazy(() => import('./lecture/Lecture.tsx').then((m) => ({ default: m.Lecture })));
 
 /** The scenario text, plain, while CodeMirror loads. */
@@ -50,7 +51,7 @@ export function RacePanel({ mechanism, step }: { mechanism: MechanismName; step:
 
 export function Dialogs() {
   const dialog = useStore(selectDialog);
-  return <Suspense fallback={null}>{dialog === 'share' ? <Share /> : dialog === 'export' ? <Export /> : null}</Suspense>;
+  return <Suspense fallback={null}>{dialog === 'share' ? <Share /> : dialog === 'export' ? <Export /> : dialog === 'sweep' ? <Sweep /> : null}</Suspense>;
 }
 
 export function Lecture({ embed }: { embed: boolean }) {

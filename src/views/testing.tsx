@@ -16,7 +16,7 @@ export function showRun(source: string, mechanism: MechanismName, index: number,
   const run = new Run(c.ops, { mechanism, checkpoints: true });
   run.advance();
   const tl = newTimeline(run.steps.length);
-  for (const s of run.steps) recordStep(tl, s, 0);
+  for (const s of run.steps) recordStep(tl, s, 0, c.program.at(s.index)?.live?.slots ?? -1);
   const frame = host.buildFrame(run, index, record);
   const prevFrame = index >= 0 ? host.buildFrame(run, index - 1, false) : null;
   const s = run.summary();

@@ -149,4 +149,19 @@ describe('why and how much', () => {
     expect(cell('pte-ref', 'PTE tables freed')).toBe('1');
     expect(container.querySelector('tr.differ th')!.textContent).toBe('VmPTE');
   });
+
+  it('the compare table says how much of the possible saving each design captures', () => {
+    const src = 'alloc H arena 64M live 16M end 2M ticks 30 extent 16K 256K churn 30 purge dontneed';
+    const last = 10_000;
+    showRun(src, 'baseline', last);
+    const base = useStore.getState().lanes.baseline!;
+    showRun(src, 'pt-reclaim', last);
+    const pr = useStore.getState().lanes['pt-reclaim']!;
+    showRun(src, 'pte-ref', last);
+    act(() => useStore.setState((s) => ({ lanes: { ...s.lanes, baseline: base, 'pt-reclaim': pr }, compare: ['baseline', 'pte-ref', 'pt-reclaim'] })));
+    const { container } = render(<CompareTable mechanisms={['baseline', 'pte-ref', 'pt-reclaim']} />);
+    const cell = (m: string) => container.querySelector(`td[data-mechanism="${m}"][data-row="captures"]`)!.textContent;
+    expect([cell('baseline'), cell('pte-ref'), cell('pt-reclaim')]).toEqual(['0%', '100%', '0%']);
+    expect(container.textContent).toMatch(/the possible saving: [\d,]+ kB \(minimum [\d,]+ kB, from the live set\)/);
+  });
 });

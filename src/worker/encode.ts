@@ -52,12 +52,14 @@ export function newTimeline(capacity: number): Timeline {
     faults: new Float64Array(capacity),
     line: new Int32Array(capacity),
     flags: new Uint8Array(capacity),
+    liveSlots: new Float64Array(capacity),
     quizzes: [],
   };
 }
 
-export function recordStep(tl: Timeline, s: StepResult, flags: number): void {
+export function recordStep(tl: Timeline, s: StepResult, flags: number, liveSlots = -1): void {
   const i = tl.n++;
+  if (tl.liveSlots) tl.liveSlots[i] = liveSlots;
   tl.vmPte[i] = s.figures.VmPTE;
   tl.rssAnon[i] = s.figures.RssAnon;
   tl.vmSize[i] = s.figures.VmSize;
@@ -88,6 +90,7 @@ export function trimTimeline(tl: Timeline): { timeline: Timeline; buffers: Array
     faults: tl.faults.slice(0, n),
     line: tl.line.slice(0, n),
     flags: tl.flags.slice(0, n),
+    ...(tl.liveSlots ? { liveSlots: tl.liveSlots.slice(0, n) } : {}),
     quizzes: tl.quizzes.filter((q) => q.index < n),
   };
   const buffers = Object.values(timeline).filter((v) => ArrayBuffer.isView(v)).map((v) => (v as Uint8Array).buffer as ArrayBuffer);

@@ -48,6 +48,11 @@ export interface Timeline {
   faults: Float64Array;
   line: Int32Array;
   flags: Uint8Array;
+  /**
+   * An `alloc` workload's live 2 MiB slots after the step (-1: not a workload
+   * step): the minimum the live set needs, for "captures N% of the possible saving".
+   */
+  liveSlots?: Float64Array;
   /** The steps a `quiz` precedes (few, so plain objects): presentation mode pauses before them. */
   quizzes: { index: number; question: string; answer: string }[];
 }

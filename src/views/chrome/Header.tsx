@@ -52,6 +52,9 @@ export function Header() {
         <button type="button" onClick={() => s().openDialog('export')} title="Pictures (PNG, SVG), the run as JSON, the scenario as a file; open a file">
           Export
         </button>
+        <button type="button" onClick={() => s().openDialog('sweep')} title="VIRT/RES sweep: how much of the possible saving each design captures, per allocator purge policy">
+          Sweep
+        </button>
         <button type="button" onClick={() => s().setMode('present')} title="Presentation mode (P): view and caption fill the screen; clicker keys step">
           Present
         </button>

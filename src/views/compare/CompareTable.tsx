@@ -5,6 +5,7 @@ import { selectStep } from '../../store/selectors.ts';
 import { laneCurrent } from '../../store/cursor.ts';
 import { useShallow } from 'zustand/react/shallow';
 import type { LaneState } from '../../store/state.ts';
+import { savingAt } from '../../store/saving.ts';
 
 type Row = { label: string; get(l: LaneState, i: number): number | string | null; unit?: string };
 
@@ -90,6 +91,28 @@ export function CompareTable({ mechanisms }: { mechanisms: MechanismName[] }) {
       })}
     </>
   );
+  const allCurrent = current.every(Boolean);
+  const saving = allCurrent ? savingAt(lanes, mechanisms, step) : null;
+  const savingRows = (
+    <>
+      <tr>
+        <th colSpan={mechanisms.length + 1} className="section" title="possible = baseline's VmPTE minus the minimum: the upper tables plus one PTE table per 2 MiB slot holding a live page">
+          the possible saving{saving ? `: ${saving.possible.toLocaleString('en-US')} kB (minimum ${saving.minimum.toLocaleString('en-US')} kB, from the ${saving.basis})` : ''}
+        </th>
+      </tr>
+      <tr>
+        <th scope="row">captures</th>
+        {mechanisms.map((m) => {
+          const v = saving?.captures[m];
+          return (
+            <td key={m} data-mechanism={m} data-row="captures">
+              {!saving ? (step < 0 ? '—' : mechanisms.includes('baseline') ? '…' : 'needs baseline') : v === null || v === undefined ? '—' : `${v}%`}
+            </td>
+          );
+        })}
+      </tr>
+    </>
+  );
   return (
     <table className="compare-table" aria-label="Figures and costs by mechanism">
       <thead>
@@ -105,6 +128,7 @@ export function CompareTable({ mechanisms }: { mechanisms: MechanismName[] }) {
       </thead>
       <tbody>
         {section(step < 0 ? 'at the start' : `after step ${step + 1}`, STEP_ROWS)}
+        {savingRows}
         {section(step < 0 ? 'costs so far' : `costs up to step ${step + 1}`, COST_ROWS)}
         {section('whole run', RUN_ROWS)}
       </tbody>

@@ -10,6 +10,8 @@ const WORDS = new Set([
   'at', 'to', 'prot', 'hugepage', 'nohugepage', 'dontneed', 'free', 'r', 'rw', 'none', 'never', 'madvise', 'always', 'small-c', 'empty', 'i',
   // races
   'gup', 'lockbreak', 'unfixed', 'violation', 'random', 'seed', 'broken', 'use-after-free', 'lost-write', 'non-empty-freed', 'negative-refcount',
+  // alloc workloads
+  'arena', 'live', 'end', 'ticks', 'extent', 'churn', 'purge', 'decay',
 ]);
 const FIGURES = new Set(['VmPTE', 'RssAnon', 'VmSize', 'pte', 'pmd', 'pud', 'baseline', 'pte-ref', 'pt-reclaim']);
 
