@@ -1,0 +1,428 @@
+// A recording -> a ptlab scenario, line by line (never the whole text at
+// once). Input: the recorder library's snapshot (the address space when
+// recording began) and the perf trace's events in order. Output: statements
+// of the scenario language, one step per system call, the faults between two
+// system calls gathered into one `faults` step with their exact pages.
+//
+// The replay starts at the recorder's start marker (its constructor, after
+// ld.so loaded the libraries) from the snapshot: `mmap` per VMA, `populate`
+// per run of present pages. It ends at the exit marker (its destructor),
+// where the library measured VmPTE and RssAnon: those become `expect
+// pt-reclaim` lines, so `ptlab run` checks the replay against the kernel.
+import { MARK_BASE, MARK_PAGES } from './markers.ts';
+import { flags, num, result, type PerfEvent } from './perf.ts';
+import type { MapsVma, RecSnapshot } from './snapshot.ts';
+
+const PAGE = 4096;
+const TASK_SIZE = 0x800000000000;
+const hex = (n: number): string => '0x' + n.toString(16);
+const alignUp = (n: number): number => Math.ceil(n / PAGE) * PAGE;
+
+/** Disjoint address ranges -> the scenario's mapping name that covers them (the latest mmap wins). */
+class NameIndex {
+  private starts: number[] = [];
+  private ends: number[] = [];
+  private names: { name: string; start: number }[] = [];
+  /** Index of the first range ending above addr. */
+  private from(addr: number): number {
+    let lo = 0;
+    let hi = this.starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.ends[mid] <= addr) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+  remove(start: number, end: number): void {
+    let i = this.from(start);
+    while (i < this.starts.length && this.starts[i] < end) {
+      const [s, e, n] = [this.starts[i], this.ends[i], this.names[i]];
+      const pieces: [number, number][] = [];
+      if (s < start) pieces.push([s, start]);
+      if (e > end) pieces.push([end, e]);
+      this.starts.splice(i, 1, ...pieces.map((p) => p[0]));
+      this.ends.splice(i, 1, ...pieces.map((p) => p[1]));
+      this.names.splice(i, 1, ...pieces.map(() => n));
+      i += pieces.length;
+    }
+  }
+  add(start: number, end: number, name: string): void {
+    this.remove(start, end);
+    const i = this.from(start);
+    this.starts.splice(i, 0, start);
+    this.ends.splice(i, 0, end);
+    this.names.splice(i, 0, { name, start });
+  }
+  /** The name covering addr, or the first one starting inside [addr, end): [name, its start]. */
+  find(addr: number, end = addr + 1): { name: string; start: number; at: number } | null {
+    const i = this.from(addr);
+    if (i >= this.starts.length || this.starts[i] >= end) return null;
+    return { ...this.names[i], at: Math.max(addr, this.starts[i]) };
+  }
+}
+
+export interface ConvertOptions {
+  command: string;
+  zeroPage: boolean;
+  thp: 'never' | 'madvise' | 'always';
+}
+
+export interface ConvertReport {
+  started: boolean;
+  /** The exit measurement was reached (the program returned from main or called exit). */
+  ended: boolean;
+  steps: number;
+  faults: number;
+  syscalls: number;
+  lost: number;
+  exitCode: number | null;
+  /** Why the figures may not be exact (each once, with a count). */
+  inexact: Map<string, number>;
+  /** Why the recording cannot be replayed at all (fork, exec). */
+  refused: string | null;
+  checkpoints: string[];
+}
+
+type Run = { name: string; off: number; len: number; write: boolean };
+
+export class Converter {
+  private names = new NameIndex();
+  private used = new Map<string, number>();
+  private phase: 'before' | 'replay' | 'done' = 'before';
+  private runs: Run[] = [];
+  private heapStart = -1;
+  private heapEnd = -1;
+  private mainTid = -1;
+  private threads = new Set<number>();
+  private others = new Set<number>();
+  readonly report: ConvertReport = { started: false, ended: false, steps: 0, faults: 0, syscalls: 0, lost: 0, exitCode: null, inexact: new Map(), refused: null, checkpoints: [] };
+
+  constructor(
+    private readonly snap: RecSnapshot,
+    private readonly out: (line: string) => void,
+    private readonly opts: ConvertOptions,
+  ) {}
+
+  private inexact(why: string): void {
+    this.report.inexact.set(why, (this.report.inexact.get(why) ?? 0) + 1);
+  }
+
+  private nameFor(base: string): string {
+    let n = base.replace(/[^A-Za-z0-9_]/g, '_').replace(/_+/g, '_');
+    if (!/^[A-Za-z_]/.test(n)) n = 'm_' + n;
+    if (n === 'at' || n === 'i') n = n + '_';
+    const k = this.used.get(n) ?? 0;
+    this.used.set(n, k + 1);
+    return k === 0 ? n : `${n}_${k + 1}`;
+  }
+
+  private step(line: string): void {
+    this.out(line);
+    this.report.steps++;
+  }
+
+  private prelude(): void {
+    const s = this.snap;
+    this.out(`# Recorded by ptlab record: ${this.opts.command.replace(/[\r\n]/g, ' ')}`);
+    this.out('# The address space when recording began (after ld.so), then every fault and');
+    this.out('# mmap/munmap/mremap/mprotect/madvise/brk until exit(), in order.');
+    if (!this.opts.zeroPage) this.out('zeropage off');
+    if (this.opts.thp !== 'madvise') this.out(`thp ${this.opts.thp}`);
+    const byStart = new Map<number, string>();
+    for (const v of s.vmas) {
+      const name = this.vmaName(v);
+      byStart.set(v.start, name);
+      this.names.add(v.start, v.end, name);
+      if (v.path === '[heap]') [this.heapStart, this.heapEnd] = [v.start, v.end];
+      this.out(`mmap ${name} ${hex(v.end - v.start)} at ${hex(v.start)}${v.prot !== 'rw' ? ` prot ${v.prot}` : ''}${backing(v)}`);
+    }
+    const special = (v: MapsVma | undefined): boolean => !v || v.shared || /^\[(vvar|vvar_vclock|vdso)\]$/.test(v.path);
+    let vi = 0;
+    for (const p of s.pages) {
+      while (vi < s.vmas.length && s.vmas[vi].end <= p.start) vi++;
+      const v = s.vmas[vi];
+      if (!v || v.start > p.start) continue;
+      if (p.kind === 's') {
+        this.inexact('swapped pages at start (not modelled)');
+        continue;
+      }
+      const anon = p.kind === 'a' && !special(v);
+      this.out(`populate ${byStart.get(v.start)} ${hex(p.start - v.start)} ${hex(p.pages * PAGE)} ${anon ? 'anon' : 'file'}`);
+    }
+    const f = s.figures.get('start');
+    if (f) this.out(`expect pt-reclaim VmPTE ${f.VmPTE}\nexpect pt-reclaim RssAnon ${f.RssAnon}`);
+    this.out('say "Recording starts: the process as ld.so left it"');
+  }
+
+  private vmaName(v: MapsVma): string {
+    if (v.path === '[heap]') return this.nameFor('heap');
+    if (v.path.startsWith('[')) return this.nameFor(v.path.slice(1, -1).replace(/^anon:/, ''));
+    if (v.path) return this.nameFor(`${basename(v.path)}_${v.start.toString(16)}`);
+    return this.nameFor(`anon_${v.start.toString(16)}`);
+  }
+
+  /** One event of the trace, in order. */
+  push(e: PerfEvent): void {
+    if (e.kind === 'lost') {
+      this.report.lost += e.count;
+      return;
+    }
+    if (this.phase === 'done') return;
+    if (e.kind === 'fault') {
+      if (this.phase === 'replay') this.fault(e.tid, e.addr, e.write);
+      return;
+    }
+    const marker = this.marker(e);
+    if (marker !== null) {
+      this.onMarker(e.tid, marker);
+      return;
+    }
+    if (this.phase !== 'replay') return;
+    this.track(e.tid);
+    this.syscall(e);
+  }
+
+  private track(tid: number): void {
+    if (tid !== this.mainTid && !this.threads.has(tid)) this.others.add(tid);
+  }
+
+  private marker(e: Extract<PerfEvent, { kind: 'syscall' }>): number | null {
+    if (e.name !== 'madvise') return null;
+    const start = num(e.args.get('start'));
+    if (num(e.args.get('len_in')) !== 0 || start < MARK_BASE || start >= MARK_BASE + MARK_PAGES * PAGE || start % PAGE) return null;
+    return (start - MARK_BASE) / PAGE;
+  }
+
+  private onMarker(tid: number, n: number): void {
+    if (n === 0 && this.phase === 'before') {
+      this.phase = 'replay';
+      this.mainTid = tid;
+      this.report.started = true;
+      this.prelude();
+    } else if (this.phase === 'replay' && n === 2) {
+      this.flush();
+      const f = this.snap.figures.get('exit');
+      if (f) this.out(`expect pt-reclaim VmPTE ${f.VmPTE}\nexpect pt-reclaim RssAnon ${f.RssAnon}`);
+      this.report.ended = true;
+      this.phase = 'done';
+    } else if (this.phase === 'replay' && n >= 16 && n % 2 === 0) {
+      this.flush();
+      const tag = `cp${(n - 16) / 2}`;
+      const f = this.snap.figures.get(tag);
+      this.report.checkpoints.push(tag);
+      if (f) this.out(`expect pt-reclaim VmPTE ${f.VmPTE}\nexpect pt-reclaim RssAnon ${f.RssAnon}\nsay "Checkpoint ${(n - 16) / 2}: the program measured VmPTE ${f.VmPTE} kB, RssAnon ${f.RssAnon} kB here"`);
+    }
+  }
+
+  private fault(tid: number, addr: number, write: boolean): void {
+    if (addr >= TASK_SIZE) return;
+    this.track(tid);
+    this.report.faults++;
+    const page = addr - (addr % PAGE);
+    const hit = this.names.find(page);
+    const name = hit ? hit.name : '';
+    const off = hit ? page - hit.start : page;
+    const last = this.runs[this.runs.length - 1];
+    if (last && last.name === name && last.write === write) {
+      if (last.off + last.len === off) {
+        last.len += PAGE;
+        return;
+      }
+      if (off >= last.off && off < last.off + last.len) return; // the same page again
+    }
+    this.runs.push({ name, off, len: PAGE, write });
+  }
+
+  /** The faults since the last system call, as one step. */
+  private flush(): void {
+    if (this.runs.length === 0) return;
+    const parts = this.runs.map((r) => `${r.name || 'at'} ${hex(r.off)} ${hex(r.len)} ${r.write ? 'w' : 'r'}`);
+    this.step(`faults ${parts.join(' ')}`);
+    this.runs = [];
+  }
+
+  /** The statement's mapping name and offset for a range [addr, addr+len) (the first named part of it). */
+  private at(addr: number, len: number): { ref: string; len: number } | null {
+    const hit = this.names.find(addr, addr + Math.max(len, 1));
+    if (!hit) return null;
+    return { ref: `${hit.name} ${hex(hit.at - hit.start)}`, len: addr + len - hit.at };
+  }
+
+  private syscall(e: Extract<PerfEvent, { kind: 'syscall' }>): void {
+    const a = e.args;
+    switch (e.name) {
+      case 'mmap':
+        return this.mmap(e);
+      case 'munmap': {
+        const addr = num(a.get('addr'));
+        const len = alignUp(num(a.get('len')));
+        if (result(e.result) === null) return;
+        this.flush();
+        this.report.syscalls++;
+        const r = this.at(addr, len);
+        if (r) this.step(`munmap ${r.ref} ${hex(r.len)}`);
+        this.names.remove(addr, addr + len);
+        return;
+      }
+      case 'mprotect': {
+        if (result(e.result) === null) return;
+        this.flush();
+        this.report.syscalls++;
+        const addr = num(a.get('start'));
+        const len = alignUp(num(a.get('len')));
+        const p = flags(a.get('prot'));
+        const r = this.at(addr, len);
+        if (r) this.step(`mprotect ${r.ref} ${hex(r.len)} ${p.has('WRITE') ? 'rw' : p.has('READ') || p.has('EXEC') ? 'r' : 'none'}`);
+        return;
+      }
+      case 'madvise':
+        return this.madvise(e);
+      case 'brk': {
+        const r = result(e.result);
+        if (r === null) return;
+        const want = a.has('brk') ? num(a.get('brk')) : null;
+        if (this.heapStart < 0) this.heapStart = this.heapEnd = r; // the first query: start_brk (the heap is empty)
+        if (want === null || want !== r) return; // a query, or a refused brk: nothing changes
+        this.flush();
+        this.report.syscalls++;
+        this.step(`brk heap ${hex(this.heapStart)} ${hex(r)}`);
+        this.names.remove(this.heapStart, Math.max(this.heapEnd, alignUp(r)));
+        this.heapEnd = alignUp(r);
+        if (this.heapEnd > this.heapStart) this.names.add(this.heapStart, this.heapEnd, 'heap');
+        return;
+      }
+      case 'mremap':
+        return this.mremap(e);
+      case 'clone':
+      case 'clone3':
+      case 'vfork':
+      case 'fork': {
+        const child = result(e.result);
+        if (child === null || child === 0) return;
+        const f = [...a.entries()].filter(([k]) => k.includes('flags')).map(([, v]) => flags(v));
+        // clone3's flags are behind a pointer perf does not follow: glibc's pthread_create uses clone3, fork uses clone.
+        const sharesMm = e.name === 'clone3' || f.some((s) => s.has('VM'));
+        if (sharesMm && e.name !== 'vfork' && e.name !== 'fork') this.threads.add(child);
+        else this.report.refused ??= `the program created a child process (${e.name}, pid ${child}): ptlab record follows one address space (its threads), not forked children, for now`;
+        this.others.delete(child);
+        return;
+      }
+      case 'execve':
+        this.report.refused ??= 'the program (or a thread of it) called execve after recording began: ptlab record follows one address space, not exec\'d programs, for now';
+        return;
+      case 'exit_group':
+        this.report.exitCode = num(a.get('error_code'));
+        return;
+    }
+  }
+
+  private mmap(e: Extract<PerfEvent, { kind: 'syscall' }>): void {
+    const a = e.args;
+    const addr = result(e.result);
+    if (addr === null) return;
+    this.flush();
+    this.report.syscalls++;
+    const len = alignUp(num(a.get('len')));
+    const p = flags(a.get('prot'));
+    const f = flags(a.get('flags'));
+    const prot = p.has('WRITE') ? 'rw' : p.has('READ') || p.has('EXEC') ? 'r' : 'none';
+    const shared = f.has('SHARED') || f.has('SHARED_VALIDATE');
+    const anon = f.has('ANONYMOUS');
+    if (f.has('HUGETLB')) this.inexact('MAP_HUGETLB mappings (not modelled)');
+    const label = anon ? (shared ? '[shmem]' : '') : `fd ${num(a.get('fd'))}`;
+    const name = this.nameFor(anon && !shared ? `anon_${addr.toString(16)}` : `${anon ? 'shmem' : 'file'}_${addr.toString(16)}`);
+    let line = `mmap ${name} ${hex(len)} at ${hex(addr)}`;
+    if (prot !== 'rw') line += ` prot ${prot}`;
+    if (label) line += ` file "${label}"`;
+    if (shared) line += ' shared';
+    if (f.has('GROWSDOWN')) line += ' stack';
+    if (f.has('FIXED')) line += ' fixed';
+    this.step(line);
+    this.names.add(addr, addr + len, name);
+    if (f.has('POPULATE') && prot !== 'none') {
+      // MAP_POPULATE faults the pages in through GUP, which perf does not see as faults.
+      this.step(`faults ${name} 0 ${hex(len)} ${prot === 'rw' && !shared ? 'w' : 'r'}`);
+    }
+  }
+
+  private madvise(e: Extract<PerfEvent, { kind: 'syscall' }>): void {
+    const a = e.args;
+    const start = num(a.get('start'));
+    const len = alignUp(num(a.get('len_in')));
+    const b = a.get('behavior') ?? 'MADV_NORMAL';
+    const ok = result(e.result) !== null;
+    const advice: Record<string, string> = { MADV_DONTNEED: 'dontneed', MADV_DONTNEED_LOCKED: 'dontneed', MADV_FREE: 'free', MADV_HUGEPAGE: 'hugepage', MADV_NOHUGEPAGE: 'nohugepage' };
+    if (len === 0) return;
+    if (!ok) {
+      if (advice[b] === 'dontneed') this.inexact('a MADV_DONTNEED that failed (ENOMEM still zaps the mapped part; not replayed)');
+      return;
+    }
+    const r = this.at(start, len);
+    if (advice[b]) {
+      this.flush();
+      this.report.syscalls++;
+      if (r) this.step(`madvise ${r.ref} ${hex(r.len)} ${advice[b]}`);
+    } else if (b === 'MADV_POPULATE_WRITE' || b === 'MADV_POPULATE_READ') {
+      this.flush();
+      if (r) this.step(`faults ${r.ref} ${hex(r.len)} ${b === 'MADV_POPULATE_WRITE' ? 'w' : 'r'}`);
+    } else if (!['MADV_NORMAL', 'MADV_WILLNEED', 'MADV_COLD'].includes(b)) {
+      this.inexact(`madvise ${b} (changes VMA flags or reclaims pages; not modelled)`);
+    }
+  }
+
+  private mremap(e: Extract<PerfEvent, { kind: 'syscall' }>): void {
+    const a = e.args;
+    const to = result(e.result);
+    if (to === null) return;
+    this.flush();
+    this.report.syscalls++;
+    const addr = num(a.get('addr'));
+    const oldLen = alignUp(num(a.get('old_len')));
+    const newLen = alignUp(num(a.get('new_len')));
+    const hit = this.names.find(addr);
+    if (hit && hit.start === addr && oldLen === newLen && to !== addr) {
+      this.step(`mremap ${hit.name} to ${hex(to)}`);
+      this.names.remove(addr, addr + oldLen);
+      this.names.add(to, to + newLen, hit.name);
+      return;
+    }
+    this.inexact('mremap that resizes or moves part of a mapping (approximated as munmap + mmap)');
+    if (to === addr && newLen < oldLen) {
+      const r = this.at(addr + newLen, oldLen - newLen);
+      if (r) this.step(`munmap ${r.ref} ${hex(r.len)}`);
+      this.names.remove(addr + newLen, addr + oldLen);
+    } else if (to === addr) {
+      const name = this.nameFor(`anon_${(addr + oldLen).toString(16)}`);
+      this.step(`mmap ${name} ${hex(newLen - oldLen)} at ${hex(addr + oldLen)}`);
+      this.names.add(addr + oldLen, addr + newLen, name);
+    } else {
+      const r = this.at(addr, oldLen);
+      if (r) this.step(`munmap ${r.ref} ${hex(r.len)}`);
+      this.names.remove(addr, addr + oldLen);
+      const name = this.nameFor(`anon_${to.toString(16)}`);
+      this.step(`mmap ${name} ${hex(newLen)} at ${hex(to)} fixed`);
+      this.names.add(to, to + newLen, name);
+    }
+  }
+
+  /** After the last event: closes the last step and says what the recording is worth. */
+  finish(): ConvertReport {
+    this.flush();
+    if (this.others.size > 0 && !this.report.refused) {
+      this.report.refused = `events came from ${this.others.size} task(s) that are not threads of the program (pids ${[...this.others].slice(0, 3).join(', ')}): ptlab record follows one address space for now`;
+    }
+    return this.report;
+  }
+}
+
+function backing(v: MapsVma): string {
+  if (v.path === '[stack]') return ' stack';
+  if (v.path === '' || v.path === '[heap]' || v.path.startsWith('[anon:')) return v.shared ? ' file "[shmem]" shared' : '';
+  return ` file "${v.path.startsWith('[') ? v.path : basename(v.path)}"${v.shared ? ' shared' : ''}`;
+}
+
+function basename(p: string): string {
+  const s = p.replace(/ \(deleted\)$/, '');
+  return s.slice(s.lastIndexOf('/') + 1) || s;
+}
