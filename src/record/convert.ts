@@ -168,6 +168,10 @@ export class Converter {
       this.report.lost += e.count;
       return;
     }
+    if (e.kind === 'syscall' && e.name === 'exit_group' && this.phase !== 'before' && (e.tid === this.mainTid || this.threads.has(e.tid))) {
+      this.report.exitCode = num(e.args.get('error_code')); // after the exit marker, as a rule
+      return;
+    }
     if (this.phase === 'done') return;
     if (e.kind === 'fault') {
       if (this.phase === 'replay') this.fault(e.tid, e.addr, e.write);
@@ -310,9 +314,6 @@ export class Converter {
       }
       case 'execve':
         this.report.refused ??= 'the program (or a thread of it) called execve after recording began: ptlab record follows one address space, not exec\'d programs, for now';
-        return;
-      case 'exit_group':
-        this.report.exitCode = num(a.get('error_code'));
         return;
     }
   }

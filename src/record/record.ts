@@ -85,6 +85,8 @@ export interface RecordOptions {
   out: string;
   /** Libraries to preload after the recorder (an allocator). */
   preload?: string[];
+  /** Extra environment for CMD only (MALLOC_CONF=...). */
+  env?: Record<string, string>;
   /** Keep perf's trace here. */
   keepTrace?: string;
   /** Progress lines (a terminal). */
@@ -125,7 +127,7 @@ export async function record(opts: RecordOptions): Promise<Recording> {
   try {
     const preload = [so, ...(opts.preload ?? []), ...(process.env.LD_PRELOAD ? [process.env.LD_PRELOAD] : [])].join(':');
     opts.progress?.(`recording ${opts.command.join(' ')} (perf trace)…`);
-    const p = spawnSync('perf', ['trace', '-m', '16M', '-e', PERF_EVENTS, '-o', trace, '--', 'env', `PTLAB_REC_OUT=${recOut}`, `LD_PRELOAD=${preload}`, exe, ...args], { stdio: ['inherit', 'inherit', 'pipe'], encoding: 'utf8' });
+    const p = spawnSync('perf', ['trace', '-m', '16M', '-e', PERF_EVENTS, '-o', trace, '--', 'env', `PTLAB_REC_OUT=${recOut}`, `LD_PRELOAD=${preload}`, ...Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`), exe, ...args], { stdio: ['inherit', 'inherit', 'pipe'], encoding: 'utf8' });
     const perfMessage = (p.stderr ?? '').trim();
     if (p.error) throw new Error(`perf could not run: ${p.error.message}`);
     if (!existsSync(trace)) {
