@@ -86,6 +86,8 @@ export async function cmdRecord(argv: string[]): Promise<number> {
   } else {
     console.log(`recorded ${command.join(' ')}: ${r.faults.toLocaleString('en')} faults, ${r.syscalls.toLocaleString('en')} system calls, ${r.steps.toLocaleString('en')} steps -> ${rec.out}`);
     if (r.exitCode !== null && r.exitCode !== 0) console.log(`the program exited with status ${r.exitCode} (the recording is still usable)`);
+    if (r.execs > 0) console.log(`followed the last of ${r.execs + 1} programs the process ran (exec): the earlier ones (a wrapper, a shell) are not in the scenario`);
+    if (r.forks > 0) console.log(`${r.forks} forked child process(es) not followed: each has an address space of its own`);
     const k = (f: 'VmPTE' | 'RssAnon'): string => (kernel ? kb(kernel[f]) : 'not measured');
     const line = (f: 'VmPTE' | 'RssAnon'): string =>
       `${f} at exit: this kernel ${k(f)}; ptlab pt-reclaim ${kb(pr.final[f])}; baseline ${kb(byMech.get('baseline')!.final[f])}; pte-ref ${kb(byMech.get('pte-ref')!.final[f])}`;
@@ -96,7 +98,7 @@ export async function cmdRecord(argv: string[]): Promise<number> {
   for (const x of rep.results) if (x.error) console.error(`ptlab record: ${x.mechanism}: the replay stopped at line ${x.error.line}: ${x.error.error.message}`);
   for (const f of pr.expectFailures) console.error(`ptlab record: ${rec.out}:${f.message}`);
   if (r.lost > 0) console.error(`ptlab record: perf lost ${r.lost.toLocaleString('en')} events: the replay is incomplete and its figures are not exact`);
-  for (const [why, n] of r.inexact) console.error(`ptlab record: not exact: ${why}${n > 1 ? ` (${n} times)` : ''}`);
+  for (const [why, n] of r.inexact) console.error(`ptlab record: may not be exact: ${why}${n > 1 ? ` (${n} times)` : ''}`);
   if (!kernel || r.lost > 0 || r.refused) return 1;
   return exact ? 0 : 1;
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { runFlat } from '../core/index.ts';
 import { compile, MECHANISMS } from '../scenario/index.ts';
-import { Converter } from './convert.ts';
+import { Converter, Prescan } from './convert.ts';
 import { MARK_BASE } from './markers.ts';
 import { PerfJoiner, parsePerfLine } from './perf.ts';
 import { parseRecOutput } from './snapshot.ts';
@@ -11,8 +11,8 @@ import { parseRecOutput } from './snapshot.ts';
 const mark = (n: number, tid = 100): string => `     1.000 ( 0.010 ms): prog/${tid} madvise(start: 0x${(MARK_BASE + n * 4096).toString(16)})                                        = 0`;
 const fault = (addr: number, code: number, tid = 100): string => `     2.000 (         ): prog/${tid} exceptions:page_fault_user(address: 0x${addr.toString(16)}, ip: 140152267895264, error_code: ${code})`;
 
-const REC = `fig warm 40 400
-maps
+const REC = `fig warm 100 40 400
+maps 100
 555555554000-555555555000 r--p 00000000 fe:00 1  /usr/bin/prog
 555555555000-555555556000 rw-p 00001000 fe:00 1  /usr/bin/prog
 555555556000-555555577000 rw-p 00000000 00:00 0  [heap]
@@ -25,18 +25,20 @@ p 555555555000 1 a
 p 555555556000 2 a
 p 7f0000000000 16 f
 p 7fffffffd000 2 a
-fig start 36 20
-fig exit 40 2076
+fig start 100 36 20
+fig exit 100 40 2076
 `;
 
 function convert(lines: string[], rec = REC) {
   const out: string[] = [];
-  const conv = new Converter(parseRecOutput(rec), (l) => out.push(l), { command: 'prog', zeroPage: false, thp: 'madvise' });
-  const j = new PerfJoiner();
-  for (const l of lines) {
-    const e = j.push(l);
-    if (e) conv.push(e);
-  }
+  const events = (() => {
+    const j = new PerfJoiner();
+    return lines.map((l) => j.push(l)).filter((e) => e !== null);
+  })();
+  const scan = new Prescan();
+  for (const e of events) scan.push(e);
+  const conv = new Converter(parseRecOutput(rec).get(100)!, (l) => out.push(l), { command: 'prog', zeroPage: false, thp: 'madvise' }, scan);
+  for (const e of events) conv.push(e);
   return { text: out.join('\n') + '\n', report: conv.finish() };
 }
 
@@ -97,7 +99,7 @@ describe('a recording as a scenario', () => {
   });
 
   it('fails its expect when the replay differs from the measurement', () => {
-    const { text } = convert(lines, REC.replace('fig exit 40 2076', 'fig exit 44 2076'));
+    const { text } = convert(lines, REC.replace('fig exit 100 40 2076', 'fig exit 100 44 2076'));
     const c = compile(text);
     if (!c.ok) throw new Error(c.errors[0].message);
     const r = runFlat(c.program, { mechanism: 'pt-reclaim' }, c.initialExpects);
@@ -105,27 +107,42 @@ describe('a recording as a scenario', () => {
     for (const m of MECHANISMS.filter((x) => x !== 'pt-reclaim')) expect(runFlat(c.program, { mechanism: m }, c.initialExpects).expectFailures).toEqual([]);
   });
 
-  it('refuses a forked child, reports lost events and what it does not model', () => {
+  it('leaves a forked child alone, reports lost events and what it does not model', () => {
     const { report } = convert([
+      '     0.500 ( 0.010 ms): prog/100 brk() = 0x555555577000',
       mark(0),
       '     3.000 ( 0.200 ms): prog/100 clone(clone_flags: CHILD_CLEARTID|CHILD_SETTID|0x11, newsp: 0) = 101',
-      fault(0x7f0000001000, 4, 101),
+      fault(0x7f0000001000, 6, 101), // the child's COW fault: its own address space
       'LOST 5 events!',
       '     4.000 ( 0.010 ms): prog/100 madvise(start: 0x7f0000000000, len_in: 4096, behavior: MADV_DONTDUMP) = 0',
       mark(2),
     ]);
-    expect(report.refused).toMatch(/child process \(clone, pid 101\)/);
-    expect(report.lost).toBe(5);
+    expect(report).toMatchObject({ refused: null, forks: 1, faults: 0, lost: 5 });
     expect([...report.inexact.keys()].join()).toMatch(/MADV_DONTDUMP/);
+  });
+
+  it('follows the last program image of the process (a wrapper exec’d it)', () => {
+    const { report, text } = convert([
+      '     0.100 ( 0.010 ms): sh/100 brk() = 0x555555577000',
+      mark(0),
+      '     0.300 ( 0.010 ms): sh/100 mmap(len: 4096, prot: READ|WRITE, flags: PRIVATE|ANONYMOUS) = 0x7f0000800000',
+      '     0.400 ( 0.200 ms): prog/100 execve(filename: 0x1234, argv: 0x5678, envp: 0x9abc) = 0',
+      mark(0),
+      fault(0x555555556000, 6),
+      mark(2),
+    ]);
+    expect(report).toMatchObject({ started: true, ended: true, execs: 1, faults: 1 });
+    expect(text).not.toContain('0x7f0000800000');
   });
 
   it('follows a thread (clone3) into the same address space', () => {
     const { report } = convert([
       mark(0),
+      fault(0x555555557000, 6, 101), // the thread's first fault, printed before its parent's clone3 returned
       '     3.000 ( 0.200 ms): prog/100 clone3(uargs: 0x7ffea1b32990, size: 88) = 101',
       fault(0x555555556000, 6, 101),
       mark(2),
     ]);
-    expect(report.refused).toBeNull();
+    expect(report).toMatchObject({ refused: null, faults: 2 });
   });
 });

@@ -82,9 +82,58 @@ export interface ConvertReport {
   /** Why the recording cannot be replayed at all (fork, exec). */
   refused: string | null;
   checkpoints: string[];
+  /** Forked child processes, not followed (each has its own address space). */
+  forks: number;
+  /** Program images of the recorded process before the one replayed (a wrapper that exec'd it). */
+  execs: number;
 }
 
 type Run = { name: string; off: number; len: number; write: boolean };
+
+const isMarker = (e: PerfEvent, n?: number): boolean => {
+  if (e.kind !== 'syscall' || e.name !== 'madvise' || num(e.args.get('len_in')) !== 0) return false;
+  const start = num(e.args.get('start'));
+  if (start < MARK_BASE || start >= MARK_BASE + MARK_PAGES * PAGE || start % PAGE) return false;
+  return n === undefined || (start - MARK_BASE) / PAGE === n;
+};
+
+/**
+ * A first pass over the trace: which process is recorded (perf's workload:
+ * the first task in the trace), which of its program images (the last one:
+ * a wrapper script or a shim execs the real program), and which tasks share
+ * its address space (threads: clone3, or clone with CLONE_VM; vfork children
+ * until they exec).
+ */
+export class Prescan {
+  root = -1;
+  /** Start markers of the root process (one per program image that loaded the recorder). */
+  starts = 0;
+  readonly shares = new Map<number, number>();
+  readonly forks = new Set<number>();
+  push(e: PerfEvent): void {
+    if (e.kind === 'lost') return;
+    if (this.root < 0) this.root = e.tid;
+    if (e.kind !== 'syscall') return;
+    if (e.tid === this.root && isMarker(e, 0)) this.starts++;
+    if (['clone', 'clone3', 'vfork', 'fork'].includes(e.name)) {
+      const child = result(e.result);
+      if (child === null || child === 0) return;
+      const f = [...e.args.entries()].filter(([k]) => k.includes('flags')).map(([, v]) => flags(v));
+      // clone3's flags are behind a pointer perf does not follow: glibc's pthread_create and posix_spawn use clone3 (both share the mm); fork uses clone.
+      if (e.name === 'clone3' || e.name === 'vfork' || f.some((s) => s.has('VM'))) this.shares.set(child, e.tid);
+      else this.forks.add(child);
+    }
+  }
+  /** Tasks in the root's address space (at some time). */
+  members(): Set<number> {
+    const set = new Set([this.root]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [child, parent] of this.shares) if (set.has(parent) && !set.has(child)) (set.add(child), (grew = true));
+    }
+    return set;
+  }
+}
 
 export class Converter {
   private names = new NameIndex();
@@ -93,16 +142,19 @@ export class Converter {
   private runs: Run[] = [];
   private heapStart = -1;
   private heapEnd = -1;
-  private mainTid = -1;
-  private threads = new Set<number>();
-  private others = new Set<number>();
-  readonly report: ConvertReport = { started: false, ended: false, steps: 0, faults: 0, syscalls: 0, lost: 0, exitCode: null, inexact: new Map(), refused: null, checkpoints: [] };
+  private startsSeen = 0;
+  private readonly members: Set<number>;
+  readonly report: ConvertReport;
 
   constructor(
     private readonly snap: RecSnapshot,
     private readonly out: (line: string) => void,
     private readonly opts: ConvertOptions,
-  ) {}
+    private readonly scan: Prescan,
+  ) {
+    this.members = scan.members();
+    this.report = { started: false, ended: false, steps: 0, faults: 0, syscalls: 0, lost: 0, exitCode: null, inexact: new Map(), refused: null, checkpoints: [], forks: scan.forks.size, execs: Math.max(0, scan.starts - 1) };
+  }
 
   private inexact(why: string): void {
     this.report.inexact.set(why, (this.report.inexact.get(why) ?? 0) + 1);
@@ -168,43 +220,32 @@ export class Converter {
       this.report.lost += e.count;
       return;
     }
-    if (e.kind === 'syscall' && e.name === 'exit_group' && this.phase !== 'before' && (e.tid === this.mainTid || this.threads.has(e.tid))) {
+    if (!this.members.has(e.tid)) return; // a forked child: another address space
+    if (e.kind === 'syscall' && e.name === 'exit_group' && this.phase !== 'before') {
       this.report.exitCode = num(e.args.get('error_code')); // after the exit marker, as a rule
       return;
     }
     if (this.phase === 'done') return;
     if (e.kind === 'fault') {
-      if (this.phase === 'replay') this.fault(e.tid, e.addr, e.write);
+      if (this.phase === 'replay') this.fault(e.addr, e.write);
       return;
     }
-    const marker = this.marker(e);
-    if (marker !== null) {
-      this.onMarker(e.tid, marker);
+    if (isMarker(e)) {
+      this.onMarker(e.tid, (num(e.args.get('start')) - MARK_BASE) / PAGE);
       return;
     }
     if (this.phase !== 'replay') return;
-    this.track(e.tid);
     this.syscall(e);
   }
 
-  private track(tid: number): void {
-    if (tid !== this.mainTid && !this.threads.has(tid)) this.others.add(tid);
-  }
-
-  private marker(e: Extract<PerfEvent, { kind: 'syscall' }>): number | null {
-    if (e.name !== 'madvise') return null;
-    const start = num(e.args.get('start'));
-    if (num(e.args.get('len_in')) !== 0 || start < MARK_BASE || start >= MARK_BASE + MARK_PAGES * PAGE || start % PAGE) return null;
-    return (start - MARK_BASE) / PAGE;
-  }
-
   private onMarker(tid: number, n: number): void {
-    if (n === 0 && this.phase === 'before') {
+    if (n === 0 && this.phase === 'before' && tid === this.scan.root) {
+      // The root's last program image is the one recorded (earlier ones exec'd it).
+      if (++this.startsSeen < this.scan.starts) return;
       this.phase = 'replay';
-      this.mainTid = tid;
       this.report.started = true;
       this.prelude();
-    } else if (this.phase === 'replay' && n === 2) {
+    } else if (this.phase === 'replay' && n === 2 && tid === this.scan.root) {
       this.flush();
       const f = this.snap.figures.get('exit');
       if (f) this.out(`expect pt-reclaim VmPTE ${f.VmPTE}\nexpect pt-reclaim RssAnon ${f.RssAnon}`);
@@ -219,9 +260,8 @@ export class Converter {
     }
   }
 
-  private fault(tid: number, addr: number, write: boolean): void {
+  private fault(addr: number, write: boolean): void {
     if (addr >= TASK_SIZE) return;
-    this.track(tid);
     this.report.faults++;
     const page = addr - (addr % PAGE);
     const hit = this.names.find(page);
@@ -298,22 +338,10 @@ export class Converter {
       }
       case 'mremap':
         return this.mremap(e);
-      case 'clone':
-      case 'clone3':
-      case 'vfork':
-      case 'fork': {
-        const child = result(e.result);
-        if (child === null || child === 0) return;
-        const f = [...a.entries()].filter(([k]) => k.includes('flags')).map(([, v]) => flags(v));
-        // clone3's flags are behind a pointer perf does not follow: glibc's pthread_create uses clone3, fork uses clone.
-        const sharesMm = e.name === 'clone3' || f.some((s) => s.has('VM'));
-        if (sharesMm && e.name !== 'vfork' && e.name !== 'fork') this.threads.add(child);
-        else this.report.refused ??= `the program created a child process (${e.name}, pid ${child}): ptlab record follows one address space (its threads), not forked children, for now`;
-        this.others.delete(child);
-        return;
-      }
       case 'execve':
-        this.report.refused ??= 'the program (or a thread of it) called execve after recording began: ptlab record follows one address space, not exec\'d programs, for now';
+        // A vfork child (posix_spawn) leaves the address space when its exec succeeds.
+        if (result(e.result) === 0 && e.tid !== this.scan.root) this.members.delete(e.tid);
+        else if (result(e.result) === 0) this.report.refused ??= 'a thread of the program called execve after recording began';
         return;
     }
   }
@@ -410,9 +438,6 @@ export class Converter {
   /** After the last event: closes the last step and says what the recording is worth. */
   finish(): ConvertReport {
     this.flush();
-    if (this.others.size > 0 && !this.report.refused) {
-      this.report.refused = `events came from ${this.others.size} task(s) that are not threads of the program (pids ${[...this.others].slice(0, 3).join(', ')}): ptlab record follows one address space for now`;
-    }
     return this.report;
   }
 }

@@ -2,8 +2,9 @@
  * ptlab's recorder library, loaded into the recorded program with LD_PRELOAD
  * (`ptlab record` compiles it on demand: cc -O2 -shared -fPIC).
  *
- * It measures; it changes nothing the program does. It writes to the file
- * named by PTLAB_REC_OUT:
+ * It measures; it changes nothing the program does. It appends to the file
+ * named by PTLAB_REC_OUT (every process that loads it: an exec'd program or
+ * a forked child writes its own lines, tagged with its pid):
  *  - at start (constructor, after ld.so loaded every library): the address
  *    space as /proc/self/maps prints it, then which pages are present
  *    (/proc/self/pagemap: present bit 63, file-or-shared bit 61) as runs
@@ -87,7 +88,8 @@ static unsigned long field(const char *s, const char *key) {
   while (*p >= '0' && *p <= '9') v = v * 10 + (unsigned long)(*p++ - '0');
   return v;
 }
-/* "fig TAG VmPTE RssAnon\n" */
+static long pid;
+/* "fig TAG PID VmPTE RssAnon\n" */
 static void figures(const char *tag) {
   slurp("/proc/self/status", status, sizeof status);
   long n = 0;
@@ -96,6 +98,8 @@ static void figures(const char *tag) {
   long tl = (long)strlen(tag);
   memcpy(line + n, tag, (size_t)tl);
   n += tl;
+  line[n++] = ' ';
+  n += fmt_u(line + n, (unsigned long)pid, 10);
   line[n++] = ' ';
   n += fmt_u(line + n, field(status, "VmPTE:"), 10);
   line[n++] = ' ';
@@ -176,11 +180,16 @@ __attribute__((constructor)) static void ptlab_rec_start(void) {
   strcpy(path, env);
   out = (int)sys4(SYS_openat, AT_FDCWD, (long)path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (out < 0) return;
+  pid = sys3(SYS_getpid, 0, 0, 0);
   touch_buffers();
   figures("warm"); /* runs every path once, so the measurements below fault nothing new */
   mark(0);
   long n = slurp("/proc/self/maps", maps, sizeof maps);
-  put("maps\n", 5);
+  long m = 0;
+  memcpy(line, "maps ", 5);
+  m = 5 + fmt_u(line + 5, (unsigned long)pid, 10);
+  line[m++] = '\n';
+  put(line, m);
   put(maps, n);
   put("endmaps\n", 8);
   long pmfd = sys4(SYS_openat, AT_FDCWD, (long)"/proc/self/pagemap", O_RDONLY, 0);
@@ -204,7 +213,7 @@ __attribute__((constructor)) static void ptlab_rec_start(void) {
  *   extern void ptlab_checkpoint(int) __attribute__((weak));
  *   if (ptlab_checkpoint) ptlab_checkpoint(1);  */
 void ptlab_checkpoint(int k) {
-  if (out < 0 || k < 0 || k > 1000000) return;
+  if (out < 0 || k < 0 || k > 1000000 || sys3(SYS_getpid, 0, 0, 0) != pid) return;
   char tag[24] = "cp";
   tag[2 + fmt_u(tag + 2, (unsigned long)k, 10)] = 0;
   mark(16 + 2 * (unsigned)k);
@@ -213,7 +222,7 @@ void ptlab_checkpoint(int k) {
 }
 
 __attribute__((destructor)) static void ptlab_rec_exit(void) {
-  if (out < 0) return;
+  if (out < 0 || sys3(SYS_getpid, 0, 0, 0) != pid) return; /* a forked child: not the recorded process */
   mark(2);
   figures("exit");
   mark(3);

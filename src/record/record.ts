@@ -17,8 +17,8 @@ import { basename, delimiter, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { detectZeroPage } from '../../kernel/twin.ts';
-import { Converter, type ConvertReport } from './convert.ts';
-import { PerfJoiner } from './perf.ts';
+import { Converter, Prescan, type ConvertReport } from './convert.ts';
+import { PerfJoiner, type PerfEvent } from './perf.ts';
 import { parseRecOutput, type RecSnapshot } from './snapshot.ts';
 
 const REC_C = fileURLToPath(new URL('./ptlab_rec.c', import.meta.url));
@@ -135,8 +135,12 @@ export async function record(opts: RecordOptions): Promise<Recording> {
       throw new Error(perm ? `perf was refused access to the trace events: run ptlab record as root (sudo) (perf said: ${perfMessage.split('\n')[0]})` : `perf trace wrote no trace (perf said: ${perfMessage.split('\n')[0] || `exit status ${p.status}`})`);
     }
     process.stderr.write(perfMessage ? `${perfMessage}\n` : '');
-    const snapshot = parseRecOutput(existsSync(recOut) ? readFileSync(recOut, 'utf8') : '');
-    if (!snapshot.figures.has('start')) {
+    const procs = parseRecOutput(existsSync(recOut) ? readFileSync(recOut, 'utf8') : '');
+    // Pass 1: which process and program image to follow, and its threads.
+    const scan = new Prescan();
+    await eachEvent(trace, (e) => scan.push(e));
+    const snapshot = procs.get(scan.root);
+    if (!snapshot || !snapshot.figures.has('start')) {
       throw new Error(`the recorder library did not run in ${cmd}: it must be a dynamically linked program that the loader may preload into (not static, not setuid)`);
     }
     const zeroPage = detectZeroPage().zeroPage;
@@ -152,27 +156,33 @@ export async function record(opts: RecordOptions): Promise<Recording> {
         bufLen = 0;
       }
     };
-    const conv = new Converter(snapshot, write, { command: opts.command.join(' '), zeroPage, thp: thpMode() });
-    const joiner = new PerfJoiner();
+    // Pass 2: the scenario, streamed.
+    const conv = new Converter(snapshot, write, { command: opts.command.join(' '), zeroPage, thp: thpMode() }, scan);
     const size = statSync(trace).size;
-    let read = 0;
-    let nextReport = 1 << 26;
-    const lines = createInterface({ input: createReadStream(trace, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
-    for await (const line of lines) {
-      read += line.length + 1;
-      if (opts.progress && read > nextReport) {
-        opts.progress(`converting: ${Math.round((100 * read) / size)}% of ${(size / 1e6).toFixed(0)} MB`);
-        nextReport += 1 << 26;
-      }
-      const e = joiner.push(line);
-      if (e) conv.push(e);
-    }
+    await eachEvent(trace, (e) => conv.push(e), opts.progress && ((done) => opts.progress!(`converting: ${Math.round((100 * done) / size)}% of ${(size / 1e6).toFixed(0)} MB`)));
     const report = conv.finish();
     writeSync(fd, buf.length ? buf.join('\n') + '\n' : '');
     closeSync(fd);
     return { out: opts.out, snapshot, report, zeroPage, perfStatus: p.status, perfMessage, traceBytes: size };
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Streams perf's trace file event by event (never the whole file in memory). */
+async function eachEvent(trace: string, fn: (e: PerfEvent) => void, progress?: (bytes: number) => void): Promise<void> {
+  const joiner = new PerfJoiner();
+  let read = 0;
+  let next = 1 << 26;
+  const lines = createInterface({ input: createReadStream(trace, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+  for await (const line of lines) {
+    read += line.length + 1;
+    if (progress && read > next) {
+      progress(read);
+      next += 1 << 26;
+    }
+    const e = joiner.push(line);
+    if (e) fn(e);
   }
 }
 

@@ -43,22 +43,27 @@ export function parseMapsLine(line: string): MapsVma | null {
   return { start: parseInt(m[1], 16), end: parseInt(m[2], 16), prot: protOf(m[3]), shared: m[3][3] === 's', path: m[4].trim() };
 }
 
-export function parseRecOutput(text: string): RecSnapshot {
-  const snap: RecSnapshot = { vmas: [], pages: [], figures: new Map() };
+/** The recorder's output: per process (pid), the snapshot of its last program image (an exec starts a new one). */
+export function parseRecOutput(text: string): Map<number, RecSnapshot> {
+  const all = new Map<number, RecSnapshot>();
+  let cur: RecSnapshot | undefined;
   let inMaps = false;
   for (const line of text.split('\n')) {
-    if (line === 'maps') inMaps = true;
-    else if (line === 'endmaps') inMaps = false;
-    else if (inMaps) {
+    if (line.startsWith('maps ')) {
+      inMaps = true;
+      cur = { vmas: [], pages: [], figures: new Map() };
+      all.set(Number(line.slice(5)), cur);
+    } else if (line === 'endmaps') inMaps = false;
+    else if (inMaps && cur) {
       const v = parseMapsLine(line);
-      if (v && v.end <= 0x800000000000) snap.vmas.push(v); // not [vsyscall]
-    } else if (line.startsWith('p ')) {
+      if (v && v.end <= 0x800000000000) cur.vmas.push(v); // not [vsyscall]
+    } else if (line.startsWith('p ') && cur) {
       const [, s, n, k] = line.split(' ');
-      snap.pages.push({ start: parseInt(s, 16), pages: Number(n), kind: k as PageRun['kind'] });
+      cur.pages.push({ start: parseInt(s, 16), pages: Number(n), kind: k as PageRun['kind'] });
     } else if (line.startsWith('fig ')) {
-      const [, tag, pte, anon] = line.split(' ');
-      snap.figures.set(tag, { VmPTE: Number(pte), RssAnon: Number(anon) });
+      const [, tag, pid, pte, anon] = line.split(' ');
+      all.get(Number(pid))?.figures.set(tag, { VmPTE: Number(pte), RssAnon: Number(anon) });
     }
   }
-  return snap;
+  return all;
 }
