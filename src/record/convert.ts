@@ -129,7 +129,12 @@ export class Prescan {
     const set = new Set([this.root]);
     for (let grew = true; grew; ) {
       grew = false;
-      for (const [child, parent] of this.shares) if (set.has(parent) && !set.has(child)) (set.add(child), (grew = true));
+      for (const [child, parent] of this.shares) {
+        if (set.has(parent) && !set.has(child)) {
+          set.add(child);
+          grew = true;
+        }
+      }
     }
     return set;
   }
