@@ -10,7 +10,7 @@ const USAGE = `usage:
   ptlab kernel FILE [--format table|json] [--emit-c OUT.c]
                                 run the scenario on the running kernel and the simulator, step by step
   ptlab bench                   the 2021 test at 50 GiB under each mechanism (also: npm run bench)
-  ptlab record [--out FILE] [--preload LIB] [--keep-trace FILE] [--json] -- CMD [ARGS...]
+  ptlab record [--out FILE] [--preload LIB] [--after-ldso] [--keep-trace FILE] [--json] -- CMD [ARGS...]
                                 record a real program (root, Linux perf), replay it under the three designs
   ptlab inspect PID|--self [--json]
                                 a live process's VmPTE beside the minimum its pages need`;

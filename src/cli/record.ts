@@ -6,7 +6,7 @@ import { MECHANISMS } from '../scenario/index.ts';
 import { defaultOut, record, recordSupport, type Recording } from '../record/record.ts';
 import { compileFile } from './load.ts';
 
-export const RECORD_USAGE = 'ptlab record [--out FILE] [--preload LIB] [--keep-trace FILE] [--json] -- CMD [ARGS...]';
+export const RECORD_USAGE = 'ptlab record [--out FILE] [--preload LIB] [--after-ldso] [--keep-trace FILE] [--json] -- CMD [ARGS...]';
 
 const kb = (n: number): string => `${n.toLocaleString('en')} kB`;
 
@@ -31,12 +31,14 @@ export async function cmdRecord(argv: string[]): Promise<number> {
   let out: string | undefined;
   let keepTrace: string | undefined;
   let json = false;
+  let fromExec = true;
   const preload: string[] = [];
   for (let i = 0; i < opts.length; i++) {
     const a = opts[i];
     const val = (): string | undefined => opts[++i];
     if (a === '--out') out = val();
     else if (a === '--keep-trace') keepTrace = val();
+    else if (a === '--after-ldso') fromExec = false;
     else if (a === '--preload') {
       const v = val();
       if (v) preload.push(v);
@@ -58,7 +60,7 @@ export async function cmdRecord(argv: string[]): Promise<number> {
   const tty = process.stderr.isTTY;
   let rec: Recording;
   try {
-    rec = await record({ command, out: out ?? defaultOut(command[0]), preload, keepTrace, progress: tty ? (m) => process.stderr.write(`ptlab record: ${m}\n`) : undefined });
+    rec = await record({ command, out: out ?? defaultOut(command[0]), preload, keepTrace, fromExec, progress: tty ? (m) => process.stderr.write(`ptlab record: ${m}\n`) : undefined });
   } catch (e) {
     console.error(`ptlab record: ${(e as Error).message}`);
     return 2;

@@ -64,6 +64,12 @@ class NameIndex {
 
 export interface ConvertOptions {
   command: string;
+  /**
+   * Start at the recorded image's execve (the mappings exec made, and the
+   * pages present then) and replay ld.so's work step by step, instead of
+   * starting from the snapshot taken after ld.so.
+   */
+  fromExec?: boolean;
   zeroPage: boolean;
   thp: 'never' | 'madvise' | 'always';
 }
@@ -90,6 +96,16 @@ export interface ConvertReport {
 
 type Run = { name: string; off: number; len: number; write: boolean };
 
+/** What happened between an exec and the recorder's start marker. */
+export interface ExecWindow {
+  /** Which successful exec of the root (1 = the first). */
+  exec: number;
+  mmaps: [number, number][];
+  mprotects: [number, number][];
+  /** Pages faulted (page numbers). */
+  faulted: Set<number>;
+}
+
 const isMarker = (e: PerfEvent, n?: number): boolean => {
   if (e.kind !== 'syscall' || e.name !== 'madvise' || num(e.args.get('len_in')) !== 0) return false;
   const start = num(e.args.get('start'));
@@ -110,11 +126,28 @@ export class Prescan {
   starts = 0;
   readonly shares = new Map<number, number>();
   readonly forks = new Set<number>();
+  /** Successful execs of the root so far. */
+  private execs = 0;
+  private win: ExecWindow | null = null;
+  /** From the recorded image's execve to its start marker: what ld.so did (see Converter's fromExec). */
+  image: ExecWindow | null = null;
   push(e: PerfEvent): void {
     if (e.kind === 'lost') return;
     if (this.root < 0) this.root = e.tid;
-    if (e.kind !== 'syscall') return;
-    if (e.tid === this.root && isMarker(e, 0)) this.starts++;
+    if (e.kind === 'fault') {
+      if (this.win && e.tid === this.root) this.win.faulted.add(Math.floor(e.addr / PAGE));
+      return;
+    }
+    if (e.tid === this.root && isMarker(e, 0)) {
+      this.starts++;
+      this.image = this.win;
+    }
+    if (e.tid === this.root && this.win) {
+      const a = e.args;
+      if (e.name === 'mmap' && result(e.result) !== null) this.win.mmaps.push([result(e.result)!, result(e.result)! + alignUp(num(a.get('len')))]);
+      if (e.name === 'mprotect' && result(e.result) === 0) this.win.mprotects.push([num(a.get('start')), num(a.get('start')) + alignUp(num(a.get('len')))]);
+    }
+    if (e.tid === this.root && e.name === 'execve' && result(e.result) === 0) this.win = { exec: ++this.execs, mmaps: [], mprotects: [], faulted: new Set() };
     if (['clone', 'clone3', 'vfork', 'fork'].includes(e.name)) {
       const child = result(e.result);
       if (child === null || child === 0) return;
@@ -148,6 +181,9 @@ export class Converter {
   private heapStart = -1;
   private heapEnd = -1;
   private startsSeen = 0;
+  private execsSeen = 0;
+  /** Replaying ld.so's work, before the start marker (fromExec). */
+  private preStart = false;
   private readonly members: Set<number>;
   readonly report: ConvertReport;
 
@@ -179,22 +215,25 @@ export class Converter {
     this.report.steps++;
   }
 
-  private prelude(): void {
-    const s = this.snap;
+  private header(): void {
     this.out(`# Recorded by ptlab record: ${this.opts.command.replace(/[\r\n]/g, ' ')}`);
-    this.out('# The address space when recording began (after ld.so), then every fault and');
+    this.out(this.opts.fromExec ? '# From the program\'s execve (the mappings exec made), ld.so\'s work, then every fault and' : '# The address space when recording began (after ld.so), then every fault and');
     this.out('# mmap/munmap/mremap/mprotect/madvise/brk until exit(), in order.');
     if (!this.opts.zeroPage) this.out('zeropage off');
     if (this.opts.thp !== 'madvise') this.out(`thp ${this.opts.thp}`);
-    const byStart = new Map<number, string>();
-    for (const v of s.vmas) {
-      const name = this.vmaName(v);
-      byStart.set(v.start, name);
-      this.names.add(v.start, v.end, name);
-      if (v.path === '[heap]') [this.heapStart, this.heapEnd] = [v.start, v.end];
-      this.out(`mmap ${name} ${hex(v.end - v.start)} at ${hex(v.start)}${v.prot !== 'rw' ? ` prot ${v.prot}` : ''}${backing(v)}`);
-    }
-    const special = (v: MapsVma | undefined): boolean => !v || v.shared || /^\[(vvar|vvar_vclock|vdso)\]$/.test(v.path);
+  }
+
+  private mapVma(v: MapsVma, prot: MapsVma['prot']): void {
+    const name = this.vmaName(v);
+    this.names.add(v.start, v.end, name);
+    if (v.path === '[heap]') [this.heapStart, this.heapEnd] = [v.start, v.end];
+    this.out(`mmap ${name} ${hex(v.end - v.start)} at ${hex(v.start)}${prot !== 'rw' ? ` prot ${prot}` : ''}${backing(v)}`);
+  }
+
+  /** `populate` for the snapshot's present pages that `keep` accepts (by page number). */
+  private populateAll(keep: (page: number, anon: boolean) => boolean): void {
+    const s = this.snap;
+    const special = (v: MapsVma): boolean => v.shared || /^\[(vvar|vvar_vclock|vdso)\]$/.test(v.path);
     let vi = 0;
     for (const p of s.pages) {
       while (vi < s.vmas.length && s.vmas[vi].end <= p.start) vi++;
@@ -205,11 +244,51 @@ export class Converter {
         continue;
       }
       const anon = p.kind === 'a' && !special(v);
-      this.out(`populate ${byStart.get(v.start)} ${hex(p.start - v.start)} ${hex(p.pages * PAGE)} ${anon ? 'anon' : 'file'}`);
+      for (let i = 0; i < p.pages; ) {
+        const first = p.start / PAGE + i;
+        if (!keep(first, anon)) {
+          i++;
+          continue;
+        }
+        let j = i + 1;
+        while (j < p.pages && keep(p.start / PAGE + j, anon)) j++;
+        const hit = this.names.find(first * PAGE);
+        if (hit) this.out(`populate ${hit.name} ${hex(first * PAGE - hit.start)} ${hex((j - i) * PAGE)} ${anon ? 'anon' : 'file'}`);
+        i = j;
+      }
     }
-    const f = s.figures.get('start');
+  }
+
+  private startChecks(): void {
+    const f = this.snap.figures.get('start');
     if (f) this.out(`expect pt-reclaim VmPTE ${f.VmPTE}\nexpect pt-reclaim RssAnon ${f.RssAnon}`);
     this.out('say "Recording starts: the process as ld.so left it"');
+  }
+
+  /** The snapshot as the replay's start state (after ld.so). */
+  private prelude(): void {
+    this.header();
+    for (const v of this.snap.vmas) this.mapVma(v, v.prot);
+    this.populateAll(() => true);
+    this.startChecks();
+  }
+
+  /**
+   * The state at the recorded image's execve: the snapshot's mappings that
+   * ld.so did not make (the executable, ld.so, the stack, vvar/vdso), with
+   * the protection they had before ld.so's mprotect (RELRO: read-write), and
+   * their anonymous pages that ld.so did not fault (argv and envp on the
+   * stack, the bss pages exec cleared).
+   */
+  private execPrelude(w: ExecWindow): void {
+    this.header();
+    this.out('say "execve: the kernel mapped the program, ld.so, the stack and the vDSO"');
+    const overlaps = (v: MapsVma, rs: [number, number][]): boolean => rs.some(([a, b]) => a < v.end && b > v.start);
+    const exec = this.snap.vmas.filter((v) => v.path !== '[heap]' && !overlaps(v, w.mmaps));
+    for (const v of exec) this.mapVma(v, v.prot === 'r' && v.path.startsWith('/') && overlaps(v, w.mprotects) ? 'rw' : v.prot);
+    const inExec = (page: number): boolean => exec.some((v) => v.start <= page * PAGE && page * PAGE < v.end);
+    // File pages ld.so did not fault came with fault-around: the start marker populates them.
+    this.populateAll((page, anon) => anon && inExec(page) && !w.faulted.has(page));
   }
 
   private vmaName(v: MapsVma): string {
@@ -235,6 +314,12 @@ export class Converter {
       if (this.phase === 'replay') this.fault(e.addr, e.write);
       return;
     }
+    if (this.phase === 'before' && this.opts.fromExec && this.scan.image && e.tid === this.scan.root && e.name === 'execve' && result(e.result) === 0 && ++this.execsSeen === this.scan.image.exec) {
+      this.phase = 'replay';
+      this.preStart = true;
+      this.execPrelude(this.scan.image);
+      return;
+    }
     if (isMarker(e)) {
       this.onMarker(e.tid, (num(e.args.get('start')) - MARK_BASE) / PAGE);
       return;
@@ -244,7 +329,14 @@ export class Converter {
   }
 
   private onMarker(tid: number, n: number): void {
-    if (n === 0 && this.phase === 'before' && tid === this.scan.root) {
+    if (n === 0 && this.preStart && tid === this.scan.root && ++this.startsSeen === this.scan.starts) {
+      // Fault-around's extra file pages and anything else perf did not see: the snapshot has them (populate skips present pages).
+      this.flush();
+      this.preStart = false;
+      this.report.started = true;
+      this.populateAll(() => true);
+      this.startChecks();
+    } else if (n === 0 && this.phase === 'before' && tid === this.scan.root) {
       // The root's last program image is the one recorded (earlier ones exec'd it).
       if (++this.startsSeen < this.scan.starts) return;
       this.phase = 'replay';

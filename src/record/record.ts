@@ -85,6 +85,8 @@ export interface RecordOptions {
   out: string;
   /** Libraries to preload after the recorder (an allocator). */
   preload?: string[];
+  /** Start the replay at the program's execve (default; see ConvertOptions.fromExec), or false: from the snapshot after ld.so. */
+  fromExec?: boolean;
   /** Extra environment for CMD only (MALLOC_CONF=...). */
   env?: Record<string, string>;
   /** Keep perf's trace here. */
@@ -157,7 +159,7 @@ export async function record(opts: RecordOptions): Promise<Recording> {
       }
     };
     // Pass 2: the scenario, streamed.
-    const conv = new Converter(snapshot, write, { command: opts.command.join(' '), zeroPage, thp: thpMode() }, scan);
+    const conv = new Converter(snapshot, write, { command: opts.command.join(' '), zeroPage, thp: thpMode(), fromExec: opts.fromExec ?? true }, scan);
     const size = statSync(trace).size;
     await eachEvent(trace, (e) => conv.push(e), opts.progress && ((done) => opts.progress!(`converting: ${Math.round((100 * done) / size)}% of ${(size / 1e6).toFixed(0)} MB`)));
     const report = conv.finish();

@@ -76,7 +76,8 @@ export function setupSmallC(mm: Mm): void {
  * `populate`: pages a recorded program had present when recording began
  * (its recorder read them from /proc/self/pagemap), set as they were: an
  * anonymous page (counted in RssAnon) or a file page. No fault, no
- * permission check: ld.so's faults happened before the recording starts.
+ * permission check. Present pages stay as they are, except a file page the
+ * snapshot saw as an anonymous copy (a write perf did not report).
  */
 export function populate(mm: Mm, start: number, end: number, anon: boolean): string | null {
   mm.enter('load_elf_binary');
@@ -88,7 +89,15 @@ export function populate(mm: Mm, start: number, end: number, anon: boolean): str
     let t = mm.pteAt(slot);
     if (!t) t = mm.pmd_install(mm.pmd_alloc(addr), slot);
     const k = (addr - slot * PMD_SIZE) / PAGE_SIZE;
-    if (t.entry(k) !== PTE_NONE) continue;
+    const e = t.entry(k);
+    if (anon && e === PTE_FILE) {
+      // The snapshot saw an anonymous copy where the replay has the file page: a write the trace did not show.
+      anon_vma_prepare(mm, vi);
+      t.ents[k] = PTE_ANON;
+      mm.rssAnonPages++;
+      continue;
+    }
+    if (e !== PTE_NONE) continue;
     t.ents[k] = anon ? PTE_ANON : PTE_FILE;
     t.nonNone++;
     touched.add(t);
