@@ -76,6 +76,12 @@ describe.skipIf(!support.ok)(`ptlab record on this machine${support.ok ? '' : ` 
     await expect(record({ command: ['./no-such-program-here'], out: join(dir, 'x.ptlab') })).rejects.toThrow('./no-such-program-here: command not found');
   });
 
+  it('names the fix when perf is missing (one line, exit 2)', () => {
+    const bin = fileURLToPath(new URL('../../bin/ptlab.mjs', import.meta.url));
+    const r = spawnSync(process.execPath, [bin, 'record', '--', 'true'], { encoding: 'utf8', env: { ...process.env, PATH: dir } });
+    expect([r.status, r.stderr.trim()]).toEqual([2, 'ptlab record: no `perf` command: install Linux perf (Debian: apt-get install linux-perf)']);
+  });
+
   it('prints the three designs beside the kernel (the command itself)', () => {
     const bin = fileURLToPath(new URL('../../bin/ptlab.mjs', import.meta.url));
     const out = join(dir, 'cli.ptlab');

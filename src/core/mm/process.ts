@@ -95,18 +95,24 @@ export function populate(mm: Mm, start: number, end: number, anon: boolean): str
       anon_vma_prepare(mm, vi);
       t.ents[k] = PTE_ANON;
       mm.rssAnonPages++;
+      mm.emit({ kind: 'pte_set', addr, tableId: t.id, value: 'anon', by: 'load_elf_binary' });
       continue;
     }
     if (e !== PTE_NONE) continue;
     t.ents[k] = anon ? PTE_ANON : PTE_FILE;
     t.nonNone++;
     touched.add(t);
+    mm.emit({ kind: 'pte_set', addr, tableId: t.id, value: anon ? 'anon' : 'file', by: 'load_elf_binary' });
     if (anon) {
       anon_vma_prepare(mm, vi);
       mm.rssAnonPages++;
     }
   }
-  for (const t of touched) mm.mech.tableFilled(mm, t, 'load_elf_binary');
+  for (const t of touched) {
+    const from = t.refcount;
+    mm.mech.tableFilled(mm, t, 'load_elf_binary');
+    if (t.refcount !== from) mm.emit({ kind: 'refcount', tableId: t.id, addr: t.slot * PMD_SIZE, from, to: t.refcount, by: 'load_elf_binary' });
+  }
   return null;
 }
 type PteTableOf = NonNullable<ReturnType<Mm['pteAt']>>;
