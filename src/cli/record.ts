@@ -4,6 +4,8 @@
 import { runFlat, type RunSummary } from '../core/index.ts';
 import { MECHANISMS } from '../scenario/index.ts';
 import { defaultOut, record, recordSupport, type Recording } from '../record/record.ts';
+import { statSync } from 'node:fs';
+import { annotate } from '../record/annotate.ts';
 import { compileFile } from './load.ts';
 
 export const RECORD_USAGE = 'ptlab record [--out FILE] [--preload LIB] [--after-ldso] [--keep-trace FILE] [--json] -- CMD [ARGS...]';
@@ -66,6 +68,8 @@ export async function cmdRecord(argv: string[]): Promise<number> {
     return 2;
   }
   const r = rec.report;
+  // Captions where the designs part ways (files up to 64 MB: annotate reads the whole file).
+  if (statSync(rec.out).size < 64 << 20) annotate(rec.out);
   if (r.refused) {
     console.error(`ptlab record: ${r.refused}; the scenario in ${rec.out} covers the parent only and is not exact`);
   }

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { runFlat } from '../core/index.ts';
 import { compile, MECHANISMS } from '../scenario/index.ts';
+import { divergences } from './annotate.ts';
 import { Converter, Prescan } from './convert.ts';
 import { MARK_BASE } from './markers.ts';
 import { PerfJoiner, parsePerfLine } from './perf.ts';
@@ -96,6 +97,13 @@ describe('a recording as a scenario', () => {
     expect(r.final).toMatchObject({ VmPTE: 40, RssAnon: 2076 });
     const base = runFlat(c.program, { mechanism: 'baseline' }, c.initialExpects);
     expect(base.final.VmPTE).toBe(44); // the DONTNEEDed slot keeps its PTE table
+  });
+
+  it('gets a caption where pt-reclaim first frees what baseline keeps', () => {
+    const { text } = convert(lines);
+    const d = divergences(text);
+    expect(d.whole?.text).toBe('madvise anon_7f0000400000 0x0 0x200000 dontneed');
+    expect(d.partial).toBeUndefined();
   });
 
   it('fails its expect when the replay differs from the measurement', () => {
