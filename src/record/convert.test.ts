@@ -56,8 +56,10 @@ describe('perf trace lines', () => {
   });
   it('joins a call that another thread interrupted; counts lost events', () => {
     const j = new PerfJoiner();
-    expect(j.push('    12.384 (         ): t2/4503 munmap(addr: 0x7f0000000000, len: 4096) ...')).toBeNull();
-    expect(j.push('         ? (         ): t2/4503  ... [continued]: munmap())                                           = 0')).toMatchObject({ name: 'munmap', result: '0' });
+    expect(j.push('    23.098 (         ): thr/5765 mprotect(start: 0x7fd714d94000, len: 8388608, prot: READ|WRITE)    ...')).toBeNull();
+    const e = j.push('    23.098 ( 0.146 ms): thr/5765  ... [continued]: mprotect())                                         = 0');
+    expect(e).toMatchObject({ name: 'mprotect', result: '0' });
+    expect(e && e.kind === 'syscall' && e.args.get('len')).toBe('8388608');
     expect(j.push('LOST 17 events!')).toEqual({ kind: 'lost', count: 17 });
   });
 });

@@ -54,7 +54,7 @@ export function parsePerfLine(line: string): PerfEvent | Half | null {
   if (cont) return { kind: 'exit', tid, comm, name: cont[1], result: cont[2].trim() };
   const call = /^(\w+)\((.*)\)\s+= (.*)$/.exec(rest);
   if (call) return { kind: 'syscall', tid, comm, name: call[1], args: parseArgs(call[2]), result: call[3].trim() };
-  const enter = /^(\w+)\((.*)\) \.\.\.\s*$/.exec(rest);
+  const enter = /^(\w+)\((.*)\)\s+\.\.\.\s*$/.exec(rest);
   if (enter) return { kind: 'enter', tid, comm, name: enter[1], args: parseArgs(enter[2]) };
   return null;
 }

@@ -62,6 +62,18 @@ describe.skipIf(!support.ok)(`ptlab record on this machine${support.ok ? '' : ` 
     });
   }
 
+  it('follows four threads into one address space (glibc arenas: the designs part ways)', async () => {
+    const bin = join(dir, 'threads');
+    const r0 = spawnSync('cc', ['-O2', '-pthread', '-o', bin, fileURLToPath(new URL('../../examples/threads.c', import.meta.url))], { encoding: 'utf8' });
+    expect(r0.status, r0.stderr).toBe(0);
+    const out = join(dir, 'threads.ptlab');
+    const rec = await record({ command: [bin], out });
+    expect(rec.report).toMatchObject({ started: true, ended: true, lost: 0, refused: null, exitCode: 0 });
+    const r = replay(out);
+    expect({ VmPTE: r['pt-reclaim'].final.VmPTE, RssAnon: r['pt-reclaim'].final.RssAnon }).toEqual(rec.snapshot.figures.get('exit'));
+    expect(r['pt-reclaim'].expectFailures).toEqual([]);
+  });
+
   it('reports a non-zero exit and keeps the recording usable', async () => {
     const src = join(dir, 'exit3.c');
     writeFileSync(src, '#include <stdlib.h>\n#include <string.h>\nint main(void){ char *p = malloc(1 << 20); memset(p, 1, 1 << 20); exit(3); }\n');
