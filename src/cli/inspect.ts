@@ -47,7 +47,7 @@ export function cmdInspect(argv: string[]): number {
   if (json) {
     process.stdout.write(JSON.stringify({
       pid: r.pid, name: r.name, VmPTE: r.VmPTE, VmRSS: r.VmRSS, presentPages: r.presentPages, swappedPages: r.swappedPages,
-      minimum: r.min, beyondMinimum: { kB: r.beyondKb, tables: r.beyondTables }, kernel: design,
+      minimum: { pud: r.min.pud, pmd: r.min.pmd, pte: r.min.pte, kB: r.min.kb }, beyondMinimum: { kB: r.beyondKb, tables: r.beyondTables }, kernel: design,
       mappings: worst.map((v) => ({ start: v.start, end: v.end, prot: v.prot, path: v.path, rssKb: v.rssKb, swapKb: v.swapKb, slots: v.slots, slotsWithPages: v.slotsWithPages })),
     }) + '\n');
     return 0;

@@ -92,7 +92,7 @@ describe.skipIf(!!why)(`ptlab inspect${why ? ` (skipped: ${why})` : ''}`, () => 
     expect(self.status, self.stderr).toBe(0);
     expect(self.stdout).toMatch(/VmPTE [\d,]+ kB[\s\S]*minimum tables for them: \d+ PUD \+ \d+ PMD \+ [\d,]+ PTE = [\d,]+ kB/);
     const json = JSON.parse(spawnSync(process.execPath, [bin, 'inspect', '--self', '--json'], { encoding: 'utf8' }).stdout);
-    expect(json.VmPTE).toBe(json.minimum.kb + json.beyondMinimum.kB);
+    expect(json.VmPTE).toBe(json.minimum.kB + json.beyondMinimum.kB);
     const gone = spawnSync(process.execPath, [bin, 'inspect', String(2 ** 22 + 12345)], { encoding: 'utf8' });
     expect([gone.status, gone.stderr.trim().split('\n').length]).toEqual([2, 1]);
   });
