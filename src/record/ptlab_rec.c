@@ -225,6 +225,26 @@ __attribute__((destructor)) static void ptlab_rec_exit(void) {
   if (out < 0 || sys3(SYS_getpid, 0, 0, 0) != pid) return; /* a forked child: not the recorded process */
   mark(2);
   figures("exit");
+  /* The present pages at exit too ("exitpages PID" ... "endexitpages"): what a replay can be compared with page by page. */
+  long pmfd = sys4(SYS_openat, AT_FDCWD, (long)"/proc/self/pagemap", O_RDONLY, 0);
+  long n = slurp("/proc/self/maps", maps, sizeof maps);
+  if (pmfd >= 0 && n > 0) {
+    long m = 10;
+    memcpy(line, "exitpages ", 10);
+    m += fmt_u(line + 10, (unsigned long)pid, 10);
+    line[m++] = '\n';
+    put(line, m);
+    for (const char *p = maps; *p;) {
+      unsigned long s = hexval(&p);
+      p++;
+      unsigned long e = hexval(&p);
+      if (e <= 0x800000000000UL) pages(pmfd, s, e);
+      while (*p && *p != '\n') p++;
+      if (*p) p++;
+    }
+    put("endexitpages\n", 13);
+  }
+  if (pmfd >= 0) sys3(SYS_close, pmfd, 0, 0);
   mark(3);
   sys3(SYS_close, out, 0, 0);
   out = -1;

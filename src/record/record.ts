@@ -11,7 +11,7 @@
 // VmPTE/RssAnon at exit.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, closeSync, constants, createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -89,7 +89,7 @@ export interface RecordOptions {
   fromExec?: boolean;
   /** Extra environment for CMD only (MALLOC_CONF=...). */
   env?: Record<string, string>;
-  /** Keep perf's trace here. */
+  /** Keep perf's trace here (and the recorder's output as FILE.rec). */
   keepTrace?: string;
   /** Progress lines (a terminal). */
   progress?: (msg: string) => void;
@@ -137,7 +137,9 @@ export async function record(opts: RecordOptions): Promise<Recording> {
       throw new Error(perm ? `perf was refused access to the trace events: run ptlab record as root (sudo) (perf said: ${perfMessage.split('\n')[0]})` : `perf trace wrote no trace (perf said: ${perfMessage.split('\n')[0] || `exit status ${p.status}`})`);
     }
     process.stderr.write(perfMessage ? `${perfMessage}\n` : '');
-    const procs = parseRecOutput(existsSync(recOut) ? readFileSync(recOut, 'utf8') : '');
+    const recText = existsSync(recOut) ? readFileSync(recOut, 'utf8') : '';
+    if (opts.keepTrace) writeFileSync(`${opts.keepTrace}.rec`, recText);
+    const procs = parseRecOutput(recText);
     // Pass 1: which process and program image to follow, and its threads.
     const scan = new Prescan();
     await eachEvent(trace, (e) => scan.push(e));

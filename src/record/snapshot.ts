@@ -28,6 +28,8 @@ export interface RecSnapshot {
   pages: PageRun[];
   /** tag (start, exit, cp1, ...) -> figures. */
   figures: Map<string, RecFigures>;
+  /** Present pages at exit (to compare a replay with, page by page). */
+  exitPages: PageRun[];
 }
 
 /** A maps line's permissions as the simulator's prot (x is not modelled; -w- acts as rw). */
@@ -48,10 +50,16 @@ export function parseRecOutput(text: string): Map<number, RecSnapshot> {
   const all = new Map<number, RecSnapshot>();
   let cur: RecSnapshot | undefined;
   let inMaps = false;
+  let atExit = false;
   for (const line of text.split('\n')) {
-    if (line.startsWith('maps ')) {
+    if (line.startsWith('exitpages ')) {
+      atExit = true;
+      cur = all.get(Number(line.slice(10)));
+    }
+    else if (line === 'endexitpages') atExit = false;
+    else if (line.startsWith('maps ')) {
       inMaps = true;
-      cur = { vmas: [], pages: [], figures: new Map() };
+      cur = { vmas: [], pages: [], figures: new Map(), exitPages: [] };
       all.set(Number(line.slice(5)), cur);
     } else if (line === 'endmaps') inMaps = false;
     else if (inMaps && cur) {
@@ -59,7 +67,7 @@ export function parseRecOutput(text: string): Map<number, RecSnapshot> {
       if (v && v.end <= 0x800000000000) cur.vmas.push(v); // not [vsyscall]
     } else if (line.startsWith('p ') && cur) {
       const [, s, n, k] = line.split(' ');
-      cur.pages.push({ start: parseInt(s, 16), pages: Number(n), kind: k as PageRun['kind'] });
+      (atExit ? cur.exitPages : cur.pages).push({ start: parseInt(s, 16), pages: Number(n), kind: k as PageRun['kind'] });
     } else if (line.startsWith('fig ')) {
       const [, tag, pid, pte, anon] = line.split(' ');
       all.get(Number(pid))?.figures.set(tag, { VmPTE: Number(pte), RssAnon: Number(anon) });
