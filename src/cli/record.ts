@@ -85,12 +85,13 @@ export async function cmdRecord(argv: string[]): Promise<number> {
   if (json) {
     process.stdout.write(JSON.stringify({
       out: rec.out, exitCode: r.exitCode, steps: r.steps, faults: r.faults, syscalls: r.syscalls, lost: r.lost,
-      refused: r.refused, inexact: Object.fromEntries(r.inexact), kernel: { start: rec.snapshot.figures.get('start') ?? null, exit: kernel ?? null },
+      refused: r.refused, recovered: r.recovered, inexact: Object.fromEntries(r.inexact), kernel: { start: rec.snapshot.figures.get('start') ?? null, exit: kernel ?? null },
       ptlab: Object.fromEntries(rep.results.map((x) => [x.mechanism, { VmPTE: x.final.VmPTE, RssAnon: x.final.RssAnon, error: x.error?.error.message ?? null }])),
       exact,
     }) + '\n');
   } else {
     console.log(`recorded ${command.join(' ')}: ${r.faults.toLocaleString('en')} faults, ${r.syscalls.toLocaleString('en')} system calls, ${r.steps.toLocaleString('en')} steps -> ${rec.out}`);
+    if (r.recovered > 0) console.log(`${r.recovered} fault(s) came only through perf's software fault event (perf dropped their tracepoint event) and were replayed from it`);
     if (r.exitCode !== null && r.exitCode !== 0) console.log(`the program exited with status ${r.exitCode} (the recording is still usable)`);
     if (r.execs > 0) console.log(`followed the last of ${r.execs + 1} programs the process ran (exec): the earlier ones (a wrapper, a shell) are not in the scenario`);
     if (r.forks > 0) console.log(`${r.forks} forked child process(es) not followed: each has an address space of its own`);

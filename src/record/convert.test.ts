@@ -145,6 +145,21 @@ describe('a recording as a scenario', () => {
     expect(text).not.toContain('0x7f0000800000');
   });
 
+  it('replays a fault whose tracepoint perf dropped, from its software event, and no fault twice', () => {
+    const minfault = (addr: number): string => `     2.100 ( 0.000 ms): prog/100 minfault [memset+0x32] => //anon@0x${addr.toString(16)} (d.)`;
+    const { report, text } = convert([
+      mark(0),
+      fault(0x555555557010, 6),
+      minfault(0x555555557010), // the same fault, seen twice
+      minfault(0x555555558010), // its tracepoint event is missing
+      fault(0x555555559010, 6),
+      minfault(0x555555559010),
+      mark(2),
+    ]);
+    expect(report).toMatchObject({ faults: 3, recovered: 1 });
+    expect(text).toContain('faults heap 0x1000 0x3000 w\n');
+  });
+
   it('follows a thread (clone3) into the same address space', () => {
     const { report } = convert([
       mark(0),

@@ -16,6 +16,8 @@
 export type PerfEvent =
   | { kind: 'syscall'; tid: number; comm: string; name: string; args: Map<string, string>; result: string }
   | { kind: 'fault'; tid: number; addr: number; write: boolean; user: boolean }
+  /** perf's software minor-fault event (`-F min`) on anonymous memory: the address, not the access. */
+  | { kind: 'minfault'; tid: number; addr: number }
   | { kind: 'lost'; count: number };
 
 type Half =
@@ -49,6 +51,11 @@ export function parsePerfLine(line: string): PerfEvent | Half | null {
     if (!a) return null;
     const code = e ? Number(e[1]) : 0;
     return { kind: 'fault', tid, addr: parseInt(a[1], 16), write: (code & 2) !== 0, user: rest.startsWith('exceptions:page_fault_user') };
+  }
+  if (rest.startsWith('minfault ')) {
+    // `minfault [sym] => //anon@0x7f.. (d.)`, `[heap]@0x..`, `[stack]@0x..`; a file gives file@offset (no address).
+    const a = /=> (?:\/\/anon@|\[heap\]@|\[stack\]@)?0x([0-9a-f]+) /.exec(rest);
+    return a ? { kind: 'minfault', tid, addr: parseInt(a[1], 16) } : null;
   }
   const cont = /^\.\.\. \[continued\]: (\w+)\(\)\)\s+= (.*)$/.exec(rest);
   if (cont) return { kind: 'exit', tid, comm, name: cont[1], result: cont[2].trim() };

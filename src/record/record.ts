@@ -129,7 +129,7 @@ export async function record(opts: RecordOptions): Promise<Recording> {
   try {
     const preload = [so, ...(opts.preload ?? []), ...(process.env.LD_PRELOAD ? [process.env.LD_PRELOAD] : [])].join(':');
     opts.progress?.(`recording ${opts.command.join(' ')} (perf trace)…`);
-    const p = spawnSync('perf', ['trace', '--sort-events', '-m', '16M', '-e', PERF_EVENTS, '-o', trace, '--', 'env', `PTLAB_REC_OUT=${recOut}`, `LD_PRELOAD=${preload}`, ...Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`), exe, ...args], { stdio: ['inherit', 'inherit', 'pipe'], encoding: 'utf8' });
+    const p = spawnSync('perf', ['trace', '--sort-events', '-m', '16M', '-F', 'min', '-e', PERF_EVENTS, '-o', trace, '--', 'env', `PTLAB_REC_OUT=${recOut}`, `LD_PRELOAD=${preload}`, ...Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`), exe, ...args], { stdio: ['inherit', 'inherit', 'pipe'], encoding: 'utf8' });
     const perfMessage = (p.stderr ?? '').trim();
     if (p.error) throw new Error(`perf could not run: ${p.error.message}`);
     if (!existsSync(trace)) {
