@@ -42,6 +42,9 @@ export function refuseReason(c: Compiled): { reason: string; line: number } | un
     if (st.op.op === 'race') {
       return { line: st.line, reason: `line ${st.line}: \`${st.text}\` starts a two-CPU race; the kernel twin is one thread and cannot replay a chosen interleaving` };
     }
+    if (st.op.op === 'faults' || st.op.op === 'brk' || st.op.op === 'populate' || st.op.op === 'zeropage' || (st.op.op === 'mmap' && (st.op.file !== undefined || st.op.stack || st.op.fixed))) {
+      return { line: st.line, reason: `line ${st.line}: \`${st.text}\` belongs to a recorded program; the kernel twin maps anonymous memory only (\`ptlab record\` compares a recording with the kernel)` };
+    }
     if (st.op.op === 'mmap' && st.op.at === undefined) {
       return { line: st.line, reason: `line ${st.line}: \`${st.text}\` has no \`at\` address; the kernel twin replays only fixed-address mappings (add \`at 0x...\`)` };
     }

@@ -150,6 +150,11 @@ export function opLine(op: ResolvedOp): string {
       return `thp ${op.mode}`;
     case 'process':
       return 'nop';
+    case 'faults':
+    case 'brk':
+    case 'populate':
+    case 'zeropage':
+      throw new Error(`twin: \`${op.op}\` belongs to a recorded program; \`ptlab record\` replays those on the kernel itself`);
   }
 }
 
@@ -238,6 +243,8 @@ function opInitializer(op: ResolvedOp): string {
       return `{ .kind = OP_THP, .arg = ${THP_C[op.mode]} }`;
     case 'process':
       return `{ .kind = OP_NOP }`;
+    default:
+      return opLine(op); // a recorded program's statement: opLine refuses it
   }
 }
 

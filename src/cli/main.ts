@@ -1,4 +1,4 @@
-// The ptlab command: run, check, kernel, bench.
+// The ptlab command: run, check, kernel, bench, record, inspect.
 import { MECHANISMS, type MechanismVariant } from '../scenario/index.ts';
 import { runFlat, type RunSummary } from '../core/index.ts';
 import { compileFile } from './load.ts';
@@ -11,6 +11,10 @@ const USAGE = `usage:
   ptlab kernel FILE [--format table|json] [--emit-c OUT.c]
                                 run the scenario on the running kernel and the simulator, step by step
   ptlab bench                   the 2021 test at 50 GiB under each mechanism (also: npm run bench)
+  ptlab record [--out FILE] [--preload LIB] [--after-ldso] [--keep-trace FILE] [--json] -- CMD [ARGS...]
+                                record a real program (root, Linux perf), replay it under the three designs
+  ptlab inspect PID|--self [--json]
+                                a live process's VmPTE beside the minimum its pages need
 ${SWEEP_USAGE}`;
 
 interface Flags {
@@ -47,6 +51,14 @@ export async function main(argv: string[]): Promise<number> {
   if (!cmd || cmd === '--help' || cmd === 'help') {
     console.log(USAGE);
     return cmd ? 0 : 2;
+  }
+  if (cmd === 'inspect') {
+    const { cmdInspect } = await import('./inspect.ts');
+    return cmdInspect(rest);
+  }
+  if (cmd === 'record') {
+    const { cmdRecord } = await import('./record.ts');
+    return cmdRecord(rest);
   }
   const flags = parseFlags(rest);
   if (typeof flags === 'string') {

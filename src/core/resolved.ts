@@ -1,14 +1,19 @@
 // A statement with its mapping name resolved to absolute addresses: what the
 // simulator actually executed, and what the kernel twin (kernel/) replays on
 // the running kernel. Addresses and lengths are bytes; len is page aligned.
-import type { Advice, Prot, ThpMode } from '../scenario/ast.ts';
+import type { Advice, MmapBacking, Prot, ThpMode } from '../scenario/ast.ts';
 
 export type ResolvedOp =
-  | { op: 'mmap'; addr: number; len: number; prot: Prot; hugepage: boolean; fixed: boolean }
+  | ({ op: 'mmap'; addr: number; len: number; prot: Prot; hugepage: boolean; fixed: boolean } & Pick<MmapBacking, 'file' | 'shared' | 'stack'> & { replace?: boolean })
   | { op: 'touch' | 'read'; addr: number; len: number }
   | { op: 'madvise'; addr: number; len: number; advice: Advice }
   | { op: 'munmap'; addr: number; len: number }
   | { op: 'mprotect'; addr: number; len: number; prot: Prot }
   | { op: 'mremap'; addr: number; len: number; to: number }
   | { op: 'thp'; mode: ThpMode }
-  | { op: 'process'; kind: 'small-c' | 'empty' };
+  | { op: 'process'; kind: 'small-c' | 'empty' }
+  // A recorded program's statements (src/record); the kernel twin does not replay them.
+  | { op: 'faults'; runs: { addr: number; len: number; write: boolean }[] }
+  | { op: 'brk'; start: number; end: number }
+  | { op: 'populate'; addr: number; len: number; anon: boolean }
+  | { op: 'zeropage'; on: boolean };

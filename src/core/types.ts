@@ -83,7 +83,7 @@ export type SimEvent =
   | { kind: 'fault'; addr: number; write: boolean; by: 'handle_mm_fault' }
   | { kind: 'table_allocated'; level: TableLevel; addr: number; id: number; by: string }
   | { kind: 'table_freed'; level: TableLevel; addr: number; id: number; by: string; rcu: boolean }
-  | { kind: 'pte_set'; addr: number; tableId: number; value: 'anon' | 'zero'; by: string }
+  | { kind: 'pte_set'; addr: number; tableId: number; value: 'anon' | 'zero' | 'file'; by: string }
   | { kind: 'ptes_cleared'; addr: number; end: number; tableId: number; count: number; by: 'zap_pte_range' }
   | { kind: 'refcount'; tableId: number; addr: number; from: number; to: number; by: string }
   | { kind: 'huge_mapped'; addr: number; zero: boolean; by: string }

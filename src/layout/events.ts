@@ -13,6 +13,7 @@ const PAGE = 4096;
 const NONE = 0;
 const ANON = 1;
 const ZERO = 2;
+const FILE = 3;
 const ANON_THP = 4;
 
 interface T {
@@ -73,7 +74,7 @@ export function applyEvents(
         const t = tables.get(slotOf(e.addr));
         if (!t) break;
         const ents = entries.get(t.slot);
-        const v = e.value === 'anon' ? ANON : ZERO;
+        const v = e.value === 'anon' ? ANON : e.value === 'file' ? FILE : ZERO;
         const old = ents ? ents[indexIn(e.addr)] : NONE;
         if (ents) ents[indexIn(e.addr)] = v;
         if (old === NONE) t.nonNone++;
@@ -213,7 +214,7 @@ export function describeEvent(e: SimEvent): string {
     case 'table_freed':
       return `${e.by}: ${e.level.toUpperCase()} table #${e.id} at ${hex(e.addr)} freed${e.rcu ? ' (after an RCU grace period)' : ''}`;
     case 'pte_set':
-      return `${e.by}: entry for ${hex(e.addr)} set to ${e.value === 'anon' ? 'an anonymous page' : 'the zero page'}`;
+      return `${e.by}: entry for ${hex(e.addr)} set to ${e.value === 'anon' ? 'an anonymous page' : e.value === 'file' ? 'a file page' : 'the zero page'}`;
     case 'ptes_cleared':
       return `${e.by}: ${e.count} entr${e.count === 1 ? 'y' : 'ies'} cleared from ${hex(e.addr)}`;
     case 'refcount':

@@ -60,9 +60,26 @@ export interface InterleaveItem {
   count: number | 'run';
 }
 
+/**
+ * What an `mmap` maps besides private anonymous memory (all optional):
+ * `file "LABEL"` a file (private unless `shared`), `stack` a stack that grows
+ * down, `fixed` MAP_FIXED (replaces whatever was mapped there).
+ */
+export interface MmapBacking {
+  file?: string;
+  shared?: boolean;
+  stack?: boolean;
+  fixed?: boolean;
+}
+
 export type Statement =
-  | { op: 'mmap'; loc: Loc; name: string; size: Expr; at?: Expr; hugepage: boolean; prot: Prot }
+  | ({ op: 'mmap'; loc: Loc; name: string; size: Expr; at?: Expr; hugepage: boolean; prot: Prot } & MmapBacking)
   | { op: 'touch' | 'read'; loc: Loc; name: string; off: Expr; len: Expr }
+  // Recorded programs (src/record): faults between two syscalls, the brk heap, the pages present when recording began, the zero page.
+  | { op: 'faults'; loc: Loc; runs: { name: string; off: Expr; len: Expr; write: boolean }[] }
+  | { op: 'brk'; loc: Loc; name: string; start: Expr; end: Expr }
+  | { op: 'populate'; loc: Loc; name: string; off: Expr; len: Expr; anon: boolean }
+  | { op: 'zeropage'; loc: Loc; on: boolean }
   | { op: 'madvise'; loc: Loc; name: string; off: Expr; len: Expr; advice: Advice }
   | { op: 'munmap'; loc: Loc; name: string; off: Expr; len: Expr }
   | { op: 'mprotect'; loc: Loc; name: string; off: Expr; len: Expr; prot: Prot }
@@ -118,8 +135,12 @@ export interface ParseError {
  * `i` bound and every expression evaluated to a number.
  */
 export type FlatOp =
-  | { op: 'mmap'; name: string; size: number; at?: number; hugepage: boolean; prot: Prot }
+  | ({ op: 'mmap'; name: string; size: number; at?: number; hugepage: boolean; prot: Prot } & MmapBacking)
   | { op: 'touch' | 'read'; name: string; off: number; len: number }
+  | { op: 'faults'; runs: { name: string; off: number; len: number; write: boolean }[] }
+  | { op: 'brk'; name: string; start: number; end: number }
+  | { op: 'populate'; name: string; off: number; len: number; anon: boolean }
+  | { op: 'zeropage'; on: boolean }
   | { op: 'madvise'; name: string; off: number; len: number; advice: Advice }
   | { op: 'munmap'; name: string; off: number; len: number }
   | { op: 'mprotect'; name: string; off: number; len: number; prot: Prot }

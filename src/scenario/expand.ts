@@ -165,6 +165,12 @@ function exprsOf(st: Statement): [Expr, string][] {
       return [[st.off, 'offset'], [st.len, 'length']];
     case 'mremap':
       return [[st.to, 'address']];
+    case 'faults':
+      return st.runs.flatMap((r): [Expr, string][] => [[r.off, 'offset'], [r.len, 'length']]);
+    case 'brk':
+      return [[st.start, 'address'], [st.end, 'address']];
+    case 'populate':
+      return [[st.off, 'offset'], [st.len, 'length']];
     default:
       return [];
   }
@@ -175,9 +181,18 @@ function flatOp(st: Statement, i: number | undefined): FlatOp {
   switch (st.op) {
     case 'mmap': {
       const size = natural(st.size, i, 'size');
-      if (!st.at) return { op: 'mmap', name: st.name, size, hugepage: st.hugepage, prot: st.prot };
-      return { op: 'mmap', name: st.name, size, at: natural(st.at, i, 'address'), hugepage: st.hugepage, prot: st.prot };
+      const backing = { ...(st.file !== undefined ? { file: st.file } : {}), ...(st.shared ? { shared: true } : {}), ...(st.stack ? { stack: true } : {}), ...(st.fixed ? { fixed: true } : {}) };
+      if (!st.at) return { op: 'mmap', name: st.name, size, hugepage: st.hugepage, prot: st.prot, ...backing };
+      return { op: 'mmap', name: st.name, size, at: natural(st.at, i, 'address'), hugepage: st.hugepage, prot: st.prot, ...backing };
     }
+    case 'faults':
+      return { op: 'faults', runs: st.runs.map((r) => ({ name: r.name, off: natural(r.off, i, 'offset'), len: natural(r.len, i, 'length'), write: r.write })) };
+    case 'brk':
+      return { op: 'brk', name: st.name, start: natural(st.start, i, 'address'), end: natural(st.end, i, 'address') };
+    case 'populate':
+      return { op: 'populate', name: st.name, off: natural(st.off, i, 'offset'), len: natural(st.len, i, 'length'), anon: st.anon };
+    case 'zeropage':
+      return { op: 'zeropage', on: st.on };
     case 'touch':
     case 'read':
     case 'munmap':

@@ -22,7 +22,7 @@ import { describe, lex, orList, type Tok } from './lex.ts';
 import { cpuStatement, interleave } from './parse_race.ts';
 import { allocStatement } from './parse_alloc.ts';
 import type {
-  Advice, Expr, FigureName, Loc, MechanismName, ParseError, Prot, Scenario, Statement, ThpMode, ViolationKind,
+  Advice, Expr, FigureName, Loc, MechanismName, MmapBacking, ParseError, Prot, Scenario, Statement, ThpMode, ViolationKind,
 } from './ast.ts';
 
 export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; errors: ParseError[] };
@@ -30,7 +30,7 @@ export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; errors
 export const KEYWORDS = [
   'mmap', 'touch', 'read', 'madvise', 'munmap', 'mprotect', 'mremap',
   'repeat', 'thp', 'process', 'say', 'quiz', 'expect',
-  'cpu', 'interleave', 'gup', 'alloc',
+  'cpu', 'interleave', 'gup', 'faults', 'brk', 'populate', 'zeropage', 'alloc',
 ] as const;
 const ADVICE: readonly Advice[] = ['dontneed', 'free', 'hugepage', 'nohugepage'];
 const PROTS: readonly Prot[] = ['r', 'rw', 'none'];
@@ -153,9 +153,16 @@ export class Parser {
         let at: Expr | undefined;
         let hugepage = false;
         let prot: Prot | undefined;
+        const backing: MmapBacking = {};
         for (let t = this.peek(); t.kind === 'id'; t = this.peek()) {
           this.next();
-          if (t.text === 'at') {
+          if (t.text === 'file') {
+            if (backing.file !== undefined) this.fail(t, "'file' is given twice");
+            backing.file = this.string('a quoted file name like "libc.so.6"');
+          } else if (t.text === 'shared' || t.text === 'stack' || t.text === 'fixed') {
+            if (backing[t.text]) this.fail(t, `'${t.text}' is given twice`);
+            backing[t.text] = true;
+          } else if (t.text === 'at') {
             if (at) this.fail(t, "'at' is given twice");
             at = this.expr(ADDR);
           } else if (t.text === 'hugepage') {
@@ -164,9 +171,10 @@ export class Parser {
           } else if (t.text === 'prot') {
             if (prot) this.fail(t, "'prot' is given twice");
             prot = this.oneOf('protection', PROTS);
-          } else this.expected(t, "'at ADDRESS', 'hugepage', 'prot r|rw|none' or the end of the statement");
+          } else this.expected(t, "'at ADDRESS', 'hugepage', 'prot r|rw|none', 'file \"NAME\"', 'shared', 'stack', 'fixed' or the end of the statement");
         }
-        return { op: 'mmap', loc, name, size, ...(at ? { at } : {}), hugepage, prot: prot ?? 'rw' };
+        if (backing.fixed && !at) this.fail(kw, "'fixed' needs 'at ADDRESS'");
+        return { op: 'mmap', loc, name, size, ...(at ? { at } : {}), hugepage, prot: prot ?? 'rw', ...backing };
       }
       case 'touch':
       case 'read':
@@ -199,6 +207,25 @@ export class Parser {
       }
       case 'thp':
         return { op: 'thp', loc, mode: this.oneOf('thp mode', THP) };
+      case 'faults': {
+        // faults NAME OFF LEN r|w [NAME OFF LEN r|w]...: recorded faults, in order.
+        const runs: Extract<Statement, { op: 'faults' }>['runs'] = [];
+        do {
+          // `at ADDRESS` instead of a mapping: a fault outside every named mapping (a stack growing down).
+          const name = this.name();
+          const [off, len] = [this.expr(name === 'at' ? ADDR : OFFSET), this.expr(LENGTH)];
+          runs.push({ name: name === 'at' ? '' : name, off, len, write: this.oneOf('access', ['r', 'w'] as const) === 'w' });
+        } while (this.peek().kind === 'id');
+        return { op: 'faults', loc, runs };
+      }
+      case 'brk':
+        return { op: 'brk', loc, name: this.name(), start: this.expr(ADDR), end: this.expr(ADDR) };
+      case 'populate': {
+        const [name, off, len] = [this.name(), this.expr(OFFSET), this.expr(LENGTH)];
+        return { op: 'populate', loc, name, off, len, anon: this.oneOf('page kind', ['anon', 'file'] as const) === 'anon' };
+      }
+      case 'zeropage':
+        return { op: 'zeropage', loc, on: this.oneOf('zero page setting', ['on', 'off'] as const) === 'on' };
       case 'process':
         return { op: 'process', loc, kind: this.oneOf('process kind', PROCESS_KINDS) };
       case 'say':

@@ -6,13 +6,37 @@
 // `touch` writes one byte in every page, `read` reads one. The loop works
 // slot by slot so the 50 GiB scenario's 13 million faults cost a few array
 // writes each; per-fault events are built only when the step records them.
+// Private file mappings (a recorded program's executable and libraries):
+// do_read_fault maps the file page (in VmPTE, not RssAnon), do_cow_fault and
+// wp_page_copy map an anonymous copy; a shared one maps the file page on
+// write too (do_shared_fault). A fault just below a stack VMA grows it
+// (expand_stack).
 // Simplified: no mTHP sizes below PMD (our machines enable only 2 MiB), no
-// fault-around (anonymous memory has none), no khugepaged.
+// khugepaged, no fault-around (do_fault_around maps up to 16 cached file pages
+// around a read fault, inside the same PTE table: it never adds a table, so
+// only pte-ref's counts of file-backed tables can differ).
 import { PAGE_SIZE, PMD_SIZE, HPAGE_PMD_NR } from '../constants.ts';
 import type { SimError } from '../types.ts';
 import type { Mm } from './mm.ts';
-import { HUGE_ANON, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_NONE, PTE_ZERO, type PteTable } from './pgtable.ts';
-import { anon_vma_prepare, findVma, type Vma } from './vma.ts';
+import { HUGE_ANON, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_FILE, PTE_NONE, PTE_ZERO, type PteTable, type PteValue } from './pgtable.ts';
+import { anon_vma_prepare, findVma, findVmaFrom, type Vma } from './vma.ts';
+
+/** RLIMIT_STACK's usual soft limit: how far below its top a stack may grow. */
+const STACK_LIMIT = 8 * 1024 * 1024;
+
+/** expand_stack (mm/mmap.c): a fault below a stack VMA, within its limit, moves its start down. Returns the VMA's index or -1. */
+function expand_stack(mm: Mm, addr: number): number {
+  const i = findVmaFrom(mm, addr);
+  const v = mm.vmas[i];
+  if (!v || v.kind !== 'stack' || addr >= v.start) return -1;
+  const prev = mm.vmas[i - 1];
+  const start = addr - (addr % PAGE_SIZE);
+  if (v.end - start > STACK_LIMIT || (prev && prev.end > start)) return -1;
+  mm.enter('expand_stack');
+  v.pgoff -= (v.start - start) / PAGE_SIZE;
+  v.start = start;
+  return i;
+}
 
 /** thp_vma_allowable_order for a PMD-sized folio at this slot. */
 export function thpAllowed(mm: Mm, v: Vma, slotStart: number): boolean {
@@ -33,13 +57,19 @@ export function faultRange(mm: Mm, start: number, end: number, write: boolean): 
   const mapsAnon = write || !mm.zeroPage;
   let addr = start - (start % PAGE_SIZE);
   while (addr < end) {
-    const i = findVma(mm, addr);
+    let i = findVma(mm, addr);
+    if (i < 0) i = expand_stack(mm, addr);
     const v = mm.vmas[i];
     if (i < 0 || v.prot === 'none' || (write && v.prot !== 'rw')) {
       mm.enter('do_user_addr_fault');
       return segv(addr, write, v);
     }
     const segEnd = Math.min(end, v.end);
+    if (v.kind === 'file') {
+      faultFile(mm, i, addr, segEnd, write);
+      addr = segEnd;
+      continue;
+    }
     while (addr < segEnd) {
       const slot = Math.floor(addr / PMD_SIZE);
       const slotEnd = Math.min((slot + 1) * PMD_SIZE, segEnd);
@@ -216,5 +246,64 @@ function do_huge_pmd_anonymous_page(mm: Mm, vi: number, pmd: Parameters<Mm['pmd_
   if (mm.events) {
     mm.events.push({ kind: 'fault', addr, write, by: 'handle_mm_fault' });
     mm.events.push({ kind: 'huge_mapped', addr: slot * PMD_SIZE, zero: !write, by: write ? 'do_huge_pmd_anonymous_page' : 'set_huge_zero_folio' });
+  }
+}
+
+/**
+ * Faults on a file mapping, page by page (recorded programs fault few file
+ * pages): do_read_fault, do_cow_fault / do_wp_page -> wp_page_copy, do_shared_fault.
+ */
+function faultFile(mm: Mm, vi: number, start: number, end: number, write: boolean): void {
+  const v = mm.vmas[vi];
+  const c = mm.counters;
+  const rec = mm.events !== null;
+  for (let addr = start - (start % PAGE_SIZE); addr < end; ) {
+    const slot = Math.floor(addr / PMD_SIZE);
+    const slotEnd = Math.min((slot + 1) * PMD_SIZE, end);
+    let t = mm.pteAt(slot);
+    let fresh = false;
+    if (!t) {
+      mm.enter('handle_mm_fault');
+      t = mm.pmd_install(mm.pmd_alloc(addr), slot);
+      mm.enter('__pte_alloc');
+      mm.mech.walkerGet(mm, t, true);
+      fresh = true;
+    }
+    const base = slot * PMD_SIZE;
+    let added = 0;
+    let faults = 0;
+    for (; addr < slotEnd; addr += PAGE_SIZE) {
+      const k = (addr - base) / PAGE_SIZE;
+      const e = t.entry(k);
+      let by: string;
+      let value: PteValue;
+      if (e === PTE_NONE) {
+        by = !write ? 'do_read_fault' : v.shared ? 'do_shared_fault' : 'do_cow_fault';
+        value = write && !v.shared ? PTE_ANON : PTE_FILE;
+      } else if (write && e === PTE_FILE && !v.shared) {
+        by = 'wp_page_copy';
+        value = PTE_ANON;
+      } else continue;
+      if (value === PTE_ANON) {
+        anon_vma_prepare(mm, vi);
+        mm.rssAnonPages++;
+      }
+      t.ents[k] = value;
+      faults++;
+      if (e === PTE_NONE) {
+        t.nonNone++;
+        added++;
+      }
+      mm.enter('handle_mm_fault');
+      mm.enter(by);
+      if (rec) {
+        mm.emit({ kind: 'fault', addr, write, by: 'handle_mm_fault' });
+        mm.mech.recordFault(mm, t, { kind: 'pte_set', addr, tableId: t.id, value: value === PTE_ANON ? 'anon' : 'file', by }, e === PTE_NONE);
+      }
+    }
+    c.faults += faults;
+    c.pteLocks += faults;
+    if (!rec && faults > 0) mm.mech.ptesFaulted(mm, t, added, faults);
+    if (fresh) mm.mech.walkerPut(mm, t);
   }
 }

@@ -48,13 +48,23 @@ export function get_unmapped_area(mm: Mm, len: number): number {
   return unmapped_area_topdown(mm, len);
 }
 
-export function do_mmap(mm: Mm, len: number, at: number | undefined, prot: Prot, hugepage: boolean): { addr: number } | SimError {
+/** What a recorded program maps besides private anonymous memory (a file, a stack; MAP_FIXED). */
+export interface Backing {
+  kind: Vma['kind'];
+  label?: string;
+  shared?: boolean;
+  /** MAP_FIXED: whatever is mapped in the range goes first, as munmap would (__mmap_region -> vms_clear_ptes). */
+  replace?: boolean;
+}
+
+export function do_mmap(mm: Mm, len: number, at: number | undefined, prot: Prot, hugepage: boolean, backing?: Backing): { addr: number } | SimError {
   len = alignUp(len, PAGE_SIZE);
   if (len === 0) return err('einval', 'mmap of length 0 (EINVAL)');
   let addr: number;
   if (at !== undefined) {
     if (at % PAGE_SIZE) return err('einval', `mmap at ${hex(at)}: not page aligned (EINVAL)`);
     if (at < MMAP_MIN_ADDR || at + len > TASK_SIZE) return err('enomem', `mmap at ${hex(at)} + ${len} bytes: outside the user address space [${hex(MMAP_MIN_ADDR)}, ${hex(TASK_SIZE)}) (ENOMEM)`);
+    if (backing?.replace) do_munmap(mm, at, len);
     const i = findVmaFrom(mm, at);
     if (i < mm.vmas.length && mm.vmas[i].start < at + len) return err('exists', `mmap at ${hex(at)}: [${hex(at)}, ${hex(at + len)}) overlaps an existing mapping at ${hex(mm.vmas[i].start)} (MAP_FIXED_NOREPLACE: EEXIST)`);
     addr = at;
@@ -63,7 +73,16 @@ export function do_mmap(mm: Mm, len: number, at: number | undefined, prot: Prot,
     if (addr < 0) return err('enomem', `mmap of ${len} bytes: no gap that large below mmap_base (ENOMEM)`);
   }
   mm.enter('do_mmap');
-  insertVma(mm, newAnonVma(addr, addr + len, prot, false));
+  const vma = newAnonVma(addr, addr + len, prot, false);
+  if (backing && backing.kind !== 'anon') {
+    vma.kind = backing.kind;
+    if (backing.label !== undefined) vma.label = backing.label;
+    if (backing.shared) {
+      vma.shared = true;
+      vma.account = false;
+    }
+  }
+  insertVma(mm, vma);
   if (hugepage) madviseHugepage(mm, addr, addr + len, 'hugepage');
   return { addr };
 }

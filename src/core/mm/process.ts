@@ -9,8 +9,8 @@
 // adds 50 PMD tables and no PUD table).
 import { PAGE_SIZE, PMD_SIZE } from '../constants.ts';
 import type { Mm } from './mm.ts';
-import { PTE_ANON, PTE_FILE } from './pgtable.ts';
-import type { Vma } from './vma.ts';
+import { PTE_ANON, PTE_FILE, PTE_NONE } from './pgtable.ts';
+import { anon_vma_prepare, findVma, type Vma } from './vma.ts';
 
 interface Region {
   start: number;
@@ -71,3 +71,48 @@ export function setupSmallC(mm: Mm): void {
   }
   mm.vmas.sort((a, b) => a.start - b.start);
 }
+
+/**
+ * `populate`: pages a recorded program had present when recording began
+ * (its recorder read them from /proc/self/pagemap), set as they were: an
+ * anonymous page (counted in RssAnon) or a file page. No fault, no
+ * permission check. Present pages stay as they are, except a file page the
+ * snapshot saw as an anonymous copy (a write perf did not report).
+ */
+export function populate(mm: Mm, start: number, end: number, anon: boolean): string | null {
+  mm.enter('load_elf_binary');
+  const touched = new Set<PteTableOf>();
+  for (let addr = start; addr < end; addr += PAGE_SIZE) {
+    const vi = findVma(mm, addr);
+    if (vi < 0) return `populate: 0x${addr.toString(16)} is not mapped`;
+    const slot = Math.floor(addr / PMD_SIZE);
+    let t = mm.pteAt(slot);
+    if (!t) t = mm.pmd_install(mm.pmd_alloc(addr), slot);
+    const k = (addr - slot * PMD_SIZE) / PAGE_SIZE;
+    const e = t.entry(k);
+    if (anon && e === PTE_FILE) {
+      // The snapshot saw an anonymous copy where the replay has the file page: a write the trace did not show.
+      anon_vma_prepare(mm, vi);
+      t.ents[k] = PTE_ANON;
+      mm.rssAnonPages++;
+      mm.emit({ kind: 'pte_set', addr, tableId: t.id, value: 'anon', by: 'load_elf_binary' });
+      continue;
+    }
+    if (e !== PTE_NONE) continue;
+    t.ents[k] = anon ? PTE_ANON : PTE_FILE;
+    t.nonNone++;
+    touched.add(t);
+    mm.emit({ kind: 'pte_set', addr, tableId: t.id, value: anon ? 'anon' : 'file', by: 'load_elf_binary' });
+    if (anon) {
+      anon_vma_prepare(mm, vi);
+      mm.rssAnonPages++;
+    }
+  }
+  for (const t of touched) {
+    const from = t.refcount;
+    mm.mech.tableFilled(mm, t, 'load_elf_binary');
+    if (t.refcount !== from) mm.emit({ kind: 'refcount', tableId: t.id, addr: t.slot * PMD_SIZE, from, to: t.refcount, by: 'load_elf_binary' });
+  }
+  return null;
+}
+type PteTableOf = NonNullable<ReturnType<Mm['pteAt']>>;

@@ -28,6 +28,8 @@ export interface Vma {
   pgoff: number;
   kind: 'anon' | 'file' | 'stack';
   label?: string;
+  /** A MAP_SHARED file mapping: a write fault maps the file page itself (do_shared_fault), no anonymous copy. */
+  shared?: boolean;
 }
 
 export type VmaFlags = Pick<Vma, 'prot' | 'hugepage' | 'nohugepage' | 'account'>;

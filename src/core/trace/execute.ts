@@ -6,7 +6,7 @@ import type { Mm } from '../mm/mm.ts';
 import { faultRange } from '../mm/fault.ts';
 import { do_madvise, do_mmap, do_mprotect, do_munmap } from '../mm/mmap.ts';
 import { do_mremap } from '../mm/mremap.ts';
-import { setupSmallC } from '../mm/process.ts';
+import { populate, setupSmallC } from '../mm/process.ts';
 import type { ResolvedOp } from '../resolved.ts';
 import type { SimError } from '../types.ts';
 import { executeRace, type RaceReport } from '../races/report.ts';
@@ -61,13 +61,15 @@ export function execute(mm: Mm, names: Names, op: FlatOp, maxWork = DEFAULT_MAX_
   switch (op.op) {
     case 'mmap': {
       const m = names.get(op.name);
-      if (m && mm.vmas.some((v) => v.start < m.start + m.len && v.end > m.start)) {
+      if (m && !op.fixed && mm.vmas.some((v) => v.start < m.start + m.len && v.end > m.start)) {
         return { error: { kind: 'exists', message: `mapping ${op.name} already exists; munmap it first or pick another name` } };
       }
-      const r = do_mmap(mm, op.size, op.at, op.prot, op.hugepage);
+      const backing = op.file !== undefined || op.stack ? { kind: op.stack ? ('stack' as const) : ('file' as const), label: op.file ?? '[stack]', shared: op.shared, replace: op.fixed } : op.fixed ? { kind: 'anon' as const, replace: true } : undefined;
+      const r = do_mmap(mm, op.size, op.at, op.prot, op.hugepage, backing);
       if ('kind' in r) return { error: r };
       names.set(op.name, { start: r.addr, len: alignUp(op.size, PAGE_SIZE) });
-      return { op: { op: 'mmap', addr: r.addr, len: alignUp(op.size, PAGE_SIZE), prot: op.prot, hugepage: op.hugepage, fixed: op.at !== undefined } };
+      const extra = { ...(op.file !== undefined ? { file: op.file } : {}), ...(op.shared ? { shared: true } : {}), ...(op.stack ? { stack: true } : {}), ...(op.fixed ? { replace: true } : {}) };
+      return { op: { op: 'mmap', addr: r.addr, len: alignUp(op.size, PAGE_SIZE), prot: op.prot, hugepage: op.hugepage, fixed: op.at !== undefined, ...extra } };
     }
     case 'touch':
     case 'read': {
@@ -113,6 +115,49 @@ export function execute(mm: Mm, names: Names, op: FlatOp, maxWork = DEFAULT_MAX_
       names.set(op.name, { start: op.to, len: m.len });
       return { op: res };
     }
+    case 'faults': {
+      // A recorded program's faults between two system calls, in order.
+      const runs: { addr: number; len: number; write: boolean }[] = [];
+      for (const f of op.runs) {
+        const r = f.name === '' ? { addr: f.off } : resolve(names, f.name, f.off, f.len, 'fault');
+        if ('kind' in r) return { op: { op: 'faults', runs }, error: r };
+        runs.push({ addr: r.addr, len: f.len, write: f.write });
+        const limit = charge(mm, 'fault run', r.addr, f.len, maxWork);
+        if (limit) return { op: { op: 'faults', runs }, error: limit };
+        const e = faultRange(mm, r.addr, r.addr + f.len, f.write);
+        if (e) return { op: { op: 'faults', runs }, error: e };
+      }
+      return { op: { op: 'faults', runs } };
+    }
+    case 'brk': {
+      // brk (mm/mmap.c): grow with do_brk_flags (a new VMA merged into the heap), shrink with do_vmi_align_munmap.
+      const m = names.get(op.name);
+      const oldEnd = alignUp(m ? m.start + m.len : op.start, PAGE_SIZE);
+      const newEnd = alignUp(op.end, PAGE_SIZE);
+      const res: ResolvedOp = { op: 'brk', start: op.start, end: op.end };
+      if (op.end < op.start) return { op: res, error: { kind: 'einval', message: `brk ${hex(op.end)} lies below the heap's start ${hex(op.start)}` } };
+      mm.enter('brk');
+      if (newEnd > oldEnd) {
+        mm.enter('do_brk_flags');
+        const r = do_mmap(mm, newEnd - oldEnd, oldEnd, 'rw', false);
+        if ('kind' in r) return { op: res, error: r };
+      } else if (newEnd < oldEnd) {
+        const e = do_munmap(mm, newEnd, oldEnd - newEnd);
+        if (e) return { op: res, error: e };
+      }
+      names.set(op.name, { start: op.start, len: op.end - op.start });
+      return { op: res };
+    }
+    case 'populate': {
+      const r = resolve(names, op.name, op.off, op.len, 'populate');
+      if ('kind' in r) return { error: r };
+      const message = populate(mm, r.addr, r.addr + alignUp(op.len, PAGE_SIZE), op.anon);
+      const res: ResolvedOp = { op: 'populate', addr: r.addr, len: op.len, anon: op.anon };
+      return message ? { op: res, error: { kind: 'range', message } } : { op: res };
+    }
+    case 'zeropage':
+      mm.zeroPage = op.on;
+      return { op: { op: 'zeropage', on: op.on } };
     case 'thp':
       mm.thp = op.mode;
       return { op: { op: 'thp', mode: op.mode } };
