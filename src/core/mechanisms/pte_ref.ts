@@ -38,9 +38,17 @@ export function pte_put(mm: Mm, t: PteTable): boolean {
 
 const lastEntries = (n: number): string => (n === 1 ? 'its last entry' : `its last ${n} entries`);
 
+/** The "freed at zero" texts, one string per (what, count): a run of 25,600 frees builds each once. */
+const whenTexts = new Map<string, string[]>();
+function whenText(what: 'the zap cleared' | 'munmap cleared' | 'move_ptes moved', n: number, after = ''): string {
+  let byCount = whenTexts.get(what);
+  if (!byCount) whenTexts.set(what, (byCount = []));
+  return (byCount[n] ??= `freed: pte_refcount reached 0 when ${what} ${lastEntries(n)}${after}`);
+}
+
 /** The reason line of a table free_user_pte_table freed. */
-function freedAtZero(t: PteTable, when: string): TableReason {
-  return { addr: t.slot * PMD_SIZE, tableId: t.id, verdict: 'freed', code: 'refcount_zero', by: 'free_user_pte_table', text: `freed: pte_refcount reached 0 when ${when}` };
+function freedAtZero(t: PteTable, text: string): TableReason {
+  return { addr: t.slot * PMD_SIZE, tableId: t.id, verdict: 'freed', code: 'refcount_zero', by: 'free_user_pte_table', text };
 }
 
 export const pteRef: Mechanism = {
@@ -54,7 +62,7 @@ export const pteRef: Mechanism = {
     if (z.cleared > 0) pte_ref_add(mm, t, -z.cleared, 'pte_put_many');
     const freed = pte_put(mm, t);
     if (freed) {
-      if (mm.wantsReason('refcount_zero', 'freed')) mm.reason(freedAtZero(t, `${z.cause === 'munmap' ? 'munmap' : 'the zap'} cleared ${lastEntries(z.cleared)}`));
+      if (mm.wantsReason('refcount_zero', 'freed')) mm.reason(freedAtZero(t, whenText(z.cause === 'munmap' ? 'munmap cleared' : 'the zap cleared', z.cleared)));
     } else if (z.cause === 'free') {
       if (mm.wantsReason('madv_free', 'kept')) mm.reason(describeKept(z, 'madv_free'));
     } else {
@@ -65,7 +73,7 @@ export const pteRef: Mechanism = {
     pte_ref_add(mm, t, +1, 'pte_try_get');
     if (moved > 0) pte_ref_add(mm, t, -moved, 'pte_put_many');
     if (pte_put(mm, t)) {
-      mm.reason(freedAtZero(t, `move_ptes moved ${lastEntries(moved)} away`));
+      mm.reason(freedAtZero(t, whenText('move_ptes moved', moved, ' away')));
     }
   },
   walkerGet(mm: Mm, t: PteTable, fresh: boolean): void {

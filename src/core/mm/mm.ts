@@ -57,12 +57,15 @@ export class Mm {
   events: SimEvent[] | null = null;
   /** The step's path so far: a node of the path trie, whose `path` array is shared by every step that went the same way. */
   private pathNode: PathNode = ROOT_PATH;
+  private lastFn = '';
   reasons: TableReason[] = [];
 
   constructor(readonly mech: Mechanism) {}
 
   /** Record that a kernel function ran in this step (first-seen order, once each). */
   enter(fn: string): void {
+    if (fn === this.lastFn) return; // loops enter the same function slot after slot
+    this.lastFn = fn;
     const n = this.pathNode;
     // One lookup: a function already on the path maps to the node itself.
     let next = n.next.get(fn);
@@ -101,6 +104,7 @@ export class Mm {
   /** Start recording a new step: path, reasons and (if asked) events start empty. */
   beginStep(recordEvents: boolean): void {
     this.pathNode = ROOT_PATH;
+    this.lastFn = '';
     if (this.reasons.length) this.reasons = [];
     this.moreReasons = null;
     this.events = recordEvents ? [] : null;
