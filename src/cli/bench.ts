@@ -78,15 +78,15 @@ export async function coreRows(reps = 5): Promise<Row[]> {
     return performance.now() - t;
   };
   // Two ways to run: one pass keeping only the final figures (`ptlab run
-  // --steps final`), and keeping every step's result for time travel (the
-  // app's worker, with its per-step costs; `--steps all`).
+  // --steps final`), and keeping every step's result and checkpoints for
+  // time travel (the app's worker; `--steps all`).
   const modes = [
-    { name: 'one pass', keepSteps: false, costsPerStep: false },
-    { name: 'every step kept', keepSteps: true, costsPerStep: true },
+    { name: 'one pass', keepSteps: false, checkpoints: false },
+    { name: 'every step kept, checkpoints', keepSteps: true, checkpoints: true },
   ];
   const timeMech = (m: MechanismName, mode: (typeof modes)[number]): number => {
     const t = performance.now();
-    const run = new Run(c.program, { mechanism: m, keepSteps: mode.keepSteps, costsPerStep: mode.costsPerStep }, c.initialExpects);
+    const run = new Run(c.program, { mechanism: m, keepSteps: mode.keepSteps, checkpoints: mode.checkpoints }, c.initialExpects);
     run.advance();
     const r = run.summary(false);
     const ms = performance.now() - t;

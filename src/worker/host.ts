@@ -2,7 +2,7 @@
 // compile a scenario, run it in time-sliced chunks (posting progress and
 // yielding so a cancel can land), then answer requests for the state at any
 // step from the Run's checkpoints (Run.stateAt: exact and unlimited).
-import { PMD_SIZE, Run, pteEntries, pteTableEmpty, type MechanismName, type SimEvent, type StepResult } from '../core/index.ts';
+import { PMD_SIZE, Run, copyCounters, pteEntries, pteTableEmpty, type MechanismName, type SimEvent, type StepResult } from '../core/index.ts';
 import { compile } from '../scenario/index.ts';
 import { toJson } from '../share/runJson.ts';
 import { encodeSnapshot, newTimeline, recordStep, trimTimeline } from './encode.ts';
@@ -114,7 +114,7 @@ export class SimHost {
     }
     const t0 = this.env.now();
     // The page checked the scenario's size before sending it; the budget is the backstop.
-    const run = new Run(c.program, { mechanism, checkpoints: true, costsPerStep: true, maxWork: MAX_WORK }, c.initialExpects);
+    const run = new Run(c.program, { mechanism, checkpoints: true, maxWork: MAX_WORK }, c.initialExpects);
     const a: Active = { runId, run, timeline: newTimeline(c.program.length), cancelled: false, done: false };
     this.pending = a;
     let maxPtes = run.initial.tables.pte;
@@ -171,7 +171,7 @@ export class SimHost {
   private warmUp(mechanism: MechanismName): void {
     const c = compile(WARM_UP);
     if (!c.ok) return;
-    const run = new Run(c.program, { mechanism, checkpoints: true, costsPerStep: true, maxWork: MAX_WORK }, c.initialExpects);
+    const run = new Run(c.program, { mechanism, checkpoints: true, maxWork: MAX_WORK }, c.initialExpects);
     const tl = newTimeline(c.program.length);
     while (!run.done) {
       run.advance(1);
@@ -193,6 +193,8 @@ export class SimHost {
     // view: read-only, replays forward from the last frame (no copy when playing).
     const st = run.view(i, record && i >= 0);
     const step = i >= 0 ? run.step(i) : null;
+    // The cost counters up to this step are the state's own (the compare table shows them): no per-step copy kept.
+    if (step) step.costs = copyCounters(st.mm.counters);
     const figures = step ? step.figures : run.initial;
     const frame: Frame = { index: i, snapshot: encodeSnapshot(i, st.mm, st.names, figures), step };
     if (record && i >= 0) {

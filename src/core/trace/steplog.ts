@@ -13,8 +13,14 @@ import type { ResolvedOp } from '../resolved.ts';
 import type { Counters, Figures, StepResult, TableReason } from '../types.ts';
 import { PATHS } from '../mm/mm.ts';
 
-/** Per step: VmPTE, RssAnon, VmSize, pud, pmd, pte, faults, path id, op kind, op addr, op len, op aux, rare index (-1: none), first reason, reasons. */
-const W = 15;
+// Per step, in three typed arrays (78 bytes a step: fresh memory is paid for
+// page by page, so the log stays small):
+/** Float64: VmPTE, RssAnon, VmSize (kB), faults, op addr, op len. */
+const FW = 6;
+/** Int32: pud, pmd, pte tables, path id, rare index (-1: none), first reason, reasons. */
+const IW = 7;
+/** Uint8: op kind, op aux (advice / prot). */
+const BW = 2;
 /** Per step with costs: the 14 counters. */
 const CW = 14;
 
@@ -42,7 +48,10 @@ interface Rare {
 
 export class StepLog {
   length = 0;
-  private num: Float64Array;
+  private f64: Float64Array;
+  private i32: Int32Array;
+  private u8: Uint8Array;
+  private cap: number;
   private costs: Float64Array | null;
   private readonly rare: Rare[] = [];
   /** Reasons, in columns: (addr, tableId) and (verdict, code, by, text) as string ids. */
@@ -55,41 +64,48 @@ export class StepLog {
   /** `capacity`: the steps expected (the program's length), allocated at once; more grow by doubling. */
   constructor(withCosts: boolean, capacity = 1024) {
     const cap = Math.max(16, Math.min(capacity, 1 << 22));
-    this.num = new Float64Array(W * cap);
+    this.cap = cap;
+    this.f64 = new Float64Array(FW * cap);
+    this.i32 = new Int32Array(IW * cap);
+    this.u8 = new Uint8Array(BW * cap);
     this.costs = withCosts ? new Float64Array(CW * cap) : null;
   }
 
   /** Append step `length` (the caller's index); `pathId` indexes PATHS (Mm's path trie). */
   push(s: Omit<StepResult, 'line' | 'text' | 'iter' | 'say' | 'quiz'>, pathId: number): void {
     const i = this.length;
-    if ((i + 1) * W > this.num.length) this.num = grow(this.num);
-    const n = this.num;
-    const o = i * W;
+    if (i === this.cap) this.growAll();
+    const n = this.f64;
+    const m = this.i32;
+    const b = this.u8;
+    const o = i * FW;
+    const q = i * IW;
+    const u = i * BW;
     const f = s.figures;
     n[o] = f.VmPTE;
     n[o + 1] = f.RssAnon;
     n[o + 2] = f.VmSize;
-    n[o + 3] = f.tables.pud;
-    n[o + 4] = f.tables.pmd;
-    n[o + 5] = f.tables.pte;
-    n[o + 6] = s.faults;
-    n[o + 7] = pathId;
+    n[o + 3] = s.faults;
+    m[q] = f.tables.pud;
+    m[q + 1] = f.tables.pmd;
+    m[q + 2] = f.tables.pte;
+    m[q + 3] = pathId;
     let rare: Rare | undefined;
     const op = s.op;
     const k = op ? simpleKind(op) : -1;
-    if (!op) n[o + 8] = OP_NONE;
+    if (!op) b[u] = OP_NONE;
     else if (k >= 0) {
       const so = op as SimpleOp;
-      n[o + 8] = k + 1;
-      n[o + 9] = so.addr;
-      n[o + 10] = so.len;
-      n[o + 11] = so.op === 'madvise' ? ADVICE.indexOf(so.advice) : so.op === 'mprotect' ? PROT.indexOf(so.prot) : 0;
+      b[u] = k + 1;
+      n[o + 4] = so.addr;
+      n[o + 5] = so.len;
+      b[u + 1] = so.op === 'madvise' ? ADVICE.indexOf(so.advice) : so.op === 'mprotect' ? PROT.indexOf(so.prot) : 0;
     } else {
-      n[o + 8] = OTHER_OP;
+      b[u] = OTHER_OP;
       (rare ??= {}).op = op;
     }
-    n[o + 13] = this.reasons;
-    n[o + 14] = s.reasons.length;
+    m[q + 5] = this.reasons;
+    m[q + 6] = s.reasons.length;
     for (const r of s.reasons) this.pushReason(r);
     if (s.allocated !== ZERO_LEVELS && (s.allocated.pud || s.allocated.pmd || s.allocated.pte)) (rare ??= {}).allocated = s.allocated;
     if (s.freed !== ZERO_LEVELS && (s.freed.pud || s.freed.pmd || s.freed.pte)) (rare ??= {}).freed = s.freed;
@@ -98,14 +114,26 @@ export class StepLog {
     if (s.race) (rare ??= {}).race = s.race;
     if (s.moreReasons) (rare ??= {}).moreReasons = s.moreReasons;
     if (rare) {
-      n[o + 12] = this.rare.length;
+      m[q + 4] = this.rare.length;
       this.rare.push(rare);
-    } else n[o + 12] = -1;
-    if (this.costs && s.costs) {
-      if ((i + 1) * CW > this.costs.length) this.costs = grow(this.costs);
-      writeCounters(this.costs, i * CW, s.costs);
-    }
+    } else m[q + 4] = -1;
+    if (this.costs && s.costs) writeCounters(this.costs, i * CW, s.costs);
     this.length++;
+  }
+
+  /** Double every per-step array (amortised O(1) a step). */
+  private growAll(): void {
+    this.cap *= 2;
+    const f = new Float64Array(FW * this.cap);
+    f.set(this.f64);
+    this.f64 = f;
+    const m = new Int32Array(IW * this.cap);
+    m.set(this.i32);
+    this.i32 = m;
+    const b = new Uint8Array(BW * this.cap);
+    b.set(this.u8);
+    this.u8 = b;
+    if (this.costs) this.costs = grow(this.costs);
   }
 
   private pushReason(r: TableReason): void {
@@ -149,31 +177,36 @@ export class StepLog {
 
   /** Step i's figures (no other work). */
   figures(i: number): Figures {
-    const n = this.num;
-    const o = i * W;
-    return { VmPTE: n[o], RssAnon: n[o + 1], VmSize: n[o + 2], tables: { pud: n[o + 3], pmd: n[o + 4], pte: n[o + 5] } };
+    const n = this.f64;
+    const m = this.i32;
+    const o = i * FW;
+    const q = i * IW;
+    return { VmPTE: n[o], RssAnon: n[o + 1], VmSize: n[o + 2], tables: { pud: m[q], pmd: m[q + 1], pte: m[q + 2] } };
   }
 
   /** Step i's result; `st` is statement i of the program. A new object each call. */
   at(i: number, st: FlatStatement): StepResult {
-    const n = this.num;
-    const o = i * W;
-    const rare = n[o + 12] >= 0 ? this.rare[n[o + 12]] : undefined;
+    const n = this.f64;
+    const m = this.i32;
+    const o = i * FW;
+    const q = i * IW;
+    const u = i * BW;
+    const rare = m[q + 4] >= 0 ? this.rare[m[q + 4]] : undefined;
     const step: StepResult = {
       index: i,
       line: st.line,
       text: st.text,
       figures: this.figures(i),
-      path: PATHS[n[o + 7]] as string[],
-      reasons: n[o + 14] ? this.reasonsAt(n[o + 13], n[o + 14]) : NO_REASONS,
+      path: PATHS[m[q + 3]] as string[],
+      reasons: m[q + 6] ? this.reasonsAt(m[q + 5], m[q + 6]) : NO_REASONS,
       allocated: rare?.allocated ?? ZERO_LEVELS,
       freed: rare?.freed ?? ZERO_LEVELS,
-      faults: n[o + 6],
+      faults: n[o + 3],
     };
     if (st.iter !== undefined) step.iter = st.iter;
-    const kind = n[o + 8];
+    const kind = this.u8[u];
     if (kind === OTHER_OP) step.op = rare!.op;
-    else if (kind !== OP_NONE) step.op = simpleOp(SIMPLE_OPS[kind - 1], n[o + 9], n[o + 10], n[o + 11]);
+    else if (kind !== OP_NONE) step.op = simpleOp(SIMPLE_OPS[kind - 1], n[o + 4], n[o + 5], this.u8[u + 1]);
     if (this.costs) step.costs = readCounters(this.costs, i * CW);
     if (st.say) step.say = st.say;
     if (st.quiz) step.quiz = st.quiz;
