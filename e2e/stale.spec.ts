@@ -113,3 +113,14 @@ test('once the lanes on screen are ready, the other designs compute on idle: a l
   await expect(page.getByRole('status', { name: 'Previous run' })).toHaveCount(0);
   await expect(ptlab.figure('VmPTE')).toHaveText('240 kB');
 });
+
+test('a recorded program, whose text loads on demand, opens from the gallery and runs', async ({ ptlab, page }) => {
+  await ptlab.open();
+  await ptlab.choosePreset(/glibc malloc, a server's day/);
+  await page.waitForFunction(() => window.__ptlab.steps > 100, null, { timeout: 60_000 });
+  await ptlab.waitReady(60_000);
+  await expect(page.locator('header').first()).toContainText("glibc malloc, a server's day");
+  await page.keyboard.press('End');
+  await ptlab.waitReady();
+  await expect(ptlab.figure('VmPTE')).not.toHaveText('0 kB');
+});

@@ -9,7 +9,7 @@ import type { SimPort } from '../worker/spawn.ts';
 import type { Frame } from '../worker/protocol.ts';
 import { LaneClient } from './laneClient.ts';
 import { LIMITS, measure, tooLarge, tooManyChars } from './limits.ts';
-import { DEFAULT_PRESET, presetById } from './presets.ts';
+import { DEFAULT_PRESET, loadPresetSource, presetById } from './presets.ts';
 import { initialDoc, initialRuntime, newLane, type DocState, type LaneState, type RuntimeState, type ZoomView } from './state.ts';
 import { cursorActions, laneCurrent, primaryOf, shownLane, type CursorActions } from './cursor.ts';
 import { linkActions, type LinkActions } from './links.ts';
@@ -204,6 +204,12 @@ export const useStore = create<PtlabState>()((set, get) => {
 
     loadPreset(id) {
       const p = presetById(id) ?? DEFAULT_PRESET;
+      if (!p.source && p.load) {
+        // A large preset's text loads first (the view on screen stays until its run is ready).
+        set({ gallery: false });
+        void loadPresetSource(p).then(() => get().loadPreset(p.id));
+        return;
+      }
       set({ step: -1, event: null, playing: false, selectedSlot: null, entries: null, gallery: false, zoom: null, quiz: null });
       // A preset compiles and fits the limits (presets.test.ts checks every one): the workers start at once, without
       // the main thread compiling 51,200 statements first only to learn what the test already knows.
