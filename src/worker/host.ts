@@ -124,7 +124,7 @@ export class SimHost {
         do {
           run.advance(1);
           const s = run.lastStep!; // read now: valid until the next advance
-          recordStep(a.timeline, s, stepFlags(run, s), c.program.at(s.index)?.live?.slots ?? -1);
+          recordStep(a.timeline, s, stepFlags(run, s), run.lastStatement?.live?.slots ?? -1);
           if (s.figures.tables.pte > maxPtes) maxPtes = s.figures.tables.pte;
         } while (!run.done && this.env.now() < until);
         if (run.done) break;

@@ -100,6 +100,8 @@ export class Run {
    * advance (read them through step(i) to keep them).
    */
   lastStep: StepResult | null = null;
+  /** The statement of the step just run. */
+  lastStatement: FlatStatement | null = null;
   private stepsCache: StepResult[] | null = null;
   private stepsSinceCheckpoint = 0;
   readonly initial: Figures;
@@ -158,6 +160,7 @@ export class Run {
   private stepOnce(): void {
     const index = this.stepsRun++;
     const st = this.ops.at(index)!;
+    this.lastStatement = st;
     const mm = this.mm;
     const c = mm.counters;
     const faultsBefore = c.faults;
