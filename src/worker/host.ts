@@ -17,6 +17,8 @@ export interface HostEnv {
 
 /** How long one chunk of simulation runs before the worker posts progress and yields. */
 export const CHUNK_MS = 40;
+/** The shortest time between two progress messages. */
+export const PROGRESS_MS = 200;
 /** Work a run may do in the browser (slot operations: the page checks src/store/limits.ts first; this is the backstop). */
 export const MAX_WORK = 24_000_000;
 /** Frames kept for revisits (25,600 tables: ~0.5 MB each). */
@@ -118,6 +120,7 @@ export class SimHost {
     const a: Active = { runId, run, timeline: newTimeline(c.program.length), cancelled: false, done: false };
     this.pending = a;
     let maxPtes = run.initial.tables.pte;
+    let lastProgress = -Infinity;
     try {
       while (!run.done) {
         const until = this.env.now() + CHUNK_MS;
@@ -128,7 +131,13 @@ export class SimHost {
           if (s.figures.tables.pte > maxPtes) maxPtes = s.figures.tables.pte;
         } while (!run.done && this.env.now() < until);
         if (run.done) break;
-        this.env.post({ t: 'progress', runId, done: run.stepsRun, total: c.program.length });
+        // Progress at most 5 times a second: each one re-renders the page, and
+        // with three lanes computing on two cores the page's renders cost the runs.
+        const now = this.env.now();
+        if (now - lastProgress >= PROGRESS_MS) {
+          lastProgress = now;
+          this.env.post({ t: 'progress', runId, done: run.stepsRun, total: c.program.length });
+        }
         await this.env.yieldNow();
         if (a.cancelled) {
           if (this.pending === a) this.pending = null;
