@@ -1,20 +1,10 @@
 // Seeded random scenarios for kernel/random.test.ts (and for a person
 // chasing a seed: `npx tsx -e "import('./kernel/random.ts').then((m) => console.log(m.randomScenario(1056)))"`).
+import { prng } from '../src/scenario/prng.ts';
+
 const K = 4096;
 const M2 = 2 * 1024 * 1024;
 const REGION = 0x8000000000; // 512 GiB
-
-/** mulberry32: a small seeded PRNG (deterministic in every runtime). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A random scenario's text: fixed-address mappings and page-aligned operations. */
 export function randomScenario(seed: number, statements = 24): string {

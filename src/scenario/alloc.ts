@@ -30,6 +30,7 @@
 
 import type { FlatOp, FlatStatement } from './ast.ts';
 import { formatAddr, formatSize } from './format.ts';
+import { prng } from './prng.ts';
 
 export type AllocPurge = 'dontneed' | 'decay' | 'free' | 'hugepage';
 export const ALLOC_PURGES: readonly AllocPurge[] = ['dontneed', 'decay', 'free', 'hugepage'];
@@ -87,17 +88,6 @@ export function checkAllocParams(p: AllocParams): void {
   if (p.seed > 0xffffffff) fail(`seed is ${p.seed}: it must fit in 32 bits`);
 }
 
-/** mulberry32: a small, fast, seeded 32-bit PRNG (never Math.random: a scenario expands the same everywhere). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const K_MMAP = 0;
 const K_TOUCH = 1;

@@ -24,6 +24,8 @@ import { ProgramBuilder } from './program.ts';
 import { END, Race, newCpu, type Cpu, type CpuId, type TraceEntry } from './state.ts';
 import { lockName } from './sync.ts';
 import { pagesOf, zapProgram } from './zap.ts';
+import { prng } from '../../scenario/prng.ts';
+export { prng };
 
 export type RaceOp = Extract<FlatOp, { op: 'race' }>;
 
@@ -191,17 +193,6 @@ export function runToEnd(r: Race): void {
   }
 }
 
-/** mulberry32: a small seeded generator, so `random seed N` reproduces. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Run a schedule to the end of the race. */
 export function runSchedule(r: Race, s: RaceSchedule | undefined): void {

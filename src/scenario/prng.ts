@@ -1,0 +1,13 @@
+// mulberry32: a small, fast, seeded 32-bit generator. Everything random in
+// ptlab goes through it with an explicit seed (never Math.random), so a
+// scenario, a race schedule or a random test expands the same everywhere.
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
