@@ -73,8 +73,8 @@ export function faultRange(mm: Mm, start: number, end: number, write: boolean): 
     while (addr < segEnd) {
       const slot = Math.floor(addr / PMD_SIZE);
       const slotEnd = Math.min((slot + 1) * PMD_SIZE, segEnd);
-      faultSlot(mm, i, slot, addr, slotEnd, mapsAnon, write);
-      if (write) markWritten(mm, slot, addr, slotEnd);
+      const t = faultSlot(mm, i, slot, addr, slotEnd, mapsAnon, write);
+      if (write && t) markWritten(t, slot, addr, slotEnd);
       mm.settle(slot); // a uniform table goes back to compact
       addr = slotEnd;
     }
@@ -88,9 +88,9 @@ export function faultRange(mm: Mm, start: number, end: number, write: boolean): 
  * all zeros (mm/huge_memory.c remap_page, RMP_USE_SHARED_ZEROPAGE). A huge
  * PMD's deposited table maps nothing; its entry array holds these marks.
  */
-function markWritten(mm: Mm, slot: number, addr: number, end: number): void {
-  const t = mm.pteAt(slot);
-  if (!t) return;
+function markWritten(t: PteTable, slot: number, addr: number, end: number): void {
+  // A plain table (the common case) has nothing to mark.
+  if (t.huge === HUGE_NONE && t.uniform && t.fill !== PTE_ANON_THP_CLEAN) return;
   const base = slot * PMD_SIZE;
   const k0 = (addr - base) / PAGE_SIZE;
   const k1 = Math.ceil((end - base) / PAGE_SIZE);
@@ -108,8 +108,8 @@ function markWritten(mm: Mm, slot: number, addr: number, end: number): void {
   for (let k = k0; k < k1; k++) if (ents[k] === PTE_ANON_THP_CLEAN) ents[k] = PTE_ANON_THP;
 }
 
-/** The faults of one 2 MiB slot, [addr, end) within VMA i. */
-function faultSlot(mm: Mm, vi: number, slot: number, addr: number, end: number, write: boolean, realWrite: boolean): void {
+/** The faults of one 2 MiB slot, [addr, end) within VMA i. Returns the slot's table afterwards. */
+function faultSlot(mm: Mm, vi: number, slot: number, addr: number, end: number, write: boolean, realWrite: boolean): PteTable {
   const v = mm.vmas[vi];
   const c = mm.counters;
   let t = mm.pteAt(slot);
@@ -118,15 +118,14 @@ function faultSlot(mm: Mm, vi: number, slot: number, addr: number, end: number, 
     mm.enter('handle_mm_fault');
     const pmd = mm.pmd_alloc(addr);
     if (thpAllowed(mm, v, slot * PMD_SIZE)) {
-      do_huge_pmd_anonymous_page(mm, vi, pmd, slot, addr, write);
-      return;
+      return do_huge_pmd_anonymous_page(mm, vi, pmd, slot, addr, write);
     }
     t = mm.pmd_install(pmd, slot);
     mm.enter('__pte_alloc');
     mm.mech.walkerGet(mm, t, true); // the installer's reference
     faultPtes(mm, vi, t, addr, end, write, realWrite);
     mm.mech.walkerPut(mm, t);
-    return;
+    return t;
   }
   if (t.huge !== HUGE_NONE) {
     if (write && t.huge === HUGE_ZERO) {
@@ -144,9 +143,10 @@ function faultSlot(mm: Mm, vi: number, slot: number, addr: number, end: number, 
         mm.events.push({ kind: 'huge_mapped', addr: slot * PMD_SIZE, zero: false, by: 'do_huge_zero_wp_pmd' });
       }
     }
-    return; // a huge PMD maps the whole slot: no more faults here
+    return t; // a huge PMD maps the whole slot: no more faults here
   }
   faultPtes(mm, vi, t, addr, end, write, realWrite);
+  return t;
 }
 
 /**
@@ -235,7 +235,7 @@ function recordFault(mm: Mm, t: PteTable, addr: number, value: 'anon' | 'zero', 
 }
 
 /** do_huge_pmd_anonymous_page: map a THP (write) or the huge zero page (read), depositing a PTE table. */
-function do_huge_pmd_anonymous_page(mm: Mm, vi: number, pmd: Parameters<Mm['pmd_install']>[0], slot: number, addr: number, write: boolean): void {
+function do_huge_pmd_anonymous_page(mm: Mm, vi: number, pmd: Parameters<Mm['pmd_install']>[0], slot: number, addr: number, write: boolean): PteTable {
   mm.enter('create_huge_pmd');
   anon_vma_prepare(mm, vi);
   const t = mm.pmd_install(pmd, slot, 'do_huge_pmd_anonymous_page');
@@ -247,6 +247,7 @@ function do_huge_pmd_anonymous_page(mm: Mm, vi: number, pmd: Parameters<Mm['pmd_
     mm.events.push({ kind: 'fault', addr, write, by: 'handle_mm_fault' });
     mm.events.push({ kind: 'huge_mapped', addr: slot * PMD_SIZE, zero: !write, by: write ? 'do_huge_pmd_anonymous_page' : 'set_huge_zero_folio' });
   }
+  return t;
 }
 
 /**

@@ -6,7 +6,7 @@
 // Every call is clipped to one VMA (madvise_walk_vmas) and to one 2 MiB slot
 // (zap_pmd_range), which is exactly what pt-reclaim's whole-slot rule reads.
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../constants.ts';
-import type { ZapCause } from './mechanism.ts';
+import type { ZapCause, ZapSlot } from './mechanism.ts';
 import type { Mm } from './mm.ts';
 import { HUGE_ANON, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_NONE, PTE_ZERO, isAnonPte, type PteTable } from './pgtable.ts';
 import type { Vma } from './vma.ts';
@@ -94,6 +94,8 @@ export function unmap_single_vma(mm: Mm, v: Vma, start: number, end: number, cau
   const e = Math.min(end, v.end);
   let dirty = false;
   mm.enter(cause === 'munmap' ? 'unmap_vmas' : 'zap_page_range_single');
+  // One ZapSlot for the whole walk, filled in slot by slot (a design reads it during afterZap only).
+  const z: ZapSlot = { slot: 0, table: null as unknown as PteTable, start: 0, end: 0, reqStart, reqEnd, cleared: 0, cause };
   forEachPresentSlot(mm, s, e, (slot, t) => {
     const slotStart = slot * PMD_SIZE;
     const a = Math.max(s, slotStart);
@@ -110,7 +112,12 @@ export function unmap_single_vma(mm: Mm, v: Vma, start: number, end: number, cau
     const cleared = zap_pte_range(mm, t, a, b);
     if (cleared > 0) dirty = true;
     const before = mm.nr.pte;
-    mm.mech.afterZap(mm, { slot, table: t, start: a, end: b, reqStart, reqEnd, cleared, cause });
+    z.slot = slot;
+    z.table = t;
+    z.start = a;
+    z.end = b;
+    z.cleared = cleared;
+    mm.mech.afterZap(mm, z);
     if (mm.nr.pte !== before) dirty = true;
   });
   return dirty;
