@@ -317,17 +317,25 @@ export class Mm {
       }
       m.pgd[i] = np;
     }
-    m.compactTables = this.compactTables;
-    m.vmas = this.vmas.map((v) => ({ ...v }));
-    m.nr = { ...this.nr };
-    m.rssAnonPages = this.rssAnonPages;
-    m.work = this.work;
-    m.thp = this.thp;
-    m.zeroPage = this.zeroPage;
-    m.mmapBase = this.mmapBase;
-    m.counters = copyCounters(this.counters);
-    m.nextId = this.nextId;
-    m.nextAnonVma = this.nextAnonVma;
+    copyMmRest(this, m);
     return m;
   }
+}
+
+/** Everything of an mm but its page tables: what a copy or a checkpoint carries as plain values. */
+export type MmRest = Pick<Mm, 'vmas' | 'nr' | 'rssAnonPages' | 'work' | 'thp' | 'zeroPage' | 'mmapBase' | 'counters' | 'nextId' | 'nextAnonVma' | 'compactTables'>;
+
+/** Copy `from`'s MmRest into `to` (VMAs, counts and counters copied, not shared). The one list of these fields. */
+export function copyMmRest(from: MmRest, to: MmRest): void {
+  to.vmas = from.vmas.map((v) => ({ ...v }));
+  to.nr = { ...from.nr };
+  to.rssAnonPages = from.rssAnonPages;
+  to.work = from.work;
+  to.thp = from.thp;
+  to.zeroPage = from.zeroPage;
+  to.mmapBase = from.mmapBase;
+  to.counters = copyCounters(from.counters);
+  to.nextId = from.nextId;
+  to.nextAnonVma = from.nextAnonVma;
+  to.compactTables = from.compactTables;
 }

@@ -6,9 +6,8 @@
 // garbage collector nothing to trace. unpackMm rebuilds a live Mm (a seek
 // does, then replays forward).
 import { PTRS_PER_TABLE } from '../constants.ts';
-import { copyCounters } from '../types.ts';
 import type { Mechanism } from './mechanism.ts';
-import { Mm } from './mm.ts';
+import { Mm, copyMmRest, type MmRest } from './mm.ts';
 import { PmdTable, PteTable, PudTable, type PteValue } from './pgtable.ts';
 
 /** Per PUD table: pgd index, id, used. */
@@ -27,7 +26,7 @@ export interface PackedMm {
   compactIds: Int32Array;
   compactState: Uint8Array;
   /** Everything else, copied (VMAs, counters, modes, ids). */
-  rest: Pick<Mm, 'vmas' | 'nr' | 'rssAnonPages' | 'work' | 'thp' | 'zeroPage' | 'mmapBase' | 'counters' | 'nextId' | 'nextAnonVma' | 'compactTables'>;
+  rest: MmRest;
 }
 
 export function packMm(mm: Mm): PackedMm {
@@ -100,6 +99,8 @@ export function packMm(mm: Mm): PackedMm {
       }
     }
   }
+  const rest = {} as MmRest;
+  copyMmRest(mm, rest);
   return {
     puds,
     pmds,
@@ -107,19 +108,7 @@ export function packMm(mm: Mm): PackedMm {
     ents,
     compactIds,
     compactState,
-    rest: {
-      vmas: mm.vmas.map((v) => ({ ...v })),
-      nr: { ...mm.nr },
-      rssAnonPages: mm.rssAnonPages,
-      work: mm.work,
-      thp: mm.thp,
-      zeroPage: mm.zeroPage,
-      mmapBase: mm.mmapBase,
-      counters: copyCounters(mm.counters),
-      nextId: mm.nextId,
-      nextAnonVma: mm.nextAnonVma,
-      compactTables: mm.compactTables,
-    },
+    rest,
   };
 }
 
@@ -150,16 +139,6 @@ export function unpackMm(p: PackedMm, mech: Mechanism): Mm {
     t.huge = ptes[c + 7];
     pmdTables[ptes[c]].link(ptes[c + 1], t);
   }
-  mm.vmas = rest.vmas.map((v) => ({ ...v }));
-  mm.nr = { ...rest.nr };
-  mm.rssAnonPages = rest.rssAnonPages;
-  mm.work = rest.work;
-  mm.thp = rest.thp;
-  mm.zeroPage = rest.zeroPage;
-  mm.mmapBase = rest.mmapBase;
-  mm.counters = copyCounters(rest.counters);
-  mm.nextId = rest.nextId;
-  mm.nextAnonVma = rest.nextAnonVma;
-  mm.compactTables = rest.compactTables;
+  copyMmRest(rest, mm);
   return mm;
 }

@@ -11,7 +11,7 @@ import { packMm, unpackMm, type PackedMm } from '../mm/pack.ts';
 import { copyCounters, type Counters, type Figures, type SimError, type SimEvent, type StepResult } from '../types.ts';
 import { execute, type Names } from './execute.ts';
 import { checkInvariants } from './invariants.ts';
-import { StepLog } from './steplog.ts';
+import { NO_REASONS, StepLog, ZERO_LEVELS } from './steplog.ts';
 
 export interface RunOptions {
   /** One of MECHANISMS, or 'broken' (the race lab's unsafe variant). */
@@ -75,8 +75,6 @@ export function figureValue(f: Figures, name: FigureName): number {
   }
 }
 
-const NO_REASONS: StepResult['reasons'] = Object.freeze([]) as unknown as StepResult['reasons'];
-const ZERO_LEVELS = Object.freeze({ pud: 0, pmd: 0, pte: 0 });
 
 const UNIT: Record<FigureName, string> = { VmPTE: ' kB', RssAnon: ' kB', VmSize: ' kB', pte: ' PTE tables', pmd: ' PMD tables', pud: ' PUD tables' };
 

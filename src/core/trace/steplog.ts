@@ -32,8 +32,9 @@ const ADVICE: Advice[] = ['dontneed', 'free', 'hugepage', 'nohugepage'];
 const PROT: Prot[] = ['r', 'rw', 'none'];
 
 type Levels = { pud: number; pmd: number; pte: number };
-const ZERO_LEVELS: Levels = Object.freeze({ pud: 0, pmd: 0, pte: 0 });
-const NO_REASONS = Object.freeze([]) as unknown as TableReason[];
+/** Shared by every step with no table allocated or freed, and no reasons. */
+export const ZERO_LEVELS: Levels = Object.freeze({ pud: 0, pmd: 0, pte: 0 });
+export const NO_REASONS = Object.freeze([]) as unknown as TableReason[];
 
 /** What only some steps have. */
 interface Rare {
@@ -107,8 +108,8 @@ export class StepLog {
     m[q + 5] = this.reasons;
     m[q + 6] = s.reasons.length;
     for (const r of s.reasons) this.pushReason(r);
-    if (s.allocated !== ZERO_LEVELS && (s.allocated.pud || s.allocated.pmd || s.allocated.pte)) (rare ??= {}).allocated = s.allocated;
-    if (s.freed !== ZERO_LEVELS && (s.freed.pud || s.freed.pmd || s.freed.pte)) (rare ??= {}).freed = s.freed;
+    if (s.allocated !== ZERO_LEVELS) (rare ??= {}).allocated = s.allocated;
+    if (s.freed !== ZERO_LEVELS) (rare ??= {}).freed = s.freed;
     if (s.error) (rare ??= {}).error = s.error;
     if (s.expectFailures) (rare ??= {}).expectFailures = s.expectFailures;
     if (s.race) (rare ??= {}).race = s.race;
