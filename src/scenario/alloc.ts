@@ -200,7 +200,16 @@ export class AllocWorkload {
 
   /** Statement k as the expander's stream holds it (line: the alloc statement's). */
   statement(k: number, line: number): FlatStatement {
-    const f: FlatStatement = { line, text: this.text(k), op: this.op(k) };
+    // The text is made when read (the app's step list, a run's last step): a
+    // one-pass run of a million operations never formats one.
+    const text = (): string => this.text(k);
+    const f: FlatStatement = {
+      line,
+      get text(): string {
+        return text();
+      },
+      op: this.op(k),
+    };
     const t = this.tickOf(k);
     if (this.tickStart[t] === k) f.say = [this.caption(t)];
     f.live = { pages: this.tickLivePages[t], slots: this.tickLiveSlots[t] };

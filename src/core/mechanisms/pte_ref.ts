@@ -90,6 +90,10 @@ export const pteRef: Mechanism = {
     mm.counters.refcountAtomics += 3 * added + 2 * (faults - added);
     t.refcount += added;
   },
+  freshSlotsFaulted(mm: Mm, n: number): void {
+    // Each table: pmd_install's reference, 512 x (pte_try_get, pte_get, pte_put), the fault's pte_put.
+    mm.counters.refcountAtomics += n * (2 + 3 * 512);
+  },
   recordFault(mm: Mm, t: PteTable, pteSet: SimEvent, added: boolean): void {
     // ptesFaulted's references one at a time (a recorded step calls this instead).
     pte_ref_add(mm, t, +1, 'pte_try_get');

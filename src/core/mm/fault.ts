@@ -15,7 +15,7 @@
 // khugepaged, no fault-around (do_fault_around maps up to 16 cached file pages
 // around a read fault, inside the same PTE table: it never adds a table, so
 // only pte-ref's counts of file-backed tables can differ).
-import { PAGE_SIZE, PMD_SIZE, HPAGE_PMD_NR } from '../constants.ts';
+import { PAGE_SIZE, PMD_SIZE, HPAGE_PMD_NR, PTRS_PER_TABLE } from '../constants.ts';
 import type { SimError } from '../types.ts';
 import type { Mm } from './mm.ts';
 import { HUGE_ANON, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_FILE, PTE_NONE, PTE_ZERO, type PteTable, type PteValue } from './pgtable.ts';
@@ -45,6 +45,11 @@ export function thpAllowed(mm: Mm, v: Vma, slotStart: number): boolean {
   return v.start <= slotStart && slotStart + PMD_SIZE <= v.end;
 }
 
+/** Could any slot of v take a THP (thpAllowed without the slot's bounds)? */
+function thpMayApply(mm: Mm, v: Vma): boolean {
+  return v.kind === 'anon' && !v.nohugepage && mm.thp !== 'never' && (mm.thp !== 'madvise' || v.hugepage);
+}
+
 function segv(addr: number, write: boolean, v: Vma | undefined): SimError {
   const why = !v ? 'no mapping there' : v.prot === 'none' ? 'the page is PROT_NONE' : 'the page is read-only';
   return { kind: 'segv', addr, message: `SIGSEGV: ${write ? 'write to' : 'read of'} 0x${addr.toString(16)}: ${why}` };
@@ -70,9 +75,22 @@ export function faultRange(mm: Mm, start: number, end: number, write: boolean): 
       addr = segEnd;
       continue;
     }
+    // Whole slots with no table yet, after a first one on the slow path (so
+    // the step's path already names every function they go through): a run
+    // of them is filled at once (faultFreshSlots).
+    const fast = mm.events === null && mm.compactTables && mapsAnon && !thpMayApply(mm, v);
+    let fresh = false;
     while (addr < segEnd) {
       const slot = Math.floor(addr / PMD_SIZE);
+      if (fresh && addr % PMD_SIZE === 0 && addr + PMD_SIZE <= segEnd) {
+        const n = faultFreshSlots(mm, slot, Math.floor(segEnd / PMD_SIZE));
+        if (n > 0) {
+          addr += n * PMD_SIZE;
+          continue;
+        }
+      }
       const slotEnd = Math.min((slot + 1) * PMD_SIZE, segEnd);
+      fresh = fast && !mm.hasPte(slot) && addr % PMD_SIZE === 0 && slotEnd === addr + PMD_SIZE;
       const t = faultSlot(mm, i, slot, addr, slotEnd, mapsAnon, write);
       if (write && t) markWritten(t, slot, addr, slotEnd);
       mm.settle(slot); // a uniform table goes back to compact
@@ -80,6 +98,44 @@ export function faultRange(mm: Mm, start: number, end: number, write: boolean): 
     }
   }
   return null;
+}
+
+/**
+ * faultSlot over whole slots [s0, s1) that have no PTE table, stopping at the
+ * first that has one: each gets pmd_alloc, pmd_install and 512
+ * do_anonymous_page faults, exactly as faultSlot would, but the table is
+ * made compact at once (all anonymous; no object, no entry array) and the
+ * run is accounted in bulk. Only for a step that records no events, on an
+ * anonymous VMA where THP is not allowed, after faultSlot did the first such
+ * slot of the statement (so the anon_vma exists and the step's path has every
+ * function). Returns the number of slots done.
+ */
+function faultFreshSlots(mm: Mm, s0: number, s1: number): number {
+  const refcounted = mm.mech.refcounts;
+  let s = s0;
+  while (s < s1) {
+    const pmd = mm.pmd_alloc(s * PMD_SIZE);
+    const end = Math.min(s1, (Math.floor(s / PTRS_PER_TABLE) + 1) * PTRS_PER_TABLE);
+    for (; s < end; s++) {
+      const k = s % PTRS_PER_TABLE;
+      if (pmd.has(k)) break;
+      pmd.linkCompact(k, mm.nextId++, PTE_ANON, refcounted);
+      pmd.used++;
+    }
+    if (s < end) break;
+  }
+  const n = s - s0;
+  if (n === 0) return 0;
+  // Per slot: pmd_install's PMD lock and mm_inc_nr_ptes, then 512 faults, each under the PTE lock.
+  const c = mm.counters;
+  mm.nr.pte += n;
+  c.tablesAllocated.pte += n;
+  c.pmdLocks += n;
+  c.faults += n * HPAGE_PMD_NR;
+  c.pteLocks += n * HPAGE_PMD_NR;
+  mm.rssAnonPages += n * HPAGE_PMD_NR;
+  mm.mech.freshSlotsFaulted(mm, n);
+  return n;
 }
 
 /**

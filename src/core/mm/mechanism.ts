@@ -6,6 +6,7 @@
 // depend on mm, never the reverse.
 //
 //   fault:    __pte_alloc -> walkerGet(fresh) ... ptesFaulted ... walkerPut
+//             (whole fresh slots in bulk: freshSlotsFaulted)
 //   zap:      zap_pte_range per slot -> afterZap (free or keep, and why)
 //   mremap:   move_ptes: walkerGet(dst) ... ptesMovedIn, afterMoveOut(src), moveDone(dst)
 //             move_normal_pmd / move_huge_pmd -> pmdMoved
@@ -46,6 +47,13 @@ export interface Mechanism {
   walkerGet(mm: Mm, t: PteTable, fresh: boolean): void;
   /** The fault's walker lets go of t (pte_put after the faults). */
   walkerPut(mm: Mm, t: PteTable): void;
+  /**
+   * n new PTE tables were each installed and filled whole by 512 faults on
+   * none entries, and are kept compact (no object): the bulk form of
+   * walkerGet(fresh), ptesFaulted(512, 512), walkerPut for each. A design
+   * with counts leaves each at 512 (PmdTable.linkCompact records that).
+   */
+  freshSlotsFaulted(mm: Mm, n: number): void;
   /** Faults over t set `added` none entries and replaced `faults - added` zero-page entries (counted in bulk). */
   ptesFaulted(mm: Mm, t: PteTable, added: number, faults: number): void;
   /**
@@ -74,6 +82,7 @@ export const noCounts = {
   walkerGet(): void {},
   walkerPut(): void {},
   ptesFaulted(): void {},
+  freshSlotsFaulted(): void {},
   recordFault(mm: Mm, _t: PteTable, pteSet: SimEvent): void {
     mm.emit(pteSet);
   },

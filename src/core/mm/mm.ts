@@ -24,11 +24,13 @@ interface PathNode {
   readonly path: readonly string[];
   /** Its index in PATHS: a step log stores this number, not the array. */
   readonly id: number;
-  readonly next: Map<string, PathNode>;
+  /** The node each function leads to, as two parallel arrays: a node has few, and a scan of a few strings beats a Map lookup on the hottest call of the core. */
+  readonly keys: string[];
+  readonly next: PathNode[];
 }
 /** Every distinct path seen, by id (shared by all runs; only ever appended to). */
 export const PATHS: (readonly string[])[] = [[]];
-const ROOT_PATH: PathNode = { path: PATHS[0], id: 0, next: new Map() };
+const ROOT_PATH: PathNode = { path: PATHS[0], id: 0, keys: [], next: [] };
 
 /** Reason lines a step keeps one by one; the rest are counted (Mm.explain). */
 export const MAX_STEP_REASONS = 2048;
@@ -67,16 +69,22 @@ export class Mm {
     if (fn === this.lastFn) return; // loops enter the same function slot after slot
     this.lastFn = fn;
     const n = this.pathNode;
-    // One lookup: a function already on the path maps to the node itself.
-    let next = n.next.get(fn);
-    if (!next) {
-      if (n.path.includes(fn)) next = n;
-      else {
-        const path = Object.freeze([...n.path, fn]);
-        next = { path, id: PATHS.push(path) - 1, next: new Map() };
+    const keys = n.keys;
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] === fn) {
+        this.pathNode = n.next[i];
+        return;
       }
-      n.next.set(fn, next);
     }
+    // First time from this node: a function already on the path maps to the node itself.
+    let next: PathNode;
+    if (n.path.includes(fn)) next = n;
+    else {
+      const path = Object.freeze([...n.path, fn]);
+      next = { path, id: PATHS.push(path) - 1, keys: [], next: [] };
+    }
+    keys.push(fn);
+    n.next.push(next);
     this.pathNode = next;
   }
   emit(e: SimEvent): void {
@@ -92,14 +100,20 @@ export class Mm {
    * the rest by code (moreReasons), and the caller makes nothing.
    */
   wantsReason(code: ReasonCode, verdict: TableReason['verdict']): boolean {
-    if (this.reasons.length < MAX_STEP_REASONS || this.events) return true;
+    if (this.reasons.length < this.maxReasons || this.events) return true;
     this.moreReasons ??= new Map();
     const m = this.moreReasons.get(code);
     if (m) m.count++;
     else this.moreReasons.set(code, { verdict, code, count: 1 });
     return false;
   }
-  /** Reasons past MAX_STEP_REASONS in this step, counted by code. */
+  /**
+   * Reason lines a step keeps (MAX_STEP_REASONS). A run that keeps only its
+   * last step (`--steps final`) sets 0 for the steps before it: their tables
+   * are only counted, so a terabyte-scale run builds no line nobody reads.
+   */
+  maxReasons = MAX_STEP_REASONS;
+  /** Reasons past maxReasons in this step, counted by code. */
   moreReasons: Map<ReasonCode, { verdict: TableReason['verdict']; code: ReasonCode; count: number }> | null = null;
   /** Start recording a new step: path, reasons and (if asked) events start empty. */
   beginStep(recordEvents: boolean): void {

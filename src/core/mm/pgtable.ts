@@ -157,9 +157,16 @@ export function recyclePteTable(t: PteTable): void {
  * code that changes it; peek() lends a read-only copy; the mm compacts a
  * table again when an operation on its slot ends (Mm.settle).
  */
+/** The live array of every PmdTable that has no table object: all null, never written. */
+const NO_LIVE: (PteTable | null)[] = new Array(PTRS_PER_PTE).fill(null);
+
 export class PmdTable {
-  /** PTE tables as objects (null: none, or compact). */
-  private readonly live: (PteTable | null)[] = new Array(PTRS_PER_PTE).fill(null);
+  /**
+   * PTE tables as objects (null: none, or compact). A PMD table that holds
+   * only compact tables (most of the 55 TiB process's 56,000) shares NO_LIVE
+   * and gets its own array at its first object (own()).
+   */
+  private live: (PteTable | null)[] = NO_LIVE;
   /** Compact PTE tables: id (0: none) ... */
   private ids: Int32Array | null = null;
   /** ... and state: fill | huge << 3 | (refcount = entries) << 5. */
@@ -187,7 +194,7 @@ export class PmdTable {
     const u = this.expand(k);
     this.ids[k] = 0;
     this.compactN--;
-    this.live[k] = u;
+    this.own()[k] = u;
     this.liveN++;
     return u;
   }
@@ -206,14 +213,43 @@ export class PmdTable {
       this.compactN--;
     }
     if (this.live[k] === null) this.liveN++;
-    this.live[k] = t;
+    this.own()[k] = t;
+  }
+
+  /**
+   * Point the none entry k at a new compact table: every entry `fill`, with
+   * (`counted`) or without pte-ref's count. The caller accounts for `used`.
+   */
+  linkCompact(k: number, id: number, fill: PteValue, counted: boolean): void {
+    if (this.ids === null) {
+      this.ids = new Int32Array(PTRS_PER_PTE);
+      this.state = new Uint8Array(PTRS_PER_PTE);
+    }
+    this.ids[k] = id;
+    this.state![k] = fill | (counted && fill !== PTE_NONE ? 32 : 0);
+    this.compactN++;
+  }
+
+  /** The state byte of the compact table at entry k (fill | huge << 3 | counted << 5), or -1 if entry k is not a compact table. */
+  compactState(k: number): number {
+    return this.ids !== null && this.ids[k] !== 0 ? this.state![k] : -1;
+  }
+  /** The id of the compact table at entry k (0: none). */
+  compactId(k: number): number {
+    return this.ids !== null ? this.ids[k] : 0;
+  }
+  /** Set the state of the compact table at entry k (see compactState). */
+  setCompactState(k: number, state: number): void {
+    this.state![k] = state;
   }
 
   /** Clear entry k; returns the table that was there, as an object. */
   unlink(k: number): PteTable | null {
     const t = this.get(k);
-    if (t !== null) this.liveN--;
-    this.live[k] = null;
+    if (t !== null) {
+      this.liveN--;
+      this.live[k] = null;
+    }
     return t;
   }
 
@@ -273,9 +309,15 @@ export class PmdTable {
     }
     for (let k = 0; k < PTRS_PER_PTE; k++) {
       const t = this.live[k];
-      if (t) m.live[k] = t.clone(ents(t));
+      if (t) m.own()[k] = t.clone(ents(t));
     }
     return m;
+  }
+
+  /** live, as this table's own array (NO_LIVE is shared and never written). */
+  private own(): (PteTable | null)[] {
+    if (this.live === NO_LIVE) this.live = new Array(PTRS_PER_PTE).fill(null);
+    return this.live;
   }
 
   private expand(k: number): PteTable {

@@ -3,10 +3,21 @@
 // (the pgd/pud/pmd_none_or_clear_bad skips of mm/memory.c's walkers).
 import { PGDIR_SIZE, PMD_SIZE, PTRS_PER_TABLE, PUD_SIZE } from '../constants.ts';
 import type { Mm } from './mm.ts';
-import type { PteTable } from './pgtable.ts';
+import type { PmdTable, PteTable } from './pgtable.ts';
 
-/** Calls fn for every slot in [start, end) whose PMD entry is populated, in address order. */
-export function forEachPresentSlot(mm: Mm, start: number, end: number, fn: (slot: number, t: PteTable) => void): void {
+/**
+ * Calls fn for every slot in [start, end) whose PMD entry is populated, in
+ * address order. With `compactFn`, a compact table (PmdTable.compactState) is
+ * first offered to it, without making an object: when it returns true it
+ * handled the slot and fn is not called.
+ */
+export function forEachPresentSlot(
+  mm: Mm,
+  start: number,
+  end: number,
+  fn: (slot: number, t: PteTable) => void,
+  compactFn?: (slot: number, pmd: PmdTable, k: number, state: number) => boolean,
+): void {
   if (end <= start) return;
   const firstSlot = Math.floor(start / PMD_SIZE);
   const lastSlot = Math.ceil(end / PMD_SIZE); // exclusive
@@ -25,6 +36,10 @@ export function forEachPresentSlot(mm: Mm, start: number, end: number, fn: (slot
       for (let s = s0; s < s1; s++) {
         const k = s % PTRS_PER_TABLE;
         if (!pmd.has(k)) continue;
+        if (compactFn) {
+          const st = pmd.compactState(k);
+          if (st >= 0 && compactFn(s, pmd, k, st)) continue;
+        }
         fn(s, pmd.get(k)!);
         mm.settleIn(pmd, k); // the operation on this slot is over: a uniform table goes back to compact
       }

@@ -8,9 +8,12 @@
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../constants.ts';
 import type { ZapCause, ZapSlot } from './mechanism.ts';
 import type { Mm } from './mm.ts';
-import { HUGE_ANON, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_NONE, PTE_ZERO, isAnonPte, type PteTable } from './pgtable.ts';
+import { HUGE_ANON, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_NONE, PTE_ZERO, PteTable, isAnonPte, type PmdTable, type PteValue } from './pgtable.ts';
 import type { Vma } from './vma.ts';
 import { forEachPresentSlot } from './walk.ts';
+
+/** The object a compact table is loaded into while unmap_single_vma zaps it (never linked, never kept). */
+const scratch = new PteTable(0, 0);
 
 /** __split_huge_pmd: withdraw the deposited table and fill it with 512 PTEs. */
 export function __split_huge_pmd(mm: Mm, t: PteTable): void {
@@ -96,6 +99,37 @@ export function unmap_single_vma(mm: Mm, v: Vma, start: number, end: number, cau
   mm.enter(cause === 'munmap' ? 'unmap_vmas' : 'zap_page_range_single');
   // One ZapSlot for the whole walk, filled in slot by slot (a design reads it during afterZap only).
   const z: ZapSlot = { slot: 0, table: null as unknown as PteTable, start: 0, end: 0, reqStart, reqEnd, cleared: 0, cause };
+  // A compact table (all entries alike, not a huge PMD's deposit) zapped
+  // whole, in a step that records no events: zap_pte_range and the design
+  // work on a scratch object loaded from its state, and the state is stored
+  // back if the design kept it, so no object is made for the slot (a zap of
+  // terabytes visits millions). The design may free it: mm.unlinkPte then
+  // takes the entry as usual.
+  const bulk = mm.events === null && mm.compactTables && cause !== 'free';
+  const compactFn = (slot: number, pmd: PmdTable, k: number, st: number): boolean => {
+    const slotStart = slot * PMD_SIZE;
+    if ((st >> 3) & 3 || s > slotStart || e < slotStart + PMD_SIZE) return false;
+    const t = scratch;
+    t.id = pmd.compactId(k);
+    t.slot = slot;
+    t.setAll((st & 7) as PteValue);
+    t.nonNone = t.fill === PTE_NONE ? 0 : HPAGE_PMD_NR;
+    t.refcount = st & 32 ? t.nonNone : 0;
+    t.huge = HUGE_NONE;
+    const cleared = zap_pte_range(mm, t, slotStart, slotStart + PMD_SIZE);
+    if (cleared > 0) dirty = true;
+    const before = mm.nr.pte;
+    z.slot = slot;
+    z.table = t;
+    z.start = slotStart;
+    z.end = slotStart + PMD_SIZE;
+    z.cleared = cleared;
+    mm.mech.afterZap(mm, z);
+    if (mm.nr.pte !== before) dirty = true;
+    else if (t.refcount === 0 || t.refcount === t.nonNone) pmd.setCompactState(k, t.fill | (t.refcount !== 0 ? 32 : 0));
+    else pmd.link(k, t.clone()); // a count that is not just its entries: an object again (PmdTable.compact's rule)
+    return true;
+  };
   forEachPresentSlot(mm, s, e, (slot, t) => {
     const slotStart = slot * PMD_SIZE;
     const a = Math.max(s, slotStart);
@@ -119,7 +153,7 @@ export function unmap_single_vma(mm: Mm, v: Vma, start: number, end: number, cau
     z.cleared = cleared;
     mm.mech.afterZap(mm, z);
     if (mm.nr.pte !== before) dirty = true;
-  });
+  }, bulk ? compactFn : undefined);
   return dirty;
 }
 

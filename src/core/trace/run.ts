@@ -6,7 +6,7 @@ import type { FigureName, FlatStatement, MechanismVariant } from '../../scenario
 import type { Program } from '../../scenario/program.ts';
 import { mechanismOf, type Mechanism } from '../mechanisms/index.ts';
 import { violationMessage } from '../races/report.ts';
-import { Mm } from '../mm/mm.ts';
+import { MAX_STEP_REASONS, Mm } from '../mm/mm.ts';
 import { packMm, unpackMm, type PackedMm } from '../mm/pack.ts';
 import { copyCounters, type Counters, type Figures, type SimError, type SimEvent, type StepResult } from '../types.ts';
 import { execute, type Names } from './execute.ts';
@@ -170,12 +170,15 @@ export class Run {
     const aPud = a.pud, aPmd = a.pmd, aPte = a.pte;
     const fPud = f.pud, fPmd = f.pmd, fPte = f.pte;
     mm.beginStep(false);
+    if (this.opts.keepSteps === false) mm.maxReasons = index === this.ops.length - 1 ? MAX_STEP_REASONS : 0;
     const r = execute(mm, this.names, st.op, this.opts.maxWork);
     const figures = mm.figures();
     const step: StepResult = {
       index,
       line: st.line,
-      text: st.text,
+      // A run that keeps only its last step reads no other step's text (a
+      // generated statement formats its text when read).
+      text: this.opts.keepSteps === false && index !== this.ops.length - 1 && !r.error ? '' : st.text,
       figures,
       path: mm.path() as string[],
       reasons: mm.reasons.length ? mm.reasons : NO_REASONS,

@@ -1,0 +1,64 @@
+// The core's bulk paths (whole fresh slots faulted at once, fault.ts
+// faultFreshSlots; compact tables zapped whole without an object, zap.ts
+// unmap_single_vma) must leave exactly the state, counters and figures that the
+// per-slot path leaves. A step that records its events always takes the
+// per-slot path, so replaying each step with and without events compares them.
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../scenario/index.ts';
+import { MECHANISMS } from '../../scenario/ast.ts';
+import { Run } from '../trace/run.ts';
+import type { Mm } from '../mm/mm.ts';
+
+const SRC = `mmap A 3G at 0x100000000000
+mmap B 64M
+touch A 0 1G
+touch A 1G-6M 8M
+madvise A 4M 100M dontneed
+touch A 0 2G
+read B 0 64M
+touch B 2M+4K 40M
+madvise A 0 3G free
+touch A 512M 1G+2M
+munmap A 1G 4M
+touch A 0 1G
+touch A 1G+4M 2G-4M
+madvise A 1G+4M 1G dontneed
+munmap B 0 64M`;
+
+/** Every table, whatever its form (object or compact): level, id and contents. */
+function tablesOf(mm: Mm): string[] {
+  const out: string[] = [];
+  for (const pud of mm.pgd) {
+    if (!pud) continue;
+    out.push(`pud ${pud.id} used ${pud.used}`);
+    for (const pmd of pud.entries) {
+      if (!pmd) continue;
+      out.push(`pmd ${pmd.id} region ${pmd.region} used ${pmd.used}`);
+      for (let k = 0; k < 512; k++) {
+        const t = pmd.peek(k);
+        if (t) out.push(`pte ${t.id} slot ${t.slot} huge ${t.huge} nonNone ${t.nonNone} refcount ${t.refcount} ${t.copyEnts().join('')}`);
+      }
+    }
+  }
+  return out;
+}
+
+describe("bulk fault and zap paths", () => {
+  for (const mechanism of MECHANISMS) {
+    it(`leave the state the per-slot path leaves, step by step (${mechanism})`, () => {
+      const c = compile(SRC);
+      if (!c.ok) throw new Error(c.errors[0].message);
+      const run = new Run(c.ops, { mechanism, checkpoints: true });
+      run.advance();
+      expect(run.error).toBeUndefined();
+      for (let i = 0; i < run.steps.length; i++) {
+        const bulk = run.stateAt(i);
+        const perSlot = run.stateAt(i, true);
+        if (run.steps[i].faults > 0) expect(perSlot.events.length, `step ${i} recorded`).toBeGreaterThan(0);
+        expect(perSlot.mm.counters, `counters after step ${i}`).toEqual(bulk.mm.counters);
+        expect(perSlot.mm.figures(), `figures after step ${i}`).toEqual(bulk.mm.figures());
+        expect(tablesOf(perSlot.mm), `tables after step ${i}`).toEqual(tablesOf(bulk.mm));
+      }
+    });
+  }
+});
