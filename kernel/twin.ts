@@ -118,6 +118,12 @@ function checkNum(n: number, what: string): void {
   if (!Number.isSafeInteger(n) || n < 0) throw new Error(`twin: ${what} must be a non-negative integer, got ${n}`);
 }
 
+/** A process name as the twin reads it: one word of letters, digits, _ and - (at most 31). */
+function procWord(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_-]{0,30}$/.test(name)) throw new Error(`twin: process name '${name}' must be a word of at most 31 letters, digits, _ or -`);
+  return name;
+}
+
 /** One operation in the twin's text input format. `process` becomes `nop`. */
 export function opLine(op: ResolvedOp): string {
   switch (op.op) {
@@ -150,6 +156,13 @@ export function opLine(op: ResolvedOp): string {
       return `thp ${op.mode}`;
     case 'process':
       return 'nop';
+    case 'fork':
+      return `fork ${procWord(op.child)}`;
+    case 'exit':
+      return `exit ${procWord(op.proc)}`;
+    case 'in':
+      if (op.body.op === 'in' || op.body.op === 'exit') throw new Error(`twin: \`in ${op.proc}: ${op.body.op}\` cannot be replayed`);
+      return `in ${procWord(op.proc)} ${opLine(op.body)}`;
     case 'faults':
     case 'brk':
     case 'populate':
