@@ -65,6 +65,8 @@ export interface RunSummary {
    * the run stops there.
    */
   stopped?: { index: number; line: number; reason: string };
+  /** After a fork: every live process's figures at the end, the first's first. */
+  procs?: { name: string; figures: Figures }[];
 }
 
 export function figureValue(f: Figures, name: FigureName): number {
@@ -300,6 +302,7 @@ export class Run {
     };
     if (this.error) s.error = this.error;
     if (this.stopped) s.stopped = this.stopped;
+    if (this.lastStep?.procs) s.procs = this.lastStep.procs;
     return s;
   }
 
