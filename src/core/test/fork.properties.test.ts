@@ -5,7 +5,7 @@
 // and each process's VmPTE keeps pte-ref <= pt-reclaim <= baseline.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MECHANISMS, type FlatOp, type FlatStatement } from '../../scenario/ast.ts';
+import { MECHANISMS, type Advice, type FlatOp, type FlatStatement } from '../../scenario/ast.ts';
 import { Run } from '../trace/run.ts';
 
 const K4 = 4096;
@@ -18,7 +18,7 @@ const memOp = (thp: boolean): fc.Arbitrary<FlatOp> =>
     range.map((r) => ({ op: 'touch' as const, ...r })),
     range.map((r) => ({ op: 'touch' as const, ...r })),
     range.map((r) => ({ op: 'read' as const, ...r })),
-    fc.tuple(range, fc.constantFrom(...(['dontneed', 'dontneed', 'free', 'dontfork', 'dofork', 'wipeonfork', 'keeponfork', ...(thp ? ['hugepage'] : [])] as const))).map(([r, advice]) => ({ op: 'madvise' as const, ...r, advice })),
+    fc.tuple(range, fc.constantFrom<Advice>(...(['dontneed', 'dontneed', 'free', 'dontfork', 'dofork', 'wipeonfork', 'keeponfork', ...(thp ? ['hugepage' as const] : [])] as const))).map(([r, advice]) => ({ op: 'madvise' as const, ...r, advice })),
     range.map((r) => ({ op: 'munmap' as const, ...r })),
     fc.tuple(range, fc.constantFrom('r' as const, 'rw' as const)).map(([r, prot]) => ({ op: 'mprotect' as const, ...r, prot })),
   );
