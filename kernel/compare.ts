@@ -17,6 +17,8 @@ export interface CompareStep {
   kernel: { VmPTE: number; RssAnon: number } | { error: string };
   sim: { VmPTE: number; RssAnon: number } | { error: string };
   match: boolean;
+  /** After a fork: every child's changes on both sides (since the twin's own fork copy, cbase); `match` covers them too. */
+  procs?: { name: string; kernel: { VmPTE: number; RssAnon: number } | { error: string }; sim: { VmPTE: number; RssAnon: number } | { error: string }; match: boolean }[];
   /** THP allocation failed on the kernel: this step says nothing either way. */
   inconclusive?: boolean;
 }
@@ -39,6 +41,13 @@ export type CompareResult =
 /** Scenarios the twin can replay: every mapping at a fixed address. */
 export function refuseReason(c: Compiled): { reason: string; line: number } | undefined {
   for (const st of c.ops) {
+    const op = st.op.op === 'in' ? st.op.body : st.op;
+    if (st.op.op === 'in' && op.op === 'fork') {
+      return { line: st.line, reason: `line ${st.line}: \`${st.text}\`: the kernel twin forks from the first process only` };
+    }
+    if (op.op === 'mmap' && op.at === undefined) {
+      return { line: st.line, reason: `line ${st.line}: \`${st.text}\` has no \`at\` address; the kernel twin replays only fixed-address mappings (add \`at 0x...\`)` };
+    }
     if (st.op.op === 'race') {
       return { line: st.line, reason: `line ${st.line}: \`${st.text}\` starts a two-CPU race; the kernel twin is one thread and cannot replay a chosen interleaving` };
     }
@@ -57,7 +66,7 @@ export function refuseReason(c: Compiled): { reason: string; line: number } | un
  * not; a THP the simulator mapped but the kernel could not allocate (its
  * RssAnon grew less) makes the step inconclusive rather than a mismatch.
  */
-export function compareStep(index: number, s: StepResult, k: TwinStep | undefined, simBase: { VmPTE: number; RssAnon: number }, kernelBase: { VmPTE: number; RssAnon: number }): CompareStep {
+export function compareStep(index: number, s: StepResult, k: TwinStep | undefined, simBase: { VmPTE: number; RssAnon: number }, kernelBase: { VmPTE: number; RssAnon: number }, childBase?: { VmPTE: number; RssAnon: number }): CompareStep {
   const simSide = s.error ? { error: s.error.message } : { VmPTE: s.figures.VmPTE - simBase.VmPTE, RssAnon: s.figures.RssAnon - simBase.RssAnon };
   const kernelSide = !k ? { error: 'did not run' } : k.ok ? { VmPTE: k.VmPTE - kernelBase.VmPTE, RssAnon: k.RssAnon - kernelBase.RssAnon } : { error: k.message };
   let match: boolean;
@@ -65,6 +74,23 @@ export function compareStep(index: number, s: StepResult, k: TwinStep | undefine
   else match = simSide.VmPTE === kernelSide.VmPTE && simSide.RssAnon === kernelSide.RssAnon;
   const step: CompareStep = { index, line: s.line, text: s.text, kernel: kernelSide, sim: simSide, match };
   if (s.iter !== undefined) step.iter = s.iter;
+  // Children: the simulator's start from nothing, the kernel's from what a fork copies of the twin itself.
+  const kids = (s.procs ?? []).slice(1);
+  const kKids = k && k.ok ? (k.procs ?? []) : [];
+  if (kids.length || kKids.length) {
+    step.procs = [];
+    const names = [...new Set([...kids.map((p) => p.name), ...kKids.map((p) => p.name)])];
+    for (const name of names) {
+      const sp = kids.find((p) => p.name === name);
+      const kp = kKids.find((p) => p.name === name);
+      const sim = s.error || !sp ? { error: sp ? s.error!.message : 'no such process' } : { VmPTE: sp.figures.VmPTE - simBase.VmPTE, RssAnon: sp.figures.RssAnon - simBase.RssAnon };
+      const cb = childBase ?? kernelBase;
+      const ker = !kp ? { error: 'no such process' } : { VmPTE: kp.VmPTE - cb.VmPTE, RssAnon: kp.RssAnon - cb.RssAnon };
+      const m = 'error' in sim || 'error' in ker ? 'error' in sim && 'error' in ker : sim.VmPTE === ker.VmPTE && sim.RssAnon === ker.RssAnon;
+      step.procs.push({ name, kernel: ker, sim, match: m });
+      if (!m && !s.error) step.match = match = false;
+    }
+  }
   if (!match && s.path.includes('create_huge_pmd') && !('error' in simSide) && !('error' in kernelSide) && kernelSide.RssAnon < simSide.RssAnon) {
     step.inconclusive = true;
   }
@@ -101,7 +127,7 @@ export function compareWithKernel(c: Compiled, opts: { mechanismImpl?: Mechanism
     const s = sim.steps[i];
     const k: TwinStep | undefined = twin.steps[i];
     if (s.op?.op === 'process') simBase = { VmPTE: s.figures.VmPTE, RssAnon: s.figures.RssAnon };
-    const step = compareStep(i, s, k, simBase, twin.base);
+    const step = compareStep(i, s, k, simBase, twin.base, twin.cbase);
     steps.push(step);
     if (step.inconclusive) {
       status = 'inconclusive';

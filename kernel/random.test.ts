@@ -17,11 +17,13 @@ const support = kernelSupport();
 const from = Number(process.env.PTLAB_FUZZ_FROM ?? 1000);
 const more = Number(process.env.PTLAB_FUZZ_SEEDS ?? 0);
 const seeds = [...Array.from({ length: 24 }, (_, i) => i + 1), ...Array.from({ length: more }, (_, i) => from + i)];
+/** Forking scenarios: a fork along the way, statements in the child, sometimes its exit (both processes compared). */
+const forkSeeds = [...Array.from({ length: 16 }, (_, i) => 101 + i), ...Array.from({ length: more }, (_, i) => from + 5000 + i)];
 
 describe.skipIf(!support.ok)(`random scenarios: the running kernel agrees with ptlab${support.ok ? '' : ` (skipped: ${support.reason})`}`, () => {
-  for (const seed of seeds) {
-    it(`seed ${seed}`, () => {
-      const text = randomScenario(seed);
+  for (const [seed, fork] of [...seeds.map((s) => [s, false] as const), ...forkSeeds.map((s) => [s, true] as const)]) {
+    it(`seed ${seed}${fork ? ' (fork)' : ''}`, () => {
+      const text = randomScenario(seed, 24, { fork });
       const c = compile(text);
       if (!c.ok) throw new Error(`seed ${seed} did not compile: ${c.errors[0].message}\n${text}`);
       const r = compareWithKernel(c);
@@ -38,5 +40,7 @@ describe('the random scenario generator', () => {
     expect(randomScenario(7)).toBe(randomScenario(7));
     expect(randomScenario(7)).not.toBe(randomScenario(8));
     for (let s = 1; s <= 50; s++) expect(compile(randomScenario(s)).ok).toBe(true);
+    for (let s = 1; s <= 50; s++) expect(compile(randomScenario(s, 24, { fork: true })).ok).toBe(true);
+    expect(randomScenario(101, 24, { fork: true })).toMatch(/^fork/m);
   });
 });

@@ -6,8 +6,13 @@ const K = 4096;
 const M2 = 2 * 1024 * 1024;
 const REGION = 0x8000000000; // 512 GiB
 
-/** A random scenario's text: fixed-address mappings and page-aligned operations. */
-export function randomScenario(seed: number, statements = 24): string {
+/**
+ * A random scenario's text: fixed-address mappings and page-aligned operations.
+ * With `fork`, the first process forks once along the way; after it, about
+ * half the statements run in the child (`in child:`), and the child may exit
+ * before the end. Without it, the text is what it always was for the seed.
+ */
+export function randomScenario(seed: number, statements = 24, opts: { fork?: boolean } = {}): string {
   const r = prng(seed);
   const int = (n: number) => Math.floor(r() * n);
   const pick = <T,>(xs: readonly T[]): T => xs[int(xs.length)];
@@ -35,19 +40,31 @@ export function randomScenario(seed: number, statements = 24): string {
     return [off, Math.min(len - off, (1 + int(kind === 2 ? 8 : 600)) * K)];
   };
   let remap = 3;
+  const forkAt = opts.fork ? 2 + int(Math.max(1, statements >> 1)) : -1;
+  const exitAt = opts.fork && int(2) === 0 ? forkAt + 1 + int(Math.max(1, statements - forkAt)) : -1;
+  let forked = false;
   for (let k = 0; k < statements; k++) {
+    if (k === forkAt) {
+      lines.push(pick(['fork', 'fork child']));
+      forked = true;
+    }
+    if (k === exitAt) {
+      lines.push('exit child');
+      forked = false;
+    }
     const m = pick(maps);
     const [off, len] = range(m.len);
     if (len <= 0) continue;
     const op = int(20);
-    if (op < 7) lines.push(`touch ${m.name} ${off} ${len}`);
-    else if (op < 9) lines.push(`read ${m.name} ${off} ${len}`);
-    else if (op < 14) lines.push(`madvise ${m.name} ${off} ${len} dontneed`);
-    else if (op < 16) lines.push(`madvise ${m.name} ${off} ${len} free`);
-    else if (op < 17) lines.push(`mprotect ${m.name} ${off} ${len} ${pick(['r', 'rw'])}`);
-    else if (op < 18 && remap < 6) lines.push(`mremap ${m.name} to ${hex(0x100000000000 + remap++ * REGION + pick([0, M2, 1024 * 1024]))}`);
-    else if (op < 19) lines.push(`munmap ${m.name} ${off} ${len}`);
-    else lines.push(`touch ${m.name} 0 ${m.len}`);
+    const who = forked && int(2) === 0 ? 'in child: ' : '';
+    if (op < 7) lines.push(`${who}touch ${m.name} ${off} ${len}`);
+    else if (op < 9) lines.push(`${who}read ${m.name} ${off} ${len}`);
+    else if (op < 14) lines.push(`${who}madvise ${m.name} ${off} ${len} dontneed`);
+    else if (op < 16) lines.push(`${who}madvise ${m.name} ${off} ${len} free`);
+    else if (op < 17) lines.push(`${who}mprotect ${m.name} ${off} ${len} ${pick(['r', 'rw'])}`);
+    else if (op < 18 && remap < 6) lines.push(`${who}mremap ${m.name} to ${hex(0x100000000000 + remap++ * REGION + pick([0, M2, 1024 * 1024]))}`);
+    else if (op < 19) lines.push(`${who}munmap ${m.name} ${off} ${len}`);
+    else lines.push(`${who}touch ${m.name} 0 ${m.len}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -24,7 +24,18 @@
  *   mremap ADDR LEN TO              MREMAP_MAYMOVE|MREMAP_FIXED, same length
  *   thp never|madvise|always        never: PR_SET_THP_DISABLE; the others only
  *                                   if they are the system's mode
+ *   fork NAME                       fork(): the child NAME waits on a pipe for
+ *                                   its operations (MAX_PROCS - 1 children)
+ *   exit NAME                       the child _exits; waitpid reaps it
+ *   in NAME OPERATION               the child NAME runs the operation
  *   nop
+ * With children, every step also prints one line per live child:
+ *   proc N NAME VMPTE RSSANON VMSIZE    the child's own /proc/self/status
+ * and before the first operation the figures of a child forked then and
+ * exited at once (what a fork copies of the twin itself: subtract it):
+ *   cbase VMPTE RSSANON VMSIZE
+ * A child reports a failed call or a fault to the first process, which
+ * prints it as its own (err/segv with the step number) and ends the run.
  * read from the file argv[1], or from standard input when it is `-`.
  *
  * Compiled with PTLAB_BAKED defined, the operations come from a table
@@ -44,6 +55,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #ifndef MAP_FIXED_NOREPLACE
@@ -64,6 +76,21 @@
 #ifndef PR_GET_THP_DISABLE
 #define PR_GET_THP_DISABLE 42
 #endif
+#ifndef MADV_DONTFORK
+#define MADV_DONTFORK 10
+#endif
+#ifndef MADV_DOFORK
+#define MADV_DOFORK 11
+#endif
+#ifndef MADV_WIPEONFORK
+#define MADV_WIPEONFORK 18
+#endif
+#ifndef MADV_KEEPONFORK
+#define MADV_KEEPONFORK 19
+#endif
+#ifndef PR_SET_PDEATHSIG
+#define PR_SET_PDEATHSIG 1
+#endif
 #ifndef MREMAP_MAYMOVE
 #define MREMAP_MAYMOVE 1
 #endif
@@ -73,14 +100,16 @@
 
 #define PAGE 4096UL
 
-enum { OP_NOP, OP_MMAP, OP_TOUCH, OP_READ, OP_MADVISE, OP_MUNMAP, OP_MPROTECT, OP_MREMAP, OP_THP };
+enum { OP_NOP, OP_MMAP, OP_TOUCH, OP_READ, OP_MADVISE, OP_MUNMAP, OP_MPROTECT, OP_MREMAP, OP_THP, OP_FORK, OP_EXIT };
 enum { THP_NEVER, THP_MADVISE, THP_ALWAYS };
 
-/* arg: PROT_* for mmap and mprotect, MADV_* for madvise, THP_* for thp. */
+/* arg: PROT_* for mmap and mprotect, MADV_* for madvise, THP_* for thp,
+ * the child's process number for fork and exit. proc: who runs it (0: the first process). */
 struct op {
   int kind;
   int arg;
   int huge;
+  int proc;
   unsigned long addr, len, to;
 };
 
@@ -96,6 +125,30 @@ static long nops;
 #endif
 
 static const char *const thp_names[] = { "never", "madvise", "always" };
+
+/* ---- processes: 0 is the first; children are forked on `fork` (and one at setup, to calibrate) ---- */
+#define MAX_PROCS 8
+#define CALIB_PROC (MAX_PROCS - 1)
+static char proc_names[MAX_PROCS][32] = { "parent" };
+static int nprocs = 1;                   /* names given so far (parsing) */
+static pid_t proc_pid[MAX_PROCS];        /* 0: not running */
+static int cmd_pipe[MAX_PROCS][2];       /* first process -> child */
+static int rep_pipe[MAX_PROCS][2];       /* child -> first process */
+static int self_proc;                    /* which process this is */
+enum { CMD_RUN, CMD_MEASURE, CMD_EXIT };
+struct cmd {
+  int kind;
+  long step;
+};
+enum { REP_OK, REP_ERRNO, REP_SEGV };
+struct reply {
+  int status;
+  int err;
+  unsigned long addr;
+  long vmpte, rssanon, vmsize;
+};
+static struct cmd cmd_buf;
+static struct reply rep_buf;
 static int sys_thp = -1; /* the system's THP mode, -1 if unknown */
 
 static char status_buf[16384];
@@ -238,7 +291,51 @@ static const char *errno_name(int e) {
 }
 
 static const char *const op_names[] = { "nop", "mmap", "touch", "read", "madvise",
-                                        "munmap", "mprotect", "mremap", "thp" };
+                                        "munmap", "mprotect", "mremap", "thp", "fork", "exit" };
+
+/* The first process ends the run: its children go first. */
+static void finish(int code) {
+  if (self_proc == 0)
+    for (int k = 1; k < MAX_PROCS; k++)
+      if (proc_pid[k] > 0) {
+        kill(proc_pid[k], SIGKILL);
+        waitpid(proc_pid[k], 0, 0);
+        proc_pid[k] = 0;
+      }
+  _exit(code);
+}
+
+static void full_write(int fd, const void *buf, size_t n) {
+  const char *p = buf;
+  while (n) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) finish(3);
+    p += w;
+    n -= (size_t)w;
+  }
+}
+
+static int full_read(int fd, void *buf, size_t n) {
+  char *p = buf;
+  while (n) {
+    ssize_t r = read(fd, p, n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return 0;
+    p += r;
+    n -= (size_t)r;
+  }
+  return 1;
+}
+
+/* A child's report of a failure: sent to the first process, which prints it. */
+static void child_fail(int status, int e, unsigned long addr) {
+  rep_buf.status = status;
+  rep_buf.err = e;
+  rep_buf.addr = addr;
+  full_write(rep_pipe[self_proc][1], &rep_buf, sizeof rep_buf);
+  _exit(0);
+}
 
 static void out_op(const struct op *o) {
   out_str(op_names[o->kind]);
@@ -259,6 +356,7 @@ static void out_op(const struct op *o) {
 }
 
 static void fail_errno(long step, int e, const struct op *o) {
+  if (self_proc != 0) child_fail(REP_ERRNO, e, 0);
   out_str("err ");
   out_num(step);
   out_str(" ");
@@ -272,7 +370,7 @@ static void fail_errno(long step, int e, const struct op *o) {
   out_op(o);
   out_str("\n");
   out_flush();
-  _exit(0);
+  finish(0);
 }
 
 static void fault_handler(int sig, siginfo_t *si, void *uc) {
@@ -284,11 +382,86 @@ static void fault_handler(int sig, siginfo_t *si, void *uc) {
 
 /* ---- the operations ---- */
 
+static void run_op(long step, const struct op *o);
+static void measure(struct figures *f);
+
+/* A child: run what the first process sends, report, until told to exit. */
+static void __attribute__((noreturn)) worker(int k) {
+  struct figures f;
+  self_proc = k;
+  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  for (;;) {
+    if (!full_read(cmd_pipe[k][0], &cmd_buf, sizeof cmd_buf)) _exit(0);
+    if (cmd_buf.kind == CMD_EXIT) _exit(0);
+    if (cmd_buf.kind == CMD_RUN) {
+      cur_step = cmd_buf.step;
+      if (sigsetjmp(fault_jmp, 1)) child_fail(REP_SEGV, 0, fault_addr);
+      run_op(cur_step, &ops[cur_step - 1]);
+    }
+    measure(&f);
+    rep_buf.status = REP_OK;
+    rep_buf.vmpte = f.vmpte;
+    rep_buf.rssanon = f.rssanon;
+    rep_buf.vmsize = f.vmsize;
+    full_write(rep_pipe[k][1], &rep_buf, sizeof rep_buf);
+  }
+}
+
+/* fork(): the child k becomes a worker. Returns in the first process only. */
+static int __attribute__((noinline)) fork_proc(int k) {
+  pid_t pid = fork();
+  if (pid == 0) worker(k);
+  if (pid < 0) return errno;
+  proc_pid[k] = pid;
+  return 0;
+}
+
+/* Send child k a command and read its reply; a failure it reports ends the run here. */
+static void ask(int k, int kind, long step, const struct op *o) {
+  cmd_buf.kind = kind;
+  cmd_buf.step = step;
+  full_write(cmd_pipe[k][1], &cmd_buf, sizeof cmd_buf);
+  if (!full_read(rep_pipe[k][0], &rep_buf, sizeof rep_buf)) {
+    out_str("err ");
+    out_num(step);
+    out_str(" ECHILD child ");
+    out_str(proc_names[k]);
+    out_str(" died\n");
+    out_flush();
+    finish(0);
+  }
+  if (rep_buf.status == REP_ERRNO) fail_errno(step, rep_buf.err, o);
+  if (rep_buf.status == REP_SEGV) {
+    out_str("segv ");
+    out_num(step);
+    out_str(" ");
+    out_hex(rep_buf.addr);
+    out_str("\n");
+    out_flush();
+    finish(0);
+  }
+}
+
+static void exit_proc(int k) {
+  cmd_buf.kind = CMD_EXIT;
+  full_write(cmd_pipe[k][1], &cmd_buf, sizeof cmd_buf);
+  waitpid(proc_pid[k], 0, 0);
+  proc_pid[k] = 0;
+}
+
 static void run_op(long step, const struct op *o) {
   unsigned long a, end = o->addr + o->len;
   void *p;
   switch (o->kind) {
   case OP_NOP:
+    break;
+  case OP_FORK: {
+    int e = fork_proc(o->arg);
+    if (e) fail_errno(step, e, o);
+    break;
+  }
+  case OP_EXIT:
+    exit_proc(o->arg);
     break;
   case OP_MMAP:
     p = mmap((void *)o->addr, o->len, o->arg, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
@@ -338,7 +511,7 @@ static void run_op(long step, const struct op *o) {
       out_str(sys_thp < 0 ? "unknown" : thp_names[sys_thp]);
       out_str("\n");
       out_flush();
-      _exit(0);
+      finish(0);
     }
     break;
   }
@@ -427,6 +600,19 @@ static int prot_tok(const char *t) {
   return 0;
 }
 
+static int proc_tok(const char *t, int fresh) {
+  if (strlen(t) >= sizeof proc_names[0]) parse_fail("process name too long");
+  for (int k = 0; k < nprocs; k++)
+    if (!strcmp(proc_names[k], t)) {
+      if (fresh) parse_fail("a process of that name was forked before");
+      return k;
+    }
+  if (!fresh) parse_fail("no process of that name");
+  if (nprocs == CALIB_PROC) parse_fail("too many processes");
+  strcpy(proc_names[nprocs], t);
+  return nprocs++;
+}
+
 static void parse_line(char *s) {
   char *tok[8];
   int nt = 0;
@@ -446,8 +632,23 @@ static void parse_line(char *s) {
   if (nops == MAX_OPS) parse_fail("too many operations");
   struct op *o = &op_table[nops];
   memset(o, 0, sizeof *o);
+  if (!strcmp(tok[0], "in")) {
+    if (nt < 3) parse_fail("expected `in NAME OPERATION`");
+    o->proc = proc_tok(tok[1], 0);
+    for (int i = 2; i < nt; i++) tok[i - 2] = tok[i];
+    nt -= 2;
+    if (!strcmp(tok[0], "fork") || !strcmp(tok[0], "exit") || !strcmp(tok[0], "thp")) parse_fail("only the first process forks, exits children and sets thp");
+  }
   const char *w = tok[0];
   int want;
+  if (!strcmp(w, "fork") || !strcmp(w, "exit")) {
+    if (nt != 2) parse_fail("expected `fork NAME` or `exit NAME`");
+    o->kind = !strcmp(w, "fork") ? OP_FORK : OP_EXIT;
+    o->arg = proc_tok(tok[1], o->kind == OP_FORK);
+    if (o->arg == 0) parse_fail("the first process does not exit");
+    nops++;
+    return;
+  }
   if (!strcmp(w, "nop")) {
     o->kind = OP_NOP;
     want = 1;
@@ -506,7 +707,11 @@ static void parse_line(char *s) {
     else if (!strcmp(tok[3], "free")) o->arg = MADV_FREE;
     else if (!strcmp(tok[3], "hugepage")) o->arg = MADV_HUGEPAGE;
     else if (!strcmp(tok[3], "nohugepage")) o->arg = MADV_NOHUGEPAGE;
-    else parse_fail("expected dontneed, free, hugepage or nohugepage");
+    else if (!strcmp(tok[3], "dontfork")) o->arg = MADV_DONTFORK;
+    else if (!strcmp(tok[3], "dofork")) o->arg = MADV_DOFORK;
+    else if (!strcmp(tok[3], "wipeonfork")) o->arg = MADV_WIPEONFORK;
+    else if (!strcmp(tok[3], "keeponfork")) o->arg = MADV_KEEPONFORK;
+    else parse_fail("expected dontneed, free, hugepage, nohugepage, dontfork, dofork, wipeonfork or keeponfork");
     break;
   default:
     break;
@@ -568,6 +773,10 @@ static void warm_up(void) {
   memset(status_buf, 0, sizeof status_buf);
   memset(out_buf, 0, sizeof out_buf);
   memset(alt_stack, 0, sizeof alt_stack);
+  memset(&cmd_buf, 0, sizeof cmd_buf);
+  memset(&rep_buf, 0, sizeof rep_buf);
+  sink = 0;
+  fault_addr = 0;
   warm_stack();
   void *p = mmap(0, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p != MAP_FAILED) {
@@ -612,6 +821,29 @@ int main(int argc, char **argv) {
   sigaction(SIGSEGV, &sa, 0);
   sigaction(SIGBUS, &sa, 0);
   warm_up();
+  for (int k = 1; k < MAX_PROCS; k++)
+    if (pipe(cmd_pipe[k]) || pipe(rep_pipe[k])) {
+      err_str("twin: pipe failed\n");
+      return 2;
+    }
+#ifndef PTLAB_BAKED
+  if (nprocs > 1) {
+    /* What a fork copies of the twin itself, from the same call depth as a `fork` operation. */
+    static struct op calib;
+    calib.kind = OP_FORK;
+    calib.arg = CALIB_PROC;
+    run_op(0, &calib);
+    ask(CALIB_PROC, CMD_MEASURE, 0, &calib);
+    exit_proc(CALIB_PROC);
+    out_str("cbase ");
+    out_num(rep_buf.vmpte);
+    out_str(" ");
+    out_num(rep_buf.rssanon);
+    out_str(" ");
+    out_num(rep_buf.vmsize);
+    out_str("\n");
+  }
+#endif
 
   measure(&f);
   out_str("base");
@@ -624,13 +856,31 @@ int main(int argc, char **argv) {
       out_hex(fault_addr);
       out_str("\n");
       out_flush();
-      _exit(0);
+      finish(0);
     }
-    run_op(cur_step, &ops[cur_step - 1]);
+    const struct op *o = &ops[cur_step - 1];
+    if (o->proc != 0) ask(o->proc, CMD_RUN, cur_step, o);
+    else run_op(cur_step, o);
     measure(&f);
     out_str("step ");
     out_num(cur_step);
     out_figures(&f);
+    for (int k = 1; k < CALIB_PROC; k++) {
+      if (proc_pid[k] <= 0) continue;
+      ask(k, CMD_MEASURE, cur_step, o);
+      out_str("proc ");
+      out_num(cur_step);
+      out_str(" ");
+      out_str(proc_names[k]);
+      out_str(" ");
+      out_num(rep_buf.vmpte);
+      out_str(" ");
+      out_num(rep_buf.rssanon);
+      out_str(" ");
+      out_num(rep_buf.vmsize);
+      out_str("\n");
+      out_flush();
+    }
   }
-  return 0;
+  finish(0);
 }

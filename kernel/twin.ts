@@ -21,13 +21,20 @@ export interface Figures {
   VmSize: number;
 }
 
+/** A child's figures after a step (its own /proc/self/status). */
+export interface ProcFigures extends Figures {
+  name: string;
+}
+
 export type TwinStep =
-  | ({ ok: true } & Figures)
+  | ({ ok: true; procs?: ProcFigures[] } & Figures)
   | { ok: false; kind: 'segv' | 'errno' | 'unsupported'; message: string };
 
 export interface TwinRun {
   /** The figures before the first operation. */
   base: Figures;
+  /** With `fork`: a child forked before the first operation (what a fork copies of the twin itself). */
+  cbase?: Figures;
   /**
    * One entry per operation that ran, in order. A run stops at its first
    * failure, so when steps is shorter than the operations the last entry is
@@ -118,6 +125,12 @@ function checkNum(n: number, what: string): void {
   if (!Number.isSafeInteger(n) || n < 0) throw new Error(`twin: ${what} must be a non-negative integer, got ${n}`);
 }
 
+/** A process name as the twin reads it: one word of letters, digits, _ and - (at most 31). */
+function procWord(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_-]{0,30}$/.test(name)) throw new Error(`twin: process name '${name}' must be a word of at most 31 letters, digits, _ or -`);
+  return name;
+}
+
 /** One operation in the twin's text input format. `process` becomes `nop`. */
 export function opLine(op: ResolvedOp): string {
   switch (op.op) {
@@ -150,6 +163,13 @@ export function opLine(op: ResolvedOp): string {
       return `thp ${op.mode}`;
     case 'process':
       return 'nop';
+    case 'fork':
+      return `fork ${procWord(op.child)}`;
+    case 'exit':
+      return `exit ${procWord(op.proc)}`;
+    case 'in':
+      if (op.body.op === 'in' || op.body.op === 'exit') throw new Error(`twin: \`in ${op.proc}: ${op.body.op}\` cannot be replayed`);
+      return `in ${procWord(op.proc)} ${opLine(op.body)}`;
     case 'faults':
     case 'brk':
     case 'populate':
@@ -171,8 +191,9 @@ function figuresOf(words: string[], from: number, line: string): Figures {
 }
 
 /** Parses the twin's standard output (also the output of an emitC program). */
-export function parseTwinOutput(stdout: string): { base: Figures; steps: TwinStep[] } {
+export function parseTwinOutput(stdout: string): { base: Figures; cbase?: Figures; steps: TwinStep[] } {
   let base: Figures | undefined;
+  let cbase: Figures | undefined;
   const steps: TwinStep[] = [];
   for (const line of stdout.split('\n')) {
     if (line === '') continue;
@@ -180,6 +201,17 @@ export function parseTwinOutput(stdout: string): { base: Figures; steps: TwinSte
     const kind = words[0];
     if (kind === 'base') {
       base = figuresOf(words, 1, line);
+      continue;
+    }
+    if (kind === 'cbase') {
+      cbase = figuresOf(words, 1, line);
+      continue;
+    }
+    if (kind === 'proc') {
+      // proc N NAME VMPTE RSSANON VMSIZE: a child's figures after step N.
+      const st = steps[Number(words[1]) - 1];
+      if (!st || !st.ok || Number(words[1]) !== steps.length) throw new Error(`twin: unexpected output line: ${line}`);
+      (st.procs ??= []).push({ name: words[2], ...figuresOf(words, 3, line) });
       continue;
     }
     const n = Number(words[1]);
@@ -192,7 +224,7 @@ export function parseTwinOutput(stdout: string): { base: Figures; steps: TwinSte
     else throw new Error(`twin: unexpected output line: ${line}`);
   }
   if (!base) throw new Error('twin: no base line in the output');
-  return { base, steps };
+  return cbase ? { base, cbase, steps } : { base, steps };
 }
 
 /** Runs the operations on this kernel; figures are absolute kB, deltas are the caller's. */
@@ -216,6 +248,10 @@ const ADVICE_C: Record<string, string> = {
   free: 'MADV_FREE',
   hugepage: 'MADV_HUGEPAGE',
   nohugepage: 'MADV_NOHUGEPAGE',
+  dontfork: 'MADV_DONTFORK',
+  dofork: 'MADV_DOFORK',
+  wipeonfork: 'MADV_WIPEONFORK',
+  keeponfork: 'MADV_KEEPONFORK',
 };
 const THP_C: Record<string, string> = { never: 'THP_NEVER', madvise: 'THP_MADVISE', always: 'THP_ALWAYS' };
 
@@ -243,6 +279,10 @@ function opInitializer(op: ResolvedOp): string {
       return `{ .kind = OP_THP, .arg = ${THP_C[op.mode]} }`;
     case 'process':
       return `{ .kind = OP_NOP }`;
+    case 'fork':
+    case 'exit':
+    case 'in':
+      throw new Error('twin: a baked program (--emit-c) runs one process; run the scenario with `ptlab kernel` instead');
     default:
       return opLine(op); // a recorded program's statement: opLine refuses it
   }

@@ -28,13 +28,22 @@ export function formatTable(r: RunSummary, stepsMode: 'all' | 'final'): string {
     for (const s of r.steps) {
       const text = s.iter !== undefined ? `${s.text} (i=${s.iter})` : s.text;
       out.push(`${lpad(String(s.line), 5)}  ${pad(text.length > 34 ? text.slice(0, 33) + '…' : text, 34)} ${lpad(s.figures.VmPTE + ' kB', 10)} ${lpad(s.figures.RssAnon + ' kB', 10)}  ${changes(s)}`);
+      // Several processes: the row's figures are the first process's; one row more per other process.
+      for (const p of s.procs?.slice(1) ?? []) {
+        out.push(`${lpad('', 5)}  ${pad(`  └ ${p.name}`, 34)} ${lpad(p.figures.VmPTE + ' kB', 10)} ${lpad(p.figures.RssAnon + ' kB', 10)}`);
+      }
     }
   }
   const f = r.final;
-  out.push(`final: VmPTE ${f.VmPTE} kB, RssAnon ${f.RssAnon} kB, VmSize ${f.VmSize} kB; tables pud ${f.tables.pud}, pmd ${f.tables.pmd}, pte ${f.tables.pte}`);
+  const who = r.procs ? ` ${r.procs[0].name}` : '';
+  out.push(`final${who}: VmPTE ${f.VmPTE} kB, RssAnon ${f.RssAnon} kB, VmSize ${f.VmSize} kB; tables pud ${f.tables.pud}, pmd ${f.tables.pmd}, pte ${f.tables.pte}`);
+  for (const p of r.procs?.slice(1) ?? []) {
+    const g = p.figures;
+    out.push(`final ${p.name}: VmPTE ${g.VmPTE} kB, RssAnon ${g.RssAnon} kB, VmSize ${g.VmSize} kB; tables pud ${g.tables.pud}, pmd ${g.tables.pmd}, pte ${g.tables.pte}`);
+  }
   const c = r.counters;
   out.push(
-    `costs: ${c.faults} faults (${c.hugeFaults} huge), tables +${c.tablesAllocated.pte}/-${c.tablesFreed.pte} pte, +${c.tablesAllocated.pmd}/-${c.tablesFreed.pmd} pmd, ` +
+    `costs${who}: ${c.faults} faults (${c.hugeFaults} huge), tables +${c.tablesAllocated.pte}/-${c.tablesFreed.pte} pte, +${c.tablesAllocated.pmd}/-${c.tablesFreed.pmd} pmd, ` +
       `+${c.tablesAllocated.pud}/-${c.tablesFreed.pud} pud, ${c.tlbFlushes} TLB flushes, ${c.refcountAtomics} refcount atomics, ` +
       `${c.pmdLocks} PMD locks, ${c.pteLocks} PTE locks, ${c.entriesScanned} entries scanned, ${c.rcuFrees} RCU frees`,
   );

@@ -54,6 +54,12 @@ export function cmdKernel(positional: string[], opts: Map<string, string>): numb
       const [sp, sr] = cell(s.sim);
       const text = s.iter !== undefined ? `${s.text} (i=${s.iter})` : s.text;
       console.log(`${lpad(String(s.line), 5)}  ${(text.length > 34 ? text.slice(0, 33) + '…' : text).padEnd(34)} ${lpad(kp, 14)} ${lpad(sp, 6)} ${lpad(kr, 12)} ${lpad(sr, 8)}  ${s.inconclusive ? 'inconclusive' : s.match ? 'yes' : 'NO'}`);
+      // After a fork: one row per child (changes since the fork of a process with no scenario mappings).
+      for (const p of s.procs ?? []) {
+        const [ckp, ckr] = cell(p.kernel);
+        const [csp, csr] = cell(p.sim);
+        console.log(`${lpad('', 5)}  ${`  └ ${p.name}`.padEnd(34)} ${lpad(ckp, 14)} ${lpad(csp, 6)} ${lpad(ckr, 12)} ${lpad(csr, 8)}  ${p.match ? 'yes' : 'NO'}`);
+      }
     }
     console.log(`kernel ${r.kernelMs.toFixed(0)} ms, ptlab ${r.simMs.toFixed(1)} ms`);
   }

@@ -16,4 +16,8 @@ export type ResolvedOp =
   | { op: 'faults'; runs: { addr: number; len: number; write: boolean }[] }
   | { op: 'brk'; start: number; end: number }
   | { op: 'populate'; addr: number; len: number; anon: boolean }
-  | { op: 'zeropage'; on: boolean };
+  | { op: 'zeropage'; on: boolean }
+  // Several processes: the twin forks, exits, and sends a statement to another process.
+  | { op: 'fork'; child: string }
+  | { op: 'exit'; proc: string }
+  | { op: 'in'; proc: string; body: ResolvedOp };

@@ -2,7 +2,9 @@
 // what each PTE table holds and which VMAs it serves. Built on demand from a
 // Run's state at a step; never on the simulation's hot path.
 import { PMD_SIZE, PTRS_PER_TABLE, PUD_SIZE, PGDIR_SIZE } from './constants.ts';
+import { cowShared, hugeShared } from './mm/cow.ts';
 import type { Mm } from './mm/mm.ts';
+import { HUGE_ANON_WP, HUGE_NONE, PTE_ANON_COW, isHugeAnon, type PteTable } from './mm/pgtable.ts';
 import type { Vma } from './mm/vma.ts';
 
 export type PteTableKind = 'table' | 'huge' | 'huge-zero';
@@ -15,6 +17,8 @@ export interface PteTableView {
   nonNone: number;
   /** pte-ref's refcount; equal to nonNone between steps, 0 for other mechanisms. */
   refcount: number;
+  /** After a fork: entries mapping a page another process maps too (mapcount > 1); 512 for a shared THP. */
+  shared?: number;
 }
 
 export interface PmdTableView {
@@ -55,7 +59,9 @@ export function snapshot(mm: Mm): Snapshot {
       const mv: PmdTableView = { id: pmd.id, addr: pmd.region * PUD_SIZE, ptes: [] };
       pmd.forEachIndex((k) => {
         const t = pmd.peek(k)!;
-        mv.ptes.push({ id: t.id, addr: t.slot * PMD_SIZE, kind: t.huge === 0 ? 'table' : t.huge === 1 ? 'huge' : 'huge-zero', nonNone: t.huge ? 512 : t.nonNone, refcount: t.refcount });
+        const view: PteTableView = { id: t.id, addr: t.slot * PMD_SIZE, kind: t.huge === HUGE_NONE ? 'table' : isHugeAnon(t.huge) ? 'huge' : 'huge-zero', nonNone: t.huge ? 512 : t.nonNone, refcount: t.refcount };
+        if (mm.family) view.shared = sharedEntries(mm, t);
+        mv.ptes.push(view);
       });
       pv.pmds.push(mv);
     }
@@ -67,6 +73,15 @@ export function snapshot(mm: Mm): Snapshot {
     return out;
   });
   return { puds, vmas };
+}
+
+/** Entries of t mapping a page another process of the family maps too (fork's copy-on-write sharing). */
+export function sharedEntries(mm: Mm, t: PteTable): number {
+  if (t.huge === HUGE_ANON_WP) return hugeShared(mm, t.slot) ? PTRS_PER_TABLE : 0;
+  if (t.huge !== HUGE_NONE || t.nonNone === 0) return 0;
+  let n = 0;
+  for (let k = 0; k < PTRS_PER_TABLE; k++) if (t.entry(k) === PTE_ANON_COW && cowShared(mm, t.slot, k)) n++;
+  return n;
 }
 
 /** The 512 entries of the PTE table of a slot (a copy), or null. */

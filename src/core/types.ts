@@ -129,4 +129,9 @@ export interface StepResult {
   costs?: Counters;
   /** A race step: its micro-step trace, each CPU's outcome, and what the checker caught. */
   race?: RaceReport;
+  /**
+   * Several processes (after a fork, and at the step a child exits): each
+   * live process's figures, the first's first. `figures` stays the first's.
+   */
+  procs?: { name: string; figures: Figures }[];
 }

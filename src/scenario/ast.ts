@@ -4,7 +4,9 @@
 // fits exactly in a double.
 
 export type Prot = 'r' | 'rw' | 'none';
-export type Advice = 'dontneed' | 'free' | 'hugepage' | 'nohugepage';
+/** madvise advices; dontfork/dofork (VM_DONTCOPY) and wipeonfork/keeponfork (VM_WIPEONFORK) only change what a later fork copies. */
+export type Advice = 'dontneed' | 'free' | 'hugepage' | 'nohugepage' | 'dontfork' | 'dofork' | 'wipeonfork' | 'keeponfork';
+export const ADVICES: readonly Advice[] = ['dontneed', 'free', 'hugepage', 'nohugepage', 'dontfork', 'dofork', 'wipeonfork', 'keeponfork'];
 export type ThpMode = 'never' | 'madvise' | 'always';
 export type MechanismName = 'baseline' | 'pte-ref' | 'pt-reclaim';
 export const MECHANISMS: readonly MechanismName[] = ['baseline', 'pte-ref', 'pt-reclaim'];
@@ -38,6 +40,9 @@ export type Expr =
   | { kind: 'num'; value: number }
   | { kind: 'var'; name: 'i' }
   | { kind: 'bin'; op: '+' | '-' | '*'; left: Expr; right: Expr };
+
+/** The first process's name: statements without `in NAME:`, and expects without a process name, are its. */
+export const FIRST_PROCESS = 'parent';
 
 export type FigureName = 'VmPTE' | 'RssAnon' | 'VmSize' | 'pte' | 'pmd' | 'pud';
 
@@ -88,7 +93,11 @@ export type Statement =
   | { op: 'process'; loc: Loc; kind: 'small-c' | 'empty' }
   | { op: 'say'; loc: Loc; text: string }
   | { op: 'quiz'; loc: Loc; question: string; answer: string }
-  | { op: 'expect'; loc: Loc; mechanism?: MechanismName; figure: FigureName; value: Expr }
+  | { op: 'expect'; loc: Loc; mechanism?: MechanismName; figure: FigureName; value: Expr; proc?: string }
+  // Several processes (parse_process.ts): `fork [NAME]`, `exit NAME`, `in NAME: STATEMENT`.
+  | { op: 'fork'; loc: Loc; child: string }
+  | { op: 'exit'; loc: Loc; proc: string }
+  | { op: 'in'; loc: Loc; proc: string; body: Statement }
   | { op: 'repeat'; loc: Loc; count: Expr; body: Statement[] }
   // Races: consecutive `cpu` lines, optionally closed by `interleave` lines, form one race.
   | { op: 'cpu'; loc: Loc; cpu: number; body: CpuStatement }
@@ -147,7 +156,11 @@ export type FlatOp =
   | { op: 'mremap'; name: string; to: number }
   | { op: 'thp'; mode: ThpMode }
   | { op: 'process'; kind: 'small-c' | 'empty' }
-  | { op: 'race'; threads: RaceThread[]; orders: RaceOrder[] };
+  | { op: 'race'; threads: RaceThread[]; orders: RaceOrder[] }
+  | { op: 'fork'; child: string }
+  | { op: 'exit'; proc: string }
+  /** A statement run by another process than the first (`in child: touch A 0 4K`). */
+  | { op: 'in'; proc: string; body: FlatOp };
 
 /** A race statement with its numbers evaluated. */
 export type RaceThreadOp =
@@ -186,7 +199,7 @@ export interface FlatStatement {
   /** A `quiz` just before this statement. */
   quiz?: { question: string; answer: string };
   /** `expect` lines just after this statement: checked against its figures. */
-  expects?: { line: number; mechanism?: MechanismName; figure: FigureName; value: number }[];
+  expects?: { line: number; mechanism?: MechanismName; figure: FigureName; value: number; proc?: string }[];
   /** `expect [MECH] violation [KIND]` lines after a race. */
   expectViolations?: { line: number; mechanism?: MechanismName; kind?: ViolationKind }[];
   /**

@@ -150,7 +150,7 @@ function cost(stmts: readonly Statement[], i: number | undefined, limit: bigint)
 }
 
 /** Statements a repeat body may hold and still be kept lazy (see program.ts). */
-const PLAIN = new Set<Statement['op']>(['mmap', 'touch', 'read', 'munmap', 'madvise', 'mprotect', 'mremap', 'thp', 'process']);
+const PLAIN = new Set<Statement['op']>(['mmap', 'touch', 'read', 'munmap', 'madvise', 'mprotect', 'mremap', 'thp', 'process', 'in', 'fork', 'exit']);
 
 /** The expressions of a plain statement, with what each is called in an error. */
 function exprsOf(st: Statement): [Expr, string][] {
@@ -171,6 +171,8 @@ function exprsOf(st: Statement): [Expr, string][] {
       return [[st.start, 'address'], [st.end, 'address']];
     case 'populate':
       return [[st.off, 'offset'], [st.len, 'length']];
+    case 'in':
+      return exprsOf(st.body);
     default:
       return [];
   }
@@ -207,6 +209,12 @@ function flatOp(st: Statement, i: number | undefined): FlatOp {
       return { op: 'thp', mode: st.mode };
     case 'process':
       return { op: 'process', kind: st.kind };
+    case 'fork':
+      return { op: 'fork', child: st.child };
+    case 'exit':
+      return { op: 'exit', proc: st.proc };
+    case 'in':
+      return { op: 'in', proc: st.proc, body: flatOp(st.body, i) };
     default:
       throw new EvalFail(`unknown statement '${String((st as { op: unknown }).op)}'`);
   }
@@ -323,7 +331,7 @@ class Expander {
         return;
       case 'expect': {
         const value = natural(st.value, i, `expected ${st.figure}`);
-        const e: FlatExpect = { line: st.loc.line, ...(st.mechanism ? { mechanism: st.mechanism } : {}), figure: st.figure, value };
+        const e: FlatExpect = { line: st.loc.line, ...(st.mechanism ? { mechanism: st.mechanism } : {}), figure: st.figure, value, ...(st.proc ? { proc: st.proc } : {}) };
         if (this.last) (this.last.expects ??= []).push(e);
         else this.initial.push(e);
         return;

@@ -228,7 +228,7 @@ describe('errors', () => {
 
   it('unknown madvise advice, protection, thp mode, process kind and figure', () => {
     expect(firstError('madvise A 0 2M dontneeded')).toMatchObject({
-      col: 16, message: "unknown madvise advice 'dontneeded': expected dontneed, free, hugepage or nohugepage",
+      col: 16, message: "unknown madvise advice 'dontneeded': expected dontneed, free, hugepage, nohugepage, dontfork, dofork, wipeonfork or keeponfork",
     });
     expect(firstError('mprotect A 0 2M rwx')).toMatchObject({ col: 17, message: "unknown protection 'rwx': expected r, rw or none" });
     expect(firstError('thp sometimes').message).toBe("unknown thp mode 'sometimes': expected never, madvise or always");

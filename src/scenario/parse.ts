@@ -16,11 +16,12 @@
 // blocks, `0*3` = three micro-steps) or `interleave [MECHANISM] random seed
 // EXPR`, and `expect [MECHANISM] violation [KIND]`.
 
-import { MECHANISMS, VIOLATION_KINDS } from './ast.ts';
+import { ADVICES, MECHANISMS, VIOLATION_KINDS } from './ast.ts';
 import { sourceLines, suggest } from './format.ts';
 import { describe, lex, orList, type Tok } from './lex.ts';
 import { cpuStatement, interleave } from './parse_race.ts';
 import { allocStatement } from './parse_alloc.ts';
+import { exitStatement, forkStatement, inStatement } from './parse_process.ts';
 import type {
   Advice, Expr, FigureName, Loc, MechanismName, MmapBacking, ParseError, Prot, Scenario, Statement, ThpMode, ViolationKind,
 } from './ast.ts';
@@ -31,8 +32,9 @@ export const KEYWORDS = [
   'mmap', 'touch', 'read', 'madvise', 'munmap', 'mprotect', 'mremap',
   'repeat', 'thp', 'process', 'say', 'quiz', 'expect',
   'cpu', 'interleave', 'gup', 'faults', 'brk', 'populate', 'zeropage', 'alloc',
+  'fork', 'exit', 'in',
 ] as const;
-const ADVICE: readonly Advice[] = ['dontneed', 'free', 'hugepage', 'nohugepage'];
+const ADVICE: readonly Advice[] = ADVICES;
 const PROTS: readonly Prot[] = ['r', 'rw', 'none'];
 const THP: readonly ThpMode[] = ['never', 'madvise', 'always'];
 const PROCESS_KINDS: readonly ('small-c' | 'empty')[] = ['small-c', 'empty'];
@@ -133,7 +135,7 @@ export class Parser {
     this.expected(t, "the end of the statement (a new line or ';')");
   }
 
-  private statement(): Statement {
+  statement(): Statement {
     const kw = this.next();
     if (kw.kind !== 'id') this.expected(kw, "a statement like 'touch A 0 2M'");
     const loc: Loc = { line: kw.line, col: kw.col };
@@ -244,6 +246,12 @@ export class Parser {
         return interleave(this, loc);
       case 'alloc':
         return allocStatement(this, loc);
+      case 'fork':
+        return forkStatement(this, loc);
+      case 'exit':
+        return exitStatement(this, loc);
+      case 'in':
+        return inStatement(this, loc, () => this.statement());
       case 'gup':
         return this.fail(kw, "gup runs only on a CPU of a race: write 'cpu 1: gup A 0 4K'");
       default: {
@@ -259,11 +267,19 @@ export class Parser {
     const what = `a figure (${orList(FIGURES)})`;
     let w = this.word(what);
     let mechanism: MechanismName | undefined;
+    let proc: string | undefined;
+    // `expect child VmPTE 16`: a process name first (a word that is no figure, followed by a word).
+    const known = (x: string) => FIGURES.includes(x as FigureName) || MECHANISMS.includes(x as MechanismName) || x === 'violation';
+    if (!known(w.text) && this.peek().kind === 'id' && !w.text.includes('-')) {
+      proc = w.text;
+      w = this.word(what);
+    }
     if (MECHANISMS.includes(w.text as MechanismName)) {
       mechanism = w.text as MechanismName;
       w = this.word(what);
     }
     if (w.text === 'violation') {
+      if (proc) this.fail(w.tok, 'a race runs in the first process: `expect violation` takes no process name');
       let kind: ViolationKind | undefined;
       if (this.peek().kind === 'id') kind = this.oneOf('violation kind', VIOLATION_KINDS);
       return { op: 'expect-violation', loc, ...(mechanism ? { mechanism } : {}), ...(kind ? { kind } : {}) };
@@ -275,7 +291,7 @@ export class Parser {
     }
     const figure = w.text as FigureName;
     const value = this.expr(KB_FIGURES.includes(figure) ? KB_VALUE : PLAIN_VALUE);
-    return { op: 'expect', loc, ...(mechanism ? { mechanism } : {}), figure, value };
+    return { op: 'expect', loc, ...(mechanism ? { mechanism } : {}), figure, value, ...(proc ? { proc } : {}) };
   }
 
   name(): string {

@@ -12,6 +12,7 @@ export function toJson(r: RunSummary, stepsMode: JsonSteps): unknown {
     ? r.steps.map((s) => {
         const o: Record<string, unknown> = { line: s.line, text: s.text, ...fig(s.figures) };
         if (s.iter !== undefined) o.iter = s.iter;
+        if (s.procs) o.processes = s.procs.map((p) => ({ name: p.name, ...fig(p.figures) }));
         if (s.error) o.error = s.error.message;
         return o;
       })
@@ -19,6 +20,8 @@ export function toJson(r: RunSummary, stepsMode: JsonSteps): unknown {
   const res: Record<string, unknown> = { mechanism: r.mechanism };
   if (steps) res.steps = steps;
   res.final = fig(r.final);
+  // After a fork: every process's final figures (`final` stays the first process's).
+  if (r.procs) res.finalProcesses = r.procs.map((p) => ({ name: p.name, ...fig(p.figures) }));
   res.counters = r.counters;
   if (r.error) res.error = { line: r.error.line, message: r.error.error.message };
   if (r.expectFailures.length) res.expectFailures = r.expectFailures;

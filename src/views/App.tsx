@@ -16,6 +16,7 @@ import { Timeline } from './transport/Timeline.tsx';
 import { Breakpoints } from './transport/Breakpoints.tsx';
 import { RunStatus } from './transport/RunStatus.tsx';
 import { PageTableView } from './pt/PageTableView.tsx';
+import { Processes } from './panels/Processes.tsx';
 import { ComparePane } from './compare/ComparePane.tsx';
 import { Caption } from './panels/Caption.tsx';
 import { KernelPath } from './panels/KernelPath.tsx';
@@ -77,6 +78,7 @@ function Single() {
       <Caption step={shown?.event === null ? shown?.step ?? null : null} />
       <RacePanel mechanism={m} step={shown?.step ?? null} />
       <PageTableView mechanism={m} />
+      <Processes procs={lane?.frame?.procs} />
       {shown && <MappingStrip shown={shown} />}
       <div className="lower">
         <KernelPath step={shown?.step ?? null} events={shown?.events ?? null} event={shown?.event ?? null} />

@@ -2,11 +2,11 @@
 // compile a scenario, run it in time-sliced chunks (posting progress and
 // yielding so a cancel can land), then answer requests for the state at any
 // step from the Run's checkpoints (Run.stateAt: exact and unlimited).
-import { PMD_SIZE, Run, copyCounters, pteEntries, pteTableEmpty, type MechanismName, type SimEvent, type StepResult } from '../core/index.ts';
+import { PMD_SIZE, Run, copyCounters, pteEntries, pteTableEmpty, snapshot, type MechanismName, type Mm, type SimEvent, type StepResult } from '../core/index.ts';
 import { compile } from '../scenario/index.ts';
 import { toJson } from '../share/runJson.ts';
 import { encodeSnapshot, newTimeline, recordStep, trimTimeline } from './encode.ts';
-import { FLAG_EMPTIED, FLAG_ERROR, FLAG_EXPECT_FAILED, FLAG_SAY, type Frame, type FromWorker, type Timeline, type ToWorker } from './protocol.ts';
+import { FLAG_EMPTIED, FLAG_ERROR, FLAG_EXPECT_FAILED, FLAG_SAY, type Frame, type FromWorker, type ProcView, type Timeline, type ToWorker } from './protocol.ts';
 
 export interface HostEnv {
   post(msg: FromWorker, transfer?: ArrayBuffer[]): void;
@@ -206,6 +206,7 @@ export class SimHost {
     if (step) step.costs = copyCounters(st.mm.counters);
     const figures = step ? step.figures : run.initial;
     const frame: Frame = { index: i, snapshot: encodeSnapshot(i, st.mm, st.names, figures), step };
+    if (st.procs.length > 1 || step?.procs) frame.procs = procViews(st.procs);
     if (record && i >= 0) {
       frame.events = st.events;
       const pre = run.stateAt(i - 1);
@@ -246,4 +247,18 @@ export class SimHost {
     const ents = pteEntries(run.view(i).mm, slot * PMD_SIZE);
     this.env.post({ t: 'entries', runId, reqId, index: i, slot, ents }, ents ? [ents.buffer as ArrayBuffer] : []);
   }
+}
+
+/** Every process's tables for the page (after a fork): plain values, a few tables each. */
+function procViews(procs: { name: string; mm: Mm }[]): ProcView[] {
+  return procs.map((p) => {
+    const snap = snapshot(p.mm);
+    const ptes: ProcView['ptes'] = [];
+    let pmds = 0;
+    for (const pud of snap.puds) {
+      pmds += pud.pmds.length;
+      for (const pmd of pud.pmds) for (const t of pmd.ptes) ptes.push({ addr: t.addr, kind: t.kind === 'table' ? 0 : t.kind === 'huge' ? 1 : 2, nonNone: t.nonNone, shared: t.shared ?? 0 });
+    }
+    return { name: p.name, figures: p.mm.figures(), puds: snap.puds.length, pmds, ptes };
+  });
 }

@@ -95,6 +95,18 @@ export interface Frame {
   events?: SimEvent[];
   before?: ViewSnapshot;
   beforeEntries?: { slot: number; ents: Uint8Array }[];
+  /** After a fork: every live process (the first first), its figures and tables, with the entries it shares. */
+  procs?: ProcView[];
+}
+
+/** One process's page tables at a step, small: the fork presets' processes hold a handful of tables. */
+export interface ProcView {
+  name: string;
+  figures: Figures;
+  pmds: number;
+  puds: number;
+  /** PTE tables by address: kind 0 a table, 1 a huge PMD, 2 the huge zero page; shared: entries whose page another process maps too. */
+  ptes: { addr: number; kind: 0 | 1 | 2; nonNone: number; shared: number }[];
 }
 
 export const KIND_TABLE = 0;

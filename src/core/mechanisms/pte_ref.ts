@@ -113,7 +113,7 @@ export const pteRef: Mechanism = {
   pmdMoved(mm: Mm): void {
     mm.counters.refcountAtomics++; // v3 12/15 updates the table's pmd back-pointer
   },
-  tableFilled(mm: Mm, t: PteTable, by: '__split_huge_pmd' | 'load_elf_binary'): void {
+  tableFilled(mm: Mm, t: PteTable, by: '__split_huge_pmd' | 'load_elf_binary' | 'copy_pte_range'): void {
     // pgtable_trans_huge_withdraw + pte_ref_init(512) (v3 08/15); exec's tables start counted.
     t.refcount = t.nonNone;
     if (by === '__split_huge_pmd') mm.counters.refcountAtomics++;

@@ -18,7 +18,9 @@
 import { PAGE_SIZE, PMD_SIZE, HPAGE_PMD_NR, PTRS_PER_TABLE } from '../constants.ts';
 import type { SimError } from '../types.ts';
 import type { Mm } from './mm.ts';
-import { HUGE_ANON, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_FILE, PTE_NONE, PTE_ZERO, type PteTable, type PteValue } from './pgtable.ts';
+import { cowShared, cowSharer, hugeShared } from './cow.ts';
+import { HUGE_ANON, HUGE_ANON_WP, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_COW, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_FILE, PTE_NONE, PTE_ZERO, isHugeAnon, type PteTable, type PteValue } from './pgtable.ts';
+import { __split_huge_pmd } from './zap.ts';
 import { anon_vma_prepare, findVma, findVmaFrom, type Vma } from './vma.ts';
 
 /** RLIMIT_STACK's usual soft limit: how far below its top a stack may grow. */
@@ -150,7 +152,7 @@ function markWritten(t: PteTable, slot: number, addr: number, end: number): void
   const base = slot * PMD_SIZE;
   const k0 = (addr - base) / PAGE_SIZE;
   const k1 = Math.ceil((end - base) / PAGE_SIZE);
-  if (t.huge === HUGE_ANON) {
+  if (isHugeAnon(t.huge)) {
     t.ents.fill(PTE_ANON, k0, k1);
     return;
   }
@@ -199,7 +201,21 @@ function faultSlot(mm: Mm, vi: number, slot: number, addr: number, end: number, 
         mm.events.push({ kind: 'huge_mapped', addr: slot * PMD_SIZE, zero: false, by: 'do_huge_zero_wp_pmd' });
       }
     }
-    return t; // a huge PMD maps the whole slot: no more faults here
+    if (realWrite && t.huge === HUGE_ANON_WP) {
+      // do_huge_pmd_wp_page: fork write-protected this THP.
+      mm.enter('handle_mm_fault');
+      mm.enter('do_huge_pmd_wp_page');
+      c.pmdLocks++;
+      if (!hugeShared(mm, slot)) {
+        // Mapped by this process alone again (folio_ref_count() == 1): reuse it, writable.
+        t.huge = HUGE_ANON;
+        c.faults++;
+        if (mm.events) mm.events.push({ kind: 'fault', addr, write, by: 'handle_mm_fault' });
+        return t;
+      }
+      // Still shared: split the PMD and copy only the written pages (VM_FAULT_FALLBACK -> do_wp_page).
+      __split_huge_pmd(mm, t);
+    } else return t; // a huge PMD maps the whole slot: no more faults here
   }
   faultPtes(mm, vi, t, addr, end, write, realWrite);
   return t;
@@ -220,9 +236,9 @@ function faultPtes(mm: Mm, vi: number, t: PteTable, addr: number, end: number, m
     // Every entry holds t.fill: a fault changes none of them, or (over the
     // whole slot) all of them at once, with no array.
     const f = t.fill;
-    const changes = f === PTE_NONE || (write && f === PTE_ZERO);
+    const changes = f === PTE_NONE || (write && (f === PTE_ZERO || f === PTE_ANON_COW));
     if (!changes) return;
-    if (k0 === 0 && k1 === HPAGE_PMD_NR && !rec) {
+    if (k0 === 0 && k1 === HPAGE_PMD_NR && !rec && f !== PTE_ANON_COW) {
       const anon = f === PTE_ZERO || mapsAnon;
       if (anon && mm.vmas[vi].anonVma === 0) anon_vma_prepare(mm, vi);
       if (f === PTE_ZERO) mm.enter('wp_page_copy');
@@ -236,8 +252,22 @@ function faultPtes(mm: Mm, vi: number, t: PteTable, addr: number, end: number, m
   let newEntries = 0;
   let newAnon = 0;
   let anonPrepared = mm.vmas[vi].anonVma !== 0;
+  // Pages fork write-protected: which ones another process still maps (null until one is met).
+  let shared: ((k: number) => boolean) | boolean | null = null;
   for (let k = k0; k < k1; k++) {
     const e = ents[k];
+    if (e === PTE_ANON_COW && write) {
+      // do_wp_page: wp_page_copy while another process maps the page, else wp_page_reuse (RssAnon unchanged either way).
+      shared ??= cowSharer(mm, t.slot);
+      const copy = shared === true || (shared !== false && shared(k));
+      ents[k] = PTE_ANON;
+      faults++;
+      mm.enter('handle_mm_fault');
+      mm.enter('do_wp_page');
+      mm.enter(copy ? 'wp_page_copy' : 'wp_page_reuse');
+      if (rec) recordFault(mm, t, base + k * PAGE_SIZE, 'anon', copy ? 'wp_page_copy' : 'wp_page_reuse');
+      continue;
+    }
     if (mapsAnon) {
       if (e === PTE_NONE) {
         if (!anonPrepared) {
@@ -276,7 +306,7 @@ function faultPtes(mm: Mm, vi: number, t: PteTable, addr: number, end: number, m
 function faulted(mm: Mm, t: PteTable, added: number, anon: number, faults: number): void {
   if (faults === 0) return;
   mm.enter('handle_mm_fault');
-  mm.enter('do_anonymous_page');
+  if (added > 0 || anon > 0) mm.enter('do_anonymous_page');
   t.nonNone += added;
   mm.rssAnonPages += anon;
   const c = mm.counters;
@@ -287,7 +317,7 @@ function faulted(mm: Mm, t: PteTable, added: number, anon: number, faults: numbe
 
 function recordFault(mm: Mm, t: PteTable, addr: number, value: 'anon' | 'zero', by: string): void {
   mm.emit({ kind: 'fault', addr, write: value === 'anon', by: 'handle_mm_fault' });
-  mm.mech.recordFault(mm, t, { kind: 'pte_set', addr, tableId: t.id, value, by }, by !== 'wp_page_copy');
+  mm.mech.recordFault(mm, t, { kind: 'pte_set', addr, tableId: t.id, value, by }, by !== 'wp_page_copy' && by !== 'wp_page_reuse');
 }
 
 /** do_huge_pmd_anonymous_page: map a THP (write) or the huge zero page (read), depositing a PTE table. */
@@ -340,6 +370,18 @@ function faultFile(mm: Mm, vi: number, start: number, end: number, write: boolea
       } else if (write && e === PTE_FILE && !v.shared) {
         by = 'wp_page_copy';
         value = PTE_ANON;
+      } else if (write && e === PTE_ANON_COW) {
+        // do_wp_page on an anonymous copy fork write-protected: no new page counted (one maps, one unmaps, or reuse).
+        by = cowShared(mm, slot, (addr - base) / PAGE_SIZE) ? 'wp_page_copy' : 'wp_page_reuse';
+        t.ents[(addr - base) / PAGE_SIZE] = PTE_ANON;
+        faults++;
+        mm.enter('handle_mm_fault');
+        mm.enter(by);
+        if (rec) {
+          mm.emit({ kind: 'fault', addr, write, by: 'handle_mm_fault' });
+          mm.mech.recordFault(mm, t, { kind: 'pte_set', addr, tableId: t.id, value: 'anon', by }, false);
+        }
+        continue;
       } else continue;
       if (value === PTE_ANON) {
         anon_vma_prepare(mm, vi);

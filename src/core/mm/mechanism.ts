@@ -73,7 +73,7 @@ export interface Mechanism {
   /** move_normal_pmd / move_huge_pmd re-linked t under another PMD entry. */
   pmdMoved(mm: Mm, t: PteTable): void;
   /** t's entries were set wholesale: __split_huge_pmd, or the process image at exec. */
-  tableFilled(mm: Mm, t: PteTable, by: '__split_huge_pmd' | 'load_elf_binary'): void;
+  tableFilled(mm: Mm, t: PteTable, by: '__split_huge_pmd' | 'load_elf_binary' | 'copy_pte_range'): void;
 }
 
 /** The hooks of a design without a per-table count: nothing to do at any of these points. */

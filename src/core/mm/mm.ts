@@ -54,6 +54,12 @@ export class Mm {
   counters: Counters = newCounters();
   nextId = 1;
   nextAnonVma = 1;
+  /**
+   * After a fork: every live process's mm (this one included), one array the
+   * run shares; null for a single process. Copy-on-write asks it whether a
+   * write-protected page is still mapped elsewhere (cow.ts).
+   */
+  family: Mm[] | null = null;
 
   // What the current step did.
   events: SimEvent[] | null = null;

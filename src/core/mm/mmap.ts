@@ -190,6 +190,14 @@ export function do_madvise(mm: Mm, start: number, len: number, advice: Advice): 
   const mapped = rangeMapped(mm, start, end);
   if (advice === 'hugepage' || advice === 'nohugepage') {
     madviseHugepage(mm, start, end, advice);
+  } else if (advice === 'dontfork' || advice === 'dofork' || advice === 'wipeonfork' || advice === 'keeponfork') {
+    // madvise_update_vma with VM_DONTCOPY / VM_WIPEONFORK: only the VMA flags change (split and merged like any flag).
+    if (advice === 'wipeonfork' && mm.vmas.some((v) => v.end > start && v.start < end && (v.kind === 'file' || v.shared))) {
+      return err('einval', `madvise [${hex(start)}, ${hex(end)}) wipeonfork: only private anonymous memory can be wiped on fork (EINVAL)`);
+    }
+    mm.enter('madvise_update_vma');
+    const on = advice === 'dontfork' || advice === 'wipeonfork';
+    modifyFlags(mm, start, end, () => (advice === 'dontfork' || advice === 'dofork' ? { dontcopy: on } : { wipeonfork: on }));
   } else {
     const vmas = mm.vmas.filter((v) => v.end > start && v.start < end);
     for (const v of vmas) {

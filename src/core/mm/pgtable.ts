@@ -18,13 +18,24 @@ export const PTE_FILE = 3;
 export const PTE_ANON_THP = 4;
 /** A subpage of a PTE-mapped THP never written: all zeros, still mapped (RssAnon) until a folio split drops it. */
 export const PTE_ANON_THP_CLEAN = 5;
-export type PteValue = 0 | 1 | 2 | 3 | 4 | 5;
+/**
+ * An anonymous page fork write-protected (copy_present_pte: PageAnonExclusive
+ * cleared, the PTE made read-only in parent and child). A write takes
+ * do_wp_page: wp_page_copy while another process still maps the page,
+ * wp_page_reuse once it is this process's alone (src/core/mm/cow.ts).
+ */
+export const PTE_ANON_COW = 6;
+export type PteValue = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 /** Entries that count in RssAnon. */
-export const isAnonPte = (e: number): boolean => e === PTE_ANON || e === PTE_ANON_THP || e === PTE_ANON_THP_CLEAN;
+export const isAnonPte = (e: number): boolean => e === PTE_ANON || e === PTE_ANON_THP || e === PTE_ANON_THP_CLEAN || e === PTE_ANON_COW;
 
 export const HUGE_NONE = 0;
 export const HUGE_ANON = 1;
 export const HUGE_ZERO = 2;
+/** An anonymous huge PMD fork write-protected (copy_huge_pmd): a write takes do_huge_pmd_wp_page. */
+export const HUGE_ANON_WP = 3;
+/** A huge PMD mapping an anonymous THP (RssAnon 512 pages), writable or not. */
+export const isHugeAnon = (h: number): boolean => h === HUGE_ANON || h === HUGE_ANON_WP;
 
 /**
  * Spare 512-entry arrays: a partial operation materialises one, and a table

@@ -30,9 +30,13 @@ export interface Vma {
   label?: string;
   /** A MAP_SHARED file mapping: a write fault maps the file page itself (do_shared_fault), no anonymous copy. */
   shared?: boolean;
+  /** VM_DONTCOPY (MADV_DONTFORK): fork does not copy this VMA into the child. */
+  dontcopy?: boolean;
+  /** VM_WIPEONFORK (MADV_WIPEONFORK): the child gets the VMA, empty (no tables, no anon_vma). */
+  wipeonfork?: boolean;
 }
 
-export type VmaFlags = Pick<Vma, 'prot' | 'hugepage' | 'nohugepage' | 'account'>;
+export type VmaFlags = Pick<Vma, 'prot' | 'hugepage' | 'nohugepage' | 'account' | 'dontcopy' | 'wipeonfork'>;
 
 export function newAnonVma(start: number, end: number, prot: Prot, hugepage: boolean): Vma {
   return { start, end, prot, hugepage, nohugepage: false, account: prot === 'rw', anonVma: 0, pgoff: start / PAGE_SIZE, kind: 'anon' };
@@ -66,7 +70,8 @@ export function findVmaFrom(mm: Mm, addr: number): number {
 }
 
 const sameFlags = (a: Vma, b: Vma): boolean =>
-  a.kind === 'anon' && b.kind === 'anon' && a.prot === b.prot && a.hugepage === b.hugepage && a.nohugepage === b.nohugepage && a.account === b.account;
+  a.kind === 'anon' && b.kind === 'anon' && a.prot === b.prot && a.hugepage === b.hugepage && a.nohugepage === b.nohugepage && a.account === b.account &&
+  !a.dontcopy === !b.dontcopy && !a.wipeonfork === !b.wipeonfork;
 
 /** is_mergeable_vma + is_mergeable_anon_vma + linear pgoff, for prev followed by next. */
 function canMerge(prev: Vma, next: Vma): boolean {
@@ -173,7 +178,7 @@ export function modifyFlags(mm: Mm, start: number, end: number, change: (v: Vma)
     const v = mm.vmas[i];
     if (!v || v.start >= end) break;
     const patch = change(v);
-    const differs = (Object.keys(patch) as (keyof VmaFlags)[]).some((k) => patch[k] !== v[k]);
+    const differs = (Object.keys(patch) as (keyof VmaFlags)[]).some((k) => (patch[k] ?? false) !== (v[k] ?? false));
     const stop = Math.min(v.end, end);
     if (differs) {
       if (v.start < addr) {
@@ -198,6 +203,8 @@ function anonVmaCompatible(a: Vma, b: Vma): boolean {
     b.kind === 'anon' &&
     a.hugepage === b.hugepage &&
     a.nohugepage === b.nohugepage &&
+    !a.dontcopy === !b.dontcopy &&
+    !a.wipeonfork === !b.wipeonfork &&
     a.account === b.account &&
     b.pgoff === a.pgoff + (a.end - a.start) / PAGE_SIZE
   );

@@ -8,7 +8,8 @@
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../constants.ts';
 import type { ZapCause, ZapSlot } from './mechanism.ts';
 import type { Mm } from './mm.ts';
-import { HUGE_ANON, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_NONE, PTE_ZERO, PteTable, isAnonPte, type PmdTable, type PteValue } from './pgtable.ts';
+import { hugeShared } from './cow.ts';
+import { HUGE_ANON, HUGE_ANON_WP, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_COW, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_NONE, PTE_ZERO, PteTable, isAnonPte, isHugeAnon, type PmdTable, type PteValue } from './pgtable.ts';
 import type { Vma } from './vma.ts';
 import { forEachPresentSlot } from './walk.ts';
 
@@ -18,6 +19,7 @@ const scratch = new PteTable(0, 0);
 /** __split_huge_pmd: withdraw the deposited table and fill it with 512 PTEs. */
 export function __split_huge_pmd(mm: Mm, t: PteTable): void {
   if (t.huge === HUGE_ZERO) t.setAll(PTE_ZERO);
+  else if (t.huge === HUGE_ANON_WP) t.setAll(PTE_ANON_COW); // fork write-protected the PMD: every subpage PTE is read-only (not exclusive)
   else if (t.uniform) t.setAll(PTE_ANON_THP_CLEAN); // nothing was written
   else {
     // markWritten's marks become the entries: written, or all zeros still.
@@ -195,7 +197,7 @@ function zap_pte_range(mm: Mm, t: PteTable, a: number, b: number): number {
 /** zap_huge_pmd: the zap covers the whole huge PMD; zap_deposited_table frees the deposit. */
 function zap_huge_pmd(mm: Mm, t: PteTable): void {
   const slotStart = t.slot * PMD_SIZE;
-  if (t.huge === HUGE_ANON) mm.rssAnonPages -= HPAGE_PMD_NR;
+  if (isHugeAnon(t.huge)) mm.rssAnonPages -= HPAGE_PMD_NR;
   mm.counters.pmdLocks++;
   mm.enter('zap_huge_pmd');
   mm.emit({ kind: 'huge_zapped', addr: slotStart, by: 'zap_huge_pmd' });
@@ -224,6 +226,11 @@ export function madvise_free_single_vma(mm: Mm, v: Vma, start: number, end: numb
     const b = Math.min(e, slotStart + PMD_SIZE);
     if (t.huge !== HUGE_NONE) {
       if (a === slotStart && b === slotStart + PMD_SIZE) return; // madvise_free_huge_pmd: marks the folio lazy-free
+      if (t.huge === HUGE_ANON_WP) {
+        // madvise_free_huge_pmd: a folio another process maps too is left alone (folio_maybe_mapped_shared).
+        if (hugeShared(mm, slot)) return;
+        t.huge = HUGE_ANON; // this process's alone again: split as any THP
+      }
       const anon = t.huge === HUGE_ANON;
       __split_huge_pmd(mm, t);
       if (anon) split_folio(mm, t);

@@ -165,6 +165,11 @@ export function execute(mm: Mm, names: Names, op: FlatOp, maxWork = DEFAULT_MAX_
       if (mm.vmas.length > 0) return { error: { kind: 'einval', message: '`process` must come before any mapping' } };
       if (op.kind === 'small-c') setupSmallC(mm);
       return { op: { op: 'process', kind: op.kind } };
+    case 'fork':
+    case 'exit':
+    case 'in':
+      // Several processes: the run binds these to their process (procs.ts prepare).
+      return { error: { kind: 'einval', message: `${op.op} needs a run that holds processes (trace/procs.ts)` } };
     case 'race':
       // Two CPUs from this state on (src/core/races). No ResolvedOp: the
       // kernel twin replays one thread and stops at a race.

@@ -2,7 +2,7 @@
 // step, with figures after every step, expect checks, optional invariant
 // checks, and checkpoints so any step's state can be rebuilt exactly
 // (time travel = nearest checkpoint + replay, never a copy per step).
-import type { FigureName, FlatStatement, MechanismVariant } from '../../scenario/ast.ts';
+import { FIRST_PROCESS, type FigureName, type FlatOp, type FlatStatement, type MechanismVariant } from '../../scenario/ast.ts';
 import type { Program } from '../../scenario/program.ts';
 import { mechanismOf, type Mechanism } from '../mechanisms/index.ts';
 import { violationMessage } from '../races/report.ts';
@@ -11,6 +11,7 @@ import { packMm, unpackMm, type PackedMm } from '../mm/pack.ts';
 import { copyCounters, type Counters, type Figures, type SimError, type SimEvent, type StepResult } from '../types.ts';
 import { execute, type Names } from './execute.ts';
 import { checkInvariants } from './invariants.ts';
+import { packProcs, prepare, procFigures, unpackProcs, type PackedProc, type Proc } from './procs.ts';
 import { NO_REASONS, StepLog, ZERO_LEVELS } from './steplog.ts';
 
 export interface RunOptions {
@@ -45,6 +46,8 @@ export interface Checkpoint {
   index: number;
   mm: PackedMm;
   names: Names;
+  /** The other processes (after a fork), if any. */
+  procs?: PackedProc[];
 }
 
 export interface RunSummary {
@@ -62,6 +65,8 @@ export interface RunSummary {
    * the run stops there.
    */
   stopped?: { index: number; line: number; reason: string };
+  /** After a fork: every live process's figures at the end, the first's first. */
+  procs?: { name: string; figures: Figures }[];
 }
 
 export function figureValue(f: Figures, name: FigureName): number {
@@ -78,10 +83,21 @@ export function figureValue(f: Figures, name: FigureName): number {
 
 const UNIT: Record<FigureName, string> = { VmPTE: ' kB', RssAnon: ' kB', VmSize: ' kB', pte: ' PTE tables', pmd: ' PMD tables', pud: ' PUD tables' };
 
+/** A state of the run: the first process's mm and names, and every process (procs[0] is the first). */
+export interface RunState {
+  mm: Mm;
+  names: Names;
+  procs: Proc[];
+  events: SimEvent[];
+}
+
 export class Run {
   readonly mechanism: MechanismVariant;
+  /** The first process's mm (`parent`); a fork's children are in `procs`. */
   mm: Mm;
   names: Names = new Map();
+  /** Every live process, the first first: one until a `fork`. */
+  procs: Proc[];
   /** Every step's result, in columns (steplog.ts): read them with step(i). */
   private readonly log: StepLog;
   readonly checkpoints: Checkpoint[] = [];
@@ -114,6 +130,7 @@ export class Run {
     this.log = new StepLog(!!opts.costsPerStep, opts.keepSteps === false ? 16 : ops.length);
     this.mm = new Mm(opts.mechanismImpl ?? mechanismOf(opts.mechanism));
     if (opts.zeroPage === false) this.mm.zeroPage = false;
+    this.procs = [{ name: FIRST_PROCESS, mm: this.mm, names: this.names }];
     this.initial = this.mm.figures();
     this.checkExpects(this.initialExpects, this.initial);
     this.checkpoints.push({ index: -1, mm: packMm(this.mm), names: new Map(this.names) });
@@ -159,7 +176,11 @@ export class Run {
     const index = this.stepsRun++;
     const st = this.ops.at(index)!;
     this.lastStatement = st;
-    const mm = this.mm;
+    const sop = st.op.op;
+    // One process and no process statement: the first process runs it directly (the fast path).
+    const multi = this.procs.length > 1 || sop === 'fork' || sop === 'in' || sop === 'exit';
+    const prep = multi ? prepare(this.procs, st.op) : null;
+    const mm = prep ? prep.mm : this.mm;
     const c = mm.counters;
     const faultsBefore = c.faults;
     const workBefore = mm.work;
@@ -171,8 +192,8 @@ export class Run {
     const fPud = f.pud, fPmd = f.pmd, fPte = f.pte;
     mm.beginStep(false);
     if (this.opts.keepSteps === false) mm.maxReasons = index === this.ops.length - 1 ? MAX_STEP_REASONS : 0;
-    const r = execute(mm, this.names, st.op, this.opts.maxWork);
-    const figures = mm.figures();
+    const r = prep ? prep.run(this.opts.maxWork) : execute(mm, this.names, st.op, this.opts.maxWork);
+    const figures = this.mm.figures();
     const step: StepResult = {
       index,
       line: st.line,
@@ -196,10 +217,11 @@ export class Run {
       error: undefined,
       expectFailures: undefined,
       moreReasons: mm.moreReasons ? [...mm.moreReasons.values()] : undefined,
+      procs: multi ? procFigures(this.procs) : undefined,
     };
     const v = r.race?.violation;
     // After a violation the figures are the corrupted state's: checking them says nothing.
-    const failed = v ? [] : this.checkExpects(st.expects, figures);
+    const failed = v ? [] : this.checkExpects(st.expects, figures, step.procs);
     if (v && !r.error) {
       const expected = (st.expectViolations ?? []).some((e) => (!e.mechanism || e.mechanism === this.mechanism) && (!e.kind || e.kind === v.kind));
       if (expected) this.stopped = { index, line: st.line, reason: violationMessage(v) };
@@ -224,7 +246,8 @@ export class Run {
     else if (step.costs) step.costs = copyCounters(c);
     this.lastStep = step;
     if (this.opts.checkInvariants && !v) {
-      const bad = checkInvariants(mm);
+      const bad = checkInvariants(this.mm);
+      for (const p of this.procs.slice(1)) for (const m of checkInvariants(p.mm)) bad.push(`${p.name}: ${m}`);
       if (bad.length) this.invariantViolations.push({ index, line: st.line, messages: bad });
     }
     // A checkpoint costs up to ~72 bytes per table (5 when compact) and a
@@ -236,21 +259,33 @@ export class Run {
     if (!this.opts.checkpoints) return;
     this.stepsSinceCheckpoint++;
     this.workSinceCheckpoint += 64 + 32 * (mm.work - workBefore) + step.reasons.length * 8;
-    const tables = mm.nr.pte + mm.nr.pmd + mm.nr.pud;
+    let tables = 0;
+    for (const p of this.procs) tables += p.mm.nr.pte + p.mm.nr.pmd + p.mm.nr.pud;
     if (this.stepsSinceCheckpoint >= (this.opts.checkpointEvery ?? 256) && this.workSinceCheckpoint >= 40 * tables) {
-      this.checkpoints.push({ index, mm: packMm(mm), names: new Map(this.names) });
+      this.checkpoints.push({ index, mm: packMm(this.mm), names: new Map(this.names), procs: packProcs(this.procs) });
       this.workSinceCheckpoint = 0;
       this.stepsSinceCheckpoint = 0;
     }
   }
 
-  private checkExpects(expects: FlatStatement['expects'], f: Figures): string[] {
+  private checkExpects(expects: FlatStatement['expects'], f: Figures, procs?: StepResult['procs']): string[] {
     const failed: string[] = [];
     for (const e of expects ?? []) {
       if (e.mechanism && e.mechanism !== this.mechanism) continue;
-      const got = figureValue(f, e.figure);
+      let pf = f;
+      if (e.proc && e.proc !== FIRST_PROCESS) {
+        const p = procs?.find((x) => x.name === e.proc);
+        if (!p) {
+          const msg = `line ${e.line}: expected ${e.proc}'s ${e.figure}, but there is no process named ${e.proc} here (${(procs ?? [{ name: FIRST_PROCESS }]).map((x) => x.name).join(', ')})`;
+          failed.push(msg);
+          this.expectFailures.push({ line: e.line, message: msg });
+          continue;
+        }
+        pf = p.figures;
+      }
+      const got = figureValue(pf, e.figure);
       if (got !== e.value) {
-        const msg = `line ${e.line}: expected ${e.figure} ${e.value}${UNIT[e.figure]}, got ${got}${UNIT[e.figure]} (${this.mechanism})`;
+        const msg = `line ${e.line}: expected ${e.proc && e.proc !== FIRST_PROCESS ? `${e.proc}'s ` : ''}${e.figure} ${e.value}${UNIT[e.figure]}, got ${got}${UNIT[e.figure]} (${this.mechanism})`;
         failed.push(msg);
         this.expectFailures.push({ line: e.line, message: msg });
       }
@@ -270,6 +305,7 @@ export class Run {
     };
     if (this.error) s.error = this.error;
     if (this.stopped) s.stopped = this.stopped;
+    if (this.lastStep?.procs) s.procs = this.lastStep.procs;
     return s;
   }
 
@@ -279,11 +315,18 @@ export class Run {
    * With `record`, the last replayed step records its full event list
    * (fault by fault).
    */
-  stateAt(index: number, record = false): { mm: Mm; names: Names; events: SimEvent[] } {
+  stateAt(index: number, record = false): RunState {
     const target = record ? index - 1 : index;
     const cp = this.checkpointAtOrBefore(target);
-    const at = { index: cp.index, mm: unpackMm(cp.mm, this.mm.mech), names: new Map(cp.names) };
-    return this.replayTo(at, target, record ? index : undefined);
+    return this.replayTo(this.restore(cp), target, record ? index : undefined);
+  }
+
+  /** A checkpoint made live again: its processes, the first's mm and names. */
+  private restore(cp: Checkpoint): { index: number; mm: Mm; names: Names; procs: Proc[] } {
+    const mm = unpackMm(cp.mm, this.mm.mech);
+    const names = new Map(cp.names);
+    const procs = unpackProcs({ name: FIRST_PROCESS, mm, names }, cp.procs, this.mm.mech);
+    return { index: cp.index, mm, names, procs };
   }
 
   /**
@@ -291,17 +334,15 @@ export class Run {
    * is valid until the next call. Moving forward replays from where the last
    * call left off, so playing or stepping forward never copies a checkpoint.
    */
-  view(index: number, record = false): { mm: Mm; names: Names; events: SimEvent[] } {
+  view(index: number, record = false): RunState {
     const target = record ? index - 1 : index;
     const cp = this.checkpointAtOrBefore(target);
     const c = this.cursor;
-    if (!c || c.index > target || c.index < cp.index) {
-      this.cursor = { index: cp.index, mm: unpackMm(cp.mm, this.mm.mech), names: new Map(cp.names) };
-    }
+    if (!c || c.index > target || c.index < cp.index) this.cursor = this.restore(cp);
     return this.replayTo(this.cursor!, target, record ? index : undefined);
   }
 
-  private cursor: { index: number; mm: Mm; names: Names } | null = null;
+  private cursor: { index: number; mm: Mm; names: Names; procs: Proc[] } | null = null;
 
   private checkpointAtOrBefore(index: number): Checkpoint {
     let cp = this.checkpoints[0];
@@ -310,22 +351,31 @@ export class Run {
   }
 
   /** Replay `at` forward to `target`; then, if asked, run step `recordIndex` recording its events. */
-  private replayTo(at: { index: number; mm: Mm; names: Names }, target: number, recordIndex?: number): { mm: Mm; names: Names; events: SimEvent[] } {
-    const { mm, names } = at;
-    for (let i = at.index + 1; i <= target && i < this.ops.length; i++) {
-      mm.beginStep(false);
-      execute(mm, names, this.ops.at(i)!.op, this.opts.maxWork);
-    }
+  private replayTo(at: { index: number; mm: Mm; names: Names; procs: Proc[] }, target: number, recordIndex?: number): RunState {
+    const { mm, names, procs } = at;
+    const step = (op: FlatOp, record: boolean): Mm => {
+      const sop = op.op;
+      if (procs.length === 1 && sop !== 'fork' && sop !== 'in' && sop !== 'exit') {
+        mm.beginStep(record);
+        execute(mm, names, op, this.opts.maxWork);
+        return mm;
+      }
+      const prep = prepare(procs, op);
+      prep.mm.beginStep(record);
+      prep.run(this.opts.maxWork);
+      return prep.mm;
+    };
+    for (let i = at.index + 1; i <= target && i < this.ops.length; i++) step(this.ops.at(i)!.op, false);
     at.index = Math.max(at.index, Math.min(target, this.ops.length - 1));
     let events: SimEvent[] = [];
     if (recordIndex !== undefined && recordIndex < this.ops.length) {
-      mm.beginStep(true);
-      execute(mm, names, this.ops.at(recordIndex)!.op, this.opts.maxWork);
-      events = mm.events ?? [];
+      const ran = step(this.ops.at(recordIndex)!.op, true);
+      events = ran.events ?? [];
+      ran.events = null;
       at.index = recordIndex;
     }
     mm.events = null;
-    return { mm, names, events };
+    return { mm, names, procs, events };
   }
 }
 

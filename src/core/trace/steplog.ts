@@ -8,7 +8,7 @@
 // builds the StepResult the rest of the code reads, the same as it always
 // was; the statement's own fields (line, text, iter, say, quiz) come from
 // the program, which already holds them.
-import type { Advice, FlatStatement, Prot } from '../../scenario/ast.ts';
+import { ADVICES, type Advice, type FlatStatement, type Prot } from '../../scenario/ast.ts';
 import type { ResolvedOp } from '../resolved.ts';
 import type { Counters, Figures, StepResult, TableReason } from '../types.ts';
 import { PATHS } from '../mm/mm.ts';
@@ -28,7 +28,7 @@ const OP_NONE = 0;
 const SIMPLE_OPS = ['touch', 'read', 'munmap', 'madvise', 'mprotect'] as const;
 type SimpleOp = Extract<ResolvedOp, { op: (typeof SIMPLE_OPS)[number] }>;
 const OTHER_OP = SIMPLE_OPS.length + 1;
-const ADVICE: Advice[] = ['dontneed', 'free', 'hugepage', 'nohugepage'];
+const ADVICE: readonly Advice[] = ADVICES;
 const PROT: Prot[] = ['r', 'rw', 'none'];
 
 type Levels = { pud: number; pmd: number; pte: number };
@@ -45,6 +45,7 @@ interface Rare {
   expectFailures?: string[];
   race?: StepResult['race'];
   moreReasons?: StepResult['moreReasons'];
+  procs?: StepResult['procs'];
 }
 
 export class StepLog {
@@ -114,6 +115,7 @@ export class StepLog {
     if (s.expectFailures) (rare ??= {}).expectFailures = s.expectFailures;
     if (s.race) (rare ??= {}).race = s.race;
     if (s.moreReasons) (rare ??= {}).moreReasons = s.moreReasons;
+    if (s.procs) (rare ??= {}).procs = s.procs;
     if (rare) {
       m[q + 4] = this.rare.length;
       this.rare.push(rare);
@@ -213,6 +215,7 @@ export class StepLog {
     if (st.quiz) step.quiz = st.quiz;
     if (rare?.race) step.race = rare.race;
     if (rare?.moreReasons) step.moreReasons = rare.moreReasons;
+    if (rare?.procs) step.procs = rare.procs;
     if (rare?.error) step.error = rare.error;
     if (rare?.expectFailures) step.expectFailures = rare.expectFailures;
     return step;
