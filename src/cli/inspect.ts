@@ -2,9 +2,30 @@
 // minimum its present and swapped pages need (src/inspect/inspect.ts), and
 // which design this kernel runs.
 import { detectMechanism } from '../../kernel/twin.ts';
+import { writeFileSync } from 'node:fs';
 import { InspectError, inspect, type Inspection } from '../inspect/inspect.ts';
+import { INSPECT_FORMAT, INSPECT_VERSION, encodeSlots, type InspectSnapshot } from '../share/inspectSnapshot.ts';
 
-export const INSPECT_USAGE = 'ptlab inspect PID|--self [--json]';
+export const INSPECT_USAGE = 'ptlab inspect PID|--self [--json] [--save FILE]';
+
+/** The snapshot the app opens (src/share/inspectSnapshot.ts). */
+export function toSnapshot(r: Inspection, kernel: { mechanism: string; why: string }, taken = new Date()): InspectSnapshot {
+  return {
+    format: INSPECT_FORMAT,
+    version: INSPECT_VERSION,
+    pid: r.pid,
+    name: r.name,
+    taken: taken.toISOString(),
+    kernel: { mechanism: kernel.mechanism, why: kernel.why },
+    VmPTE: r.VmPTE,
+    VmRSS: r.VmRSS,
+    presentPages: r.presentPages,
+    swappedPages: r.swappedPages,
+    minimum: { pud: r.min.pud, pmd: r.min.pmd, pte: r.min.pte, kB: r.min.kb },
+    mappings: r.vmas.map((v) => ({ start: v.start, end: v.end, prot: v.prot, shared: v.shared, path: v.path, rssKb: v.rssKb, swapKb: v.swapKb })),
+    slots: encodeSlots(r.slotPages),
+  };
+}
 
 const kb = (n: number): string => `${n.toLocaleString('en')} kB`;
 const hex = (n: number): string => n.toString(16);
@@ -19,9 +40,18 @@ function top(r: Inspection, n: number) {
 export function cmdInspect(argv: string[]): number {
   let target: number | 'self' | undefined;
   let json = false;
-  for (const a of argv) {
+  let save: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
     if (a === '--self') target = 'self';
     else if (a === '--json') json = true;
+    else if (a === '--save') {
+      save = argv[++i];
+      if (!save) {
+        console.error(`ptlab inspect: --save needs a file name\nusage: ${INSPECT_USAGE}`);
+        return 2;
+      }
+    }
     else if (/^\d+$/.test(a)) target = Number(a);
     else {
       console.error(`ptlab inspect: unexpected ${a}\nusage: ${INSPECT_USAGE}`);
@@ -44,6 +74,16 @@ export function cmdInspect(argv: string[]): number {
   }
   const design = detectMechanism();
   const worst = top(r, 10);
+  if (save) {
+    try {
+      writeFileSync(save, JSON.stringify(toSnapshot(r, design)) + '\n');
+    } catch (e) {
+      console.error(`ptlab inspect: cannot write ${save}: ${(e as Error).message}`);
+      return 2;
+    }
+    // With --json stdout stays JSON only.
+    (json ? console.error : console.log)(`saved a snapshot of process ${r.pid} to ${save}: drop it on the ptlab app, or open it with the Export dialog's file picker`);
+  }
   if (json) {
     process.stdout.write(JSON.stringify({
       pid: r.pid, name: r.name, VmPTE: r.VmPTE, VmRSS: r.VmRSS, presentPages: r.presentPages, swappedPages: r.swappedPages,

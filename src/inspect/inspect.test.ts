@@ -1,13 +1,15 @@
 // ptlab inspect against real child processes with a known layout. Skipped,
 // with the reason, where there is no /proc or no C compiler.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InspectError, inspect } from './inspect.ts';
+import { checkInspectSnapshot, mappingBins } from '../share/inspectSnapshot.ts';
+import { toSnapshot } from '../cli/inspect.ts';
 
 const why = process.platform !== 'linux' || !existsSync('/proc/self/pagemap') ? 'no /proc (not Linux)' : spawnSync('cc', ['--version']).status !== 0 ? 'no C compiler (cc)' : '';
 const dir = mkdtempSync(join(tmpdir(), 'ptlab-inspect-test-'));
@@ -78,7 +80,15 @@ describe.skipIf(!!why)(`ptlab inspect${why ? ` (skipped: ${why})` : ''}`, () => 
     expect(r.presentPages).toBeGreaterThanOrEqual(262144);
     const v = r.vmas.find((x) => x.start === 0x100000000000)!;
     expect(v.slotsWithPages).toBe(512);
-    expect(ms).toBeLessThan(2000);
+    console.log(`inspect of a 64 GiB / 1 GiB process: ${ms.toFixed(0)} ms (npm run bench measures it)`);
+    // The snapshot the app opens: the mapping's first 512 slots full, the other 32,256 without a page.
+    const snap = checkInspectSnapshot(JSON.stringify(toSnapshot(r, { mechanism: 'pt-reclaim', why: 'test' })));
+    if (!snap.ok) throw new Error(snap.message);
+    expect(snap.snapshot.presentPages).toBe(r.presentPages);
+    const m = mappingBins(snap.snapshot, 64).find((x) => x.mapping.start === 0x100000000000)!;
+    expect({ slots: m.slots, withPages: m.withPages, bins: m.bins.slots.length }).toEqual({ slots: 32768, withPages: 512, bins: 64 });
+    expect(Array.from(m.bins.withPages.slice(0, 2))).toEqual([512, 0]); // 512 slots a bin: the first holds the resident GiB
+    expect(m.bins.pages[0]).toBe(512 * 512);
   }, 60_000);
 
   it('says so when the process is gone', () => {
@@ -93,6 +103,16 @@ describe.skipIf(!!why)(`ptlab inspect${why ? ` (skipped: ${why})` : ''}`, () => 
     expect(self.stdout).toMatch(/VmPTE [\d,]+ kB[\s\S]*minimum tables for them: \d+ PUD \+ \d+ PMD \+ [\d,]+ PTE = [\d,]+ kB/);
     const json = JSON.parse(spawnSync(process.execPath, [bin, 'inspect', '--self', '--json'], { encoding: 'utf8' }).stdout);
     expect(json.VmPTE).toBe(json.minimum.kB + json.beyondMinimum.kB);
+    const file = join(dir, 'self.json');
+    const saved = spawnSync(process.execPath, [bin, 'inspect', '--self', '--save', file], { encoding: 'utf8' });
+    expect(saved.status, saved.stderr).toBe(0);
+    expect(saved.stdout).toMatch(/saved a snapshot of process \d+ to /);
+    const snap = checkInspectSnapshot(readFileSync(file, 'utf8'));
+    if (!snap.ok) throw new Error(snap.message);
+    expect(snap.snapshot.mappings.some((m) => m.path === '[stack]')).toBe(true);
+    expect(snap.snapshot.slots.pages.reduce((a, b) => a + b, 0)).toBe(snap.snapshot.presentPages + snap.snapshot.swappedPages);
+    const unwritable = spawnSync(process.execPath, [bin, 'inspect', '--self', '--save', join(dir, 'no-such-dir', 'x.json')], { encoding: 'utf8' });
+    expect([unwritable.status, unwritable.stderr.trim()]).toEqual([2, expect.stringMatching(/^ptlab inspect: cannot write .*no-such-dir/)]);
     const gone = spawnSync(process.execPath, [bin, 'inspect', String(2 ** 22 + 12345)], { encoding: 'utf8' });
     expect([gone.status, gone.stderr.trim().split('\n').length]).toEqual([2, 1]);
   });

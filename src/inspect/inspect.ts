@@ -37,6 +37,8 @@ export interface Inspection {
   beyondKb: number;
   beyondTables: number;
   vmas: InspectedVma[];
+  /** Present and swapped pages per 2 MiB slot (address >> 21) that has any. */
+  slotPages: Map<number, number>;
 }
 
 export class InspectError extends Error {}
@@ -70,7 +72,7 @@ export function inspect(pidArg: number | 'self'): Inspection {
     } else if (cur && line.startsWith('Rss:')) cur.rssKb = Number(/\d+/.exec(line)?.[0] ?? 0);
     else if (cur && line.startsWith('Swap:')) cur.swapKb = Number(/\d+/.exec(line)?.[0] ?? 0);
   }
-  const slots = new Set<number>();
+  const slots = new Map<number, number>();
   const gigs = new Set<number>();
   const regions = new Set<number>();
   let presentPages = 0;
@@ -100,9 +102,9 @@ export function inspect(pidArg: number | 'self'): Inspection {
           else swappedPages++;
           const addr = a + i * PAGE;
           const slot = Math.floor(addr / (PAGE * 512));
+          slots.set(slot, (slots.get(slot) ?? 0) + 1);
           if (slot !== lastSlot) {
-            if (!slots.has(slot)) {
-              slots.add(slot);
+            if (slots.get(slot) === 1) {
               gigs.add(Math.floor(slot / 512));
               regions.add(Math.floor(slot / (512 * 512)));
             }
@@ -120,6 +122,6 @@ export function inspect(pidArg: number | 'self'): Inspection {
   const name = /^Name:\s*(.*)$/m.exec(status)?.[1] ?? '';
   return {
     pid: Number(/^Pid:\s*(\d+)/m.exec(status)?.[1] ?? pid), name, VmPTE, VmRSS: field(status, 'VmRSS'),
-    presentPages, swappedPages, min, beyondKb: VmPTE - min.kb, beyondTables: (VmPTE - min.kb) / 4, vmas,
+    presentPages, swappedPages, min, beyondKb: VmPTE - min.kb, beyondTables: (VmPTE - min.kb) / 4, vmas, slotPages: slots,
   };
 }
