@@ -23,7 +23,7 @@ import { KernelPath } from './panels/KernelPath.tsx';
 import { Figures } from './panels/Figures.tsx';
 import { Charts } from './panels/Charts.tsx';
 import { MappingStrip } from './panels/MappingStrip.tsx';
-import { Dialogs, Editor, Lecture, RacePanel } from './lazy.tsx';
+import { Dialogs, Editor, InspectSnapshot, Lecture, RacePanel } from './lazy.tsx';
 import { useShown } from './useShown.ts';
 import { handleKey } from './shortcuts.ts';
 
@@ -131,8 +131,9 @@ export function App() {
       <Gallery />
       <HelpOverlay />
       <Dialogs />
+      <InspectSnapshot />
       <Notice />
-      {dragging && <div className="drop-hint">Drop a .ptlab file to open it</div>}
+      {dragging && <div className="drop-hint">Drop a .ptlab file (or a ptlab inspect snapshot) to open it</div>}
     </div>
   );
 }

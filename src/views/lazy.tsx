@@ -7,12 +7,14 @@ import { lazy, Suspense } from 'react';
 import type { MechanismName, StepResult } from '../core/index.ts';
 import { useStore } from '../store/store.ts';
 import { selectDialog, selectSource } from '../store/selectors.ts';
+import { useInspectView } from '../store/inspectView.ts';
 
 const CodeEditor = lazy(() => import('./editor/Editor.tsx').then((m) => ({ default: m.Editor })));
 const RaceLab = lazy(() => import('./race/RacePanel.tsx').then((m) => ({ default: m.RacePanel })));
 const Share = lazy(() => import('./share/ShareDialog.tsx').then((m) => ({ default: m.ShareDialog })));
 const Export = lazy(() => import('./share/ExportDialog.tsx').then((m) => ({ default: m.ExportDialog })));
 const Sweep = lazy(() => import('./sweep/SweepDialog.tsx').then((m) => ({ default: m.SweepDialog })));
+const Inspect = lazy(() => import('./inspect/InspectView.tsx').then((m) => ({ default: m.InspectHost })));
 const LectureMode = lazy(() => import('./lecture/Lecture.tsx').then((m) => ({ default: m.Lecture })));
 
 /** The scenario text, plain, while CodeMirror loads. */
@@ -52,6 +54,16 @@ export function RacePanel({ mechanism, step }: { mechanism: MechanismName; step:
 export function Dialogs() {
   const dialog = useStore(selectDialog);
   return <Suspense fallback={null}>{dialog === 'share' ? <Share /> : dialog === 'export' ? <Export /> : dialog === 'sweep' ? <Sweep /> : null}</Suspense>;
+}
+
+/** A live process's snapshot (ptlab inspect --save), when one was opened. */
+export function InspectSnapshot() {
+  const open = useInspectView((s) => s.snapshot !== null);
+  return open ? (
+    <Suspense fallback={null}>
+      <Inspect />
+    </Suspense>
+  ) : null;
 }
 
 export function Lecture({ embed }: { embed: boolean }) {

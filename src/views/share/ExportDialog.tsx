@@ -130,12 +130,12 @@ export function ExportDialog() {
         <section>
           <h3>Open</h3>
           <button type="button" onClick={() => file.current?.click()}>
-            Open a .ptlab file…
+            Open a .ptlab file or snapshot…
           </button>
           <input
             ref={file}
             type="file"
-            accept=".ptlab,.txt,text/plain"
+            accept=".ptlab,.txt,.json,text/plain,application/json"
             aria-label="Scenario file"
             hidden
             onChange={(e) => {
@@ -144,7 +144,9 @@ export function ExportDialog() {
               if (f) void openScenarioFile(f);
             }}
           />
-          <p className="muted">Or drop a .ptlab file anywhere on the page.</p>
+          <p className="muted">
+            Or drop a .ptlab file anywhere on the page. A <code>.json</code> snapshot of a live process (<code>ptlab inspect PID --save FILE.json</code>) opens as its mappings and slots.
+          </p>
         </section>
         <p role="status" className="share-status">
           {status}
