@@ -55,7 +55,7 @@ export function snapshot(mm: Mm): Snapshot {
       const mv: PmdTableView = { id: pmd.id, addr: pmd.region * PUD_SIZE, ptes: [] };
       pmd.forEachIndex((k) => {
         const t = pmd.peek(k)!;
-        mv.ptes.push({ id: t.id, addr: t.slot * PMD_SIZE, kind: t.huge === 0 ? 'table' : t.huge === 1 ? 'huge' : 'huge-zero', nonNone: t.huge ? 512 : t.nonNone, refcount: t.refcount });
+        mv.ptes.push({ id: t.id, addr: t.slot * PMD_SIZE, kind: t.huge === 0 ? 'table' : t.huge === 2 ? 'huge-zero' : 'huge', nonNone: t.huge ? 512 : t.nonNone, refcount: t.refcount });
       });
       pv.pmds.push(mv);
     }

@@ -4,7 +4,7 @@
 // fits exactly in a double.
 
 export type Prot = 'r' | 'rw' | 'none';
-export type Advice = 'dontneed' | 'free' | 'hugepage' | 'nohugepage';
+export type Advice = 'dontneed' | 'free' | 'hugepage' | 'nohugepage' | 'collapse' | 'pageout';
 export type ThpMode = 'never' | 'madvise' | 'always';
 export type MechanismName = 'baseline' | 'pte-ref' | 'pt-reclaim';
 export const MECHANISMS: readonly MechanismName[] = ['baseline', 'pte-ref', 'pt-reclaim'];
@@ -85,6 +85,10 @@ export type Statement =
   | { op: 'mprotect'; loc: Loc; name: string; off: Expr; len: Expr; prot: Prot }
   | { op: 'mremap'; loc: Loc; name: string; to: Expr }
   | { op: 'thp'; loc: Loc; mode: ThpMode }
+  /** `swap on|off`: whether a swap device is on (MADV_PAGEOUT can move dirty anonymous pages out). Off by default. */
+  | { op: 'swap'; loc: Loc; on: boolean }
+  /** `khugepaged [max_ptes_none N] [max_ptes_swap N] [max_ptes_shared N]`: set the sysfs limits given, then one full scan. */
+  | ({ op: 'khugepaged'; loc: Loc } & KhugepagedLimits<Expr>)
   | { op: 'process'; loc: Loc; kind: 'small-c' | 'empty' }
   | { op: 'say'; loc: Loc; text: string }
   | { op: 'quiz'; loc: Loc; question: string; answer: string }
@@ -97,6 +101,13 @@ export type Statement =
   | { op: 'expect-violation'; loc: Loc; mechanism?: MechanismName; kind?: ViolationKind }
   /** `alloc NAME arena SIZE live SIZE ticks N purge POLICY ...`: an allocator workload (alloc.ts). */
   | AllocStatement;
+
+/** The sysfs limits a `khugepaged` statement sets (absent: unchanged). */
+export interface KhugepagedLimits<N> {
+  maxPtesNone?: N;
+  maxPtesSwap?: N;
+  maxPtesShared?: N;
+}
 
 /** An allocator workload statement; every parameter as written (alloc.ts checks them). */
 export interface AllocStatement {
@@ -146,6 +157,8 @@ export type FlatOp =
   | { op: 'mprotect'; name: string; off: number; len: number; prot: Prot }
   | { op: 'mremap'; name: string; to: number }
   | { op: 'thp'; mode: ThpMode }
+  | { op: 'swap'; on: boolean }
+  | ({ op: 'khugepaged' } & KhugepagedLimits<number>)
   | { op: 'process'; kind: 'small-c' | 'empty' }
   | { op: 'race'; threads: RaceThread[]; orders: RaceOrder[] };
 

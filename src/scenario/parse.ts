@@ -31,8 +31,11 @@ export const KEYWORDS = [
   'mmap', 'touch', 'read', 'madvise', 'munmap', 'mprotect', 'mremap',
   'repeat', 'thp', 'process', 'say', 'quiz', 'expect',
   'cpu', 'interleave', 'gup', 'faults', 'brk', 'populate', 'zeropage', 'alloc',
+  'swap', 'khugepaged',
 ] as const;
-const ADVICE: readonly Advice[] = ['dontneed', 'free', 'hugepage', 'nohugepage'];
+const ADVICE: readonly Advice[] = ['dontneed', 'free', 'hugepage', 'nohugepage', 'collapse', 'pageout'];
+/** The khugepaged statement's settings: sysfs names -> fields. */
+const KHUGEPAGED_LIMITS = { max_ptes_none: 'maxPtesNone', max_ptes_swap: 'maxPtesSwap', max_ptes_shared: 'maxPtesShared' } as const;
 const PROTS: readonly Prot[] = ['r', 'rw', 'none'];
 const THP: readonly ThpMode[] = ['never', 'madvise', 'always'];
 const PROCESS_KINDS: readonly ('small-c' | 'empty')[] = ['small-c', 'empty'];
@@ -226,6 +229,19 @@ export class Parser {
       }
       case 'zeropage':
         return { op: 'zeropage', loc, on: this.oneOf('zero page setting', ['on', 'off'] as const) === 'on' };
+      case 'swap':
+        return { op: 'swap', loc, on: this.oneOf('swap setting', ['on', 'off'] as const) === 'on' };
+      case 'khugepaged': {
+        const st: Extract<Statement, { op: 'khugepaged' }> = { op: 'khugepaged', loc };
+        const names = Object.keys(KHUGEPAGED_LIMITS) as (keyof typeof KHUGEPAGED_LIMITS)[];
+        for (let t = this.peek(); t.kind === 'id'; t = this.peek()) {
+          const w = this.oneOf('khugepaged setting', names);
+          const field = KHUGEPAGED_LIMITS[w];
+          if (st[field]) this.fail(t, `'${w}' is given twice`);
+          st[field] = this.expr({ what: `a number of entries from 0 to 511 for ${w}` });
+        }
+        return st;
+      }
       case 'process':
         return { op: 'process', loc, kind: this.oneOf('process kind', PROCESS_KINDS) };
       case 'say':

@@ -18,7 +18,7 @@
 import { PAGE_SIZE, PMD_SIZE, HPAGE_PMD_NR } from '../constants.ts';
 import type { SimError } from '../types.ts';
 import type { Mm } from './mm.ts';
-import { HUGE_ANON, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_FILE, PTE_NONE, PTE_ZERO, type PteTable, type PteValue } from './pgtable.ts';
+import { HUGE_ANON, HUGE_ANON_LAZY, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_LAZY, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_FILE, PTE_NONE, PTE_SWAP, PTE_ZERO, type PteTable, type PteValue } from './pgtable.ts';
 import { anon_vma_prepare, findVma, findVmaFrom, type Vma } from './vma.ts';
 
 /** RLIMIT_STACK's usual soft limit: how far below its top a stack may grow. */
@@ -91,6 +91,8 @@ export function faultRange(mm: Mm, start: number, end: number, write: boolean): 
 function markWritten(t: PteTable, slot: number, addr: number, end: number): void {
   // A plain table (the common case) has nothing to mark.
   if (t.huge === HUGE_NONE && t.uniform && t.fill !== PTE_ANON_THP_CLEAN) return;
+  // A write dirties a lazy-free THP again: reclaim keeps it (try_to_unmap_one sees the dirty PMD).
+  if (t.huge === HUGE_ANON_LAZY) t.huge = HUGE_ANON;
   const base = slot * PMD_SIZE;
   const k0 = (addr - base) / PAGE_SIZE;
   const k1 = Math.ceil((end - base) / PAGE_SIZE);
@@ -164,8 +166,19 @@ function faultPtes(mm: Mm, vi: number, t: PteTable, addr: number, end: number, m
     // Every entry holds t.fill: a fault changes none of them, or (over the
     // whole slot) all of them at once, with no array.
     const f = t.fill;
-    const changes = f === PTE_NONE || (write && f === PTE_ZERO);
+    const changes = f === PTE_NONE || f === PTE_SWAP || (write && (f === PTE_ZERO || f === PTE_ANON_LAZY));
     if (!changes) return;
+    if (k0 === 0 && k1 === HPAGE_PMD_NR && f === PTE_ANON_LAZY) {
+      t.setAll(PTE_ANON); // the writes set the dirty bits: no fault, no new page
+      return;
+    }
+    if (k0 === 0 && k1 === HPAGE_PMD_NR && f === PTE_SWAP && !rec) {
+      // do_swap_page for every entry: each maps its page back (a major fault when read from the device).
+      t.setAll(PTE_ANON);
+      mm.swapPages -= HPAGE_PMD_NR;
+      faulted(mm, t, 0, HPAGE_PMD_NR, HPAGE_PMD_NR, 'do_swap_page');
+      return;
+    }
     if (k0 === 0 && k1 === HPAGE_PMD_NR && !rec) {
       const anon = f === PTE_ZERO || mapsAnon;
       if (anon && mm.vmas[vi].anonVma === 0) anon_vma_prepare(mm, vi);
@@ -180,8 +193,22 @@ function faultPtes(mm: Mm, vi: number, t: PteTable, addr: number, end: number, m
   let newEntries = 0;
   let newAnon = 0;
   let anonPrepared = mm.vmas[vi].anonVma !== 0;
+  let swapped = 0;
   for (let k = k0; k < k1; k++) {
     const e = ents[k];
+    if (e === PTE_SWAP) {
+      // do_swap_page: the page comes back from swap (read or write), the swap entry becomes a present PTE.
+      ents[k] = PTE_ANON;
+      newAnon++;
+      faults++;
+      swapped++;
+      if (rec) recordFault(mm, t, base + k * PAGE_SIZE, 'anon', 'do_swap_page');
+      continue;
+    }
+    if (e === PTE_ANON_LAZY) {
+      if (write) ents[k] = PTE_ANON; // dirty again: no fault
+      continue;
+    }
     if (mapsAnon) {
       if (e === PTE_NONE) {
         if (!anonPrepared) {
@@ -213,14 +240,16 @@ function faultPtes(mm: Mm, vi: number, t: PteTable, addr: number, end: number, m
       if (rec) recordFault(mm, t, base + k * PAGE_SIZE, 'zero', 'do_anonymous_page');
     }
   }
-  faulted(mm, t, newEntries, newAnon, faults);
+  mm.swapPages -= swapped;
+  faulted(mm, t, newEntries, newAnon, faults, swapped === faults ? 'do_swap_page' : 'do_anonymous_page');
+  if (swapped > 0 && swapped !== faults) mm.enter('do_swap_page');
 }
 
 /** The accounting of `faults` faults over t, `added` of them on none entries and `anon` mapping anonymous pages. */
-function faulted(mm: Mm, t: PteTable, added: number, anon: number, faults: number): void {
+function faulted(mm: Mm, t: PteTable, added: number, anon: number, faults: number, by = 'do_anonymous_page'): void {
   if (faults === 0) return;
   mm.enter('handle_mm_fault');
-  mm.enter('do_anonymous_page');
+  mm.enter(by);
   t.nonNone += added;
   mm.rssAnonPages += anon;
   const c = mm.counters;
@@ -231,7 +260,8 @@ function faulted(mm: Mm, t: PteTable, added: number, anon: number, faults: numbe
 
 function recordFault(mm: Mm, t: PteTable, addr: number, value: 'anon' | 'zero', by: string): void {
   mm.emit({ kind: 'fault', addr, write: value === 'anon', by: 'handle_mm_fault' });
-  mm.mech.recordFault(mm, t, { kind: 'pte_set', addr, tableId: t.id, value, by }, by !== 'wp_page_copy');
+  // A fault on a none entry adds one; wp_page_copy and do_swap_page replace a non-none entry.
+  mm.mech.recordFault(mm, t, { kind: 'pte_set', addr, tableId: t.id, value, by }, by !== 'wp_page_copy' && by !== 'do_swap_page');
 }
 
 /** do_huge_pmd_anonymous_page: map a THP (write) or the huge zero page (read), depositing a PTE table. */

@@ -30,6 +30,15 @@ interface PathNode {
 export const PATHS: (readonly string[])[] = [[]];
 const ROOT_PATH: PathNode = { path: PATHS[0], id: 0, next: new Map() };
 
+/** khugepaged's sysfs limits: they apply to khugepaged's scans only, never to MADV_COLLAPSE (cc->is_khugepaged). */
+export interface KhugepagedSysfs {
+  maxPtesNone: number;
+  maxPtesSwap: number;
+  maxPtesShared: number;
+}
+/** khugepaged_init: HPAGE_PMD_NR - 1, HPAGE_PMD_NR / 8, HPAGE_PMD_NR / 2. */
+export const KHUGEPAGED_DEFAULTS: Readonly<KhugepagedSysfs> = { maxPtesNone: 511, maxPtesSwap: 64, maxPtesShared: 256 };
+
 /** Reason lines a step keeps one by one; the rest are counted (Mm.explain). */
 export const MAX_STEP_REASONS = 2048;
 
@@ -48,6 +57,16 @@ export class Mm {
    * kernels are booted without it; then a read maps a real zeroed page.
    */
   zeroPage = true;
+  /**
+   * A swap device is on (`swap on`). Off by default, like this project's
+   * machines (/proc/swaps lists none): MADV_PAGEOUT then cannot move a
+   * dirty anonymous page anywhere and leaves it mapped (src/core/mm/swap.ts).
+   */
+  swap = false;
+  /** Swap entries in this mm's page tables: VmSwap / 4 kB (MM_SWAPENTS). */
+  swapPages = 0;
+  /** /sys/kernel/mm/transparent_hugepage/khugepaged/max_ptes_* (the `khugepaged` statement sets them). */
+  khugepaged: KhugepagedSysfs = { ...KHUGEPAGED_DEFAULTS };
   mmapBase = DEFAULT_MMAP_BASE;
   counters: Counters = newCounters();
   nextId = 1;
@@ -323,7 +342,7 @@ export class Mm {
 }
 
 /** Everything of an mm but its page tables: what a copy or a checkpoint carries as plain values. */
-export type MmRest = Pick<Mm, 'vmas' | 'nr' | 'rssAnonPages' | 'work' | 'thp' | 'zeroPage' | 'mmapBase' | 'counters' | 'nextId' | 'nextAnonVma' | 'compactTables'>;
+export type MmRest = Pick<Mm, 'vmas' | 'nr' | 'rssAnonPages' | 'work' | 'thp' | 'zeroPage' | 'swap' | 'swapPages' | 'khugepaged' | 'mmapBase' | 'counters' | 'nextId' | 'nextAnonVma' | 'compactTables'>;
 
 /** Copy `from`'s MmRest into `to` (VMAs, counts and counters copied, not shared). The one list of these fields. */
 export function copyMmRest(from: MmRest, to: MmRest): void {
@@ -333,6 +352,9 @@ export function copyMmRest(from: MmRest, to: MmRest): void {
   to.work = from.work;
   to.thp = from.thp;
   to.zeroPage = from.zeroPage;
+  to.swap = from.swap;
+  to.swapPages = from.swapPages;
+  to.khugepaged = { ...from.khugepaged };
   to.mmapBase = from.mmapBase;
   to.counters = copyCounters(from.counters);
   to.nextId = from.nextId;

@@ -18,13 +18,25 @@ export const PTE_FILE = 3;
 export const PTE_ANON_THP = 4;
 /** A subpage of a PTE-mapped THP never written: all zeros, still mapped (RssAnon) until a folio split drops it. */
 export const PTE_ANON_THP_CLEAN = 5;
-export type PteValue = 0 | 1 | 2 | 3 | 4 | 5;
+/**
+ * An anonymous page MADV_FREE made lazy-free (clean, old): still mapped and in
+ * RssAnon; a write dirties it again (PTE_ANON, no fault); reclaim
+ * (MADV_PAGEOUT) discards it even without swap (try_to_unmap_one).
+ */
+export const PTE_ANON_LAZY = 6;
+/** A swap entry (MADV_PAGEOUT with swap): not present but non-none; in VmSwap, not RssAnon. */
+export const PTE_SWAP = 7;
+export type PteValue = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
 /** Entries that count in RssAnon. */
-export const isAnonPte = (e: number): boolean => e === PTE_ANON || e === PTE_ANON_THP || e === PTE_ANON_THP_CLEAN;
+export const isAnonPte = (e: number): boolean => e === PTE_ANON || e === PTE_ANON_THP || e === PTE_ANON_THP_CLEAN || e === PTE_ANON_LAZY;
 
 export const HUGE_NONE = 0;
 export const HUGE_ANON = 1;
 export const HUGE_ZERO = 2;
+/** A PMD-mapped THP that MADV_FREE made lazy-free as a whole (madvise_free_huge_pmd); a write makes it HUGE_ANON again. */
+export const HUGE_ANON_LAZY = 3;
+/** An anonymous THP mapped by a huge PMD (lazy-free or not): 512 pages of RssAnon. */
+export const isAnonHuge = (h: number): boolean => h === HUGE_ANON || h === HUGE_ANON_LAZY;
 
 /**
  * Spare 512-entry arrays: a partial operation materialises one, and a table

@@ -2,7 +2,7 @@
 // dev builds. Each returns a list of violations (empty when all is well).
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE, PTRS_PER_TABLE, TABLE_KB } from '../constants.ts';
 import type { Mm } from '../mm/mm.ts';
-import { HUGE_ANON, HUGE_NONE, PTE_NONE, isAnonPte } from '../mm/pgtable.ts';
+import { HUGE_NONE, PTE_NONE, isAnonHuge, isAnonPte } from '../mm/pgtable.ts';
 import { findVma } from '../mm/vma.ts';
 
 export function checkInvariants(mm: Mm): string[] {
@@ -40,7 +40,7 @@ export function checkInvariants(mm: Mm): string[] {
         seen.add(t.id);
         if (t.slot !== slot) bad.push(`${at} thinks it maps slot ${t.slot}`);
         if (t.huge !== HUGE_NONE) {
-          if (t.huge === HUGE_ANON) anonPages += HPAGE_PMD_NR;
+          if (isAnonHuge(t.huge)) anonPages += HPAGE_PMD_NR;
           const v = mm.vmas[findVma(mm, slot * PMD_SIZE)];
           if (!v || v.end < (slot + 1) * PMD_SIZE) bad.push(`${at}: huge PMD not inside one VMA`);
           continue;

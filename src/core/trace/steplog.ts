@@ -28,7 +28,7 @@ const OP_NONE = 0;
 const SIMPLE_OPS = ['touch', 'read', 'munmap', 'madvise', 'mprotect'] as const;
 type SimpleOp = Extract<ResolvedOp, { op: (typeof SIMPLE_OPS)[number] }>;
 const OTHER_OP = SIMPLE_OPS.length + 1;
-const ADVICE: Advice[] = ['dontneed', 'free', 'hugepage', 'nohugepage'];
+const ADVICE: Advice[] = ['dontneed', 'free', 'hugepage', 'nohugepage', 'collapse', 'pageout'];
 const PROT: Prot[] = ['r', 'rw', 'none'];
 
 type Levels = { pud: number; pmd: number; pte: number };

@@ -7,7 +7,9 @@ import { KEYWORDS } from '../../scenario/index.ts';
 
 const STATEMENTS = new Set<string>(KEYWORDS);
 const WORDS = new Set([
-  'at', 'to', 'prot', 'hugepage', 'nohugepage', 'dontneed', 'free', 'r', 'rw', 'none', 'never', 'madvise', 'always', 'small-c', 'empty', 'i',
+  'at', 'to', 'prot', 'hugepage', 'nohugepage', 'dontneed', 'free', 'collapse', 'pageout', 'r', 'rw', 'none', 'never', 'madvise', 'always', 'small-c', 'empty', 'i',
+  // swap and khugepaged
+  'on', 'off', 'max_ptes_none', 'max_ptes_swap', 'max_ptes_shared',
   // races
   'gup', 'lockbreak', 'unfixed', 'violation', 'random', 'seed', 'broken', 'use-after-free', 'lost-write', 'non-empty-freed', 'negative-refcount',
   // alloc workloads
