@@ -31,7 +31,7 @@ export function formatTable(r: RunSummary, stepsMode: 'all' | 'final'): string {
     }
   }
   const f = r.final;
-  out.push(`final: VmPTE ${f.VmPTE} kB, RssAnon ${f.RssAnon} kB, VmSize ${f.VmSize} kB; tables pud ${f.tables.pud}, pmd ${f.tables.pmd}, pte ${f.tables.pte}`);
+  out.push(`final: VmPTE ${f.VmPTE} kB, RssAnon ${f.RssAnon} kB, VmSize ${f.VmSize} kB${f.VmSwap ? `, VmSwap ${f.VmSwap} kB` : ''}; tables pud ${f.tables.pud}, pmd ${f.tables.pmd}, pte ${f.tables.pte}`);
   const c = r.counters;
   out.push(
     `costs: ${c.faults} faults (${c.hugeFaults} huge), tables +${c.tablesAllocated.pte}/-${c.tablesFreed.pte} pte, +${c.tablesAllocated.pmd}/-${c.tablesFreed.pmd} pmd, ` +

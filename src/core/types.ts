@@ -13,6 +13,8 @@ export interface Figures {
   VmPTE: number;
   RssAnon: number;
   VmSize: number;
+  /** Swap entries in the page tables, kB (MM_SWAPENTS); present only when not 0 (only `swap on` scenarios have any). */
+  VmSwap?: number;
   tables: { pud: number; pmd: number; pte: number };
 }
 

@@ -39,7 +39,7 @@ export type Expr =
   | { kind: 'var'; name: 'i' }
   | { kind: 'bin'; op: '+' | '-' | '*'; left: Expr; right: Expr };
 
-export type FigureName = 'VmPTE' | 'RssAnon' | 'VmSize' | 'pte' | 'pmd' | 'pud';
+export type FigureName = 'VmPTE' | 'RssAnon' | 'VmSize' | 'VmSwap' | 'pte' | 'pmd' | 'pud';
 
 /**
  * The statement one CPU runs in a race (`cpu 0: touch A 0 4K`). `gup` is the

@@ -6,7 +6,7 @@
 // Numbers: decimal or 0x hex, `_` separators, optional K/M/G/T suffix (powers
 // of 1024, any case, optional trailing B: 2M, 2MB, 2m). Expressions: + - *
 // with the usual precedence, parentheses, and `i` inside a repeat body.
-// `expect VmPTE|RssAnon|VmSize V`: V is in kB. A literal WITH a suffix is a
+// `expect VmPTE|RssAnon|VmSize|VmSwap V`: V is in kB. A literal WITH a suffix is a
 // byte size converted to kB (102640K -> 102640, 2M -> 2048); a bare literal
 // is already kB (12 -> 12). For pte/pmd/pud, V is a plain count.
 //
@@ -39,7 +39,7 @@ const KHUGEPAGED_LIMITS = { max_ptes_none: 'maxPtesNone', max_ptes_swap: 'maxPte
 const PROTS: readonly Prot[] = ['r', 'rw', 'none'];
 const THP: readonly ThpMode[] = ['never', 'madvise', 'always'];
 const PROCESS_KINDS: readonly ('small-c' | 'empty')[] = ['small-c', 'empty'];
-const KB_FIGURES: readonly FigureName[] = ['VmPTE', 'RssAnon', 'VmSize'];
+const KB_FIGURES: readonly FigureName[] = ['VmPTE', 'RssAnon', 'VmSize', 'VmSwap'];
 const FIGURES: readonly FigureName[] = [...KB_FIGURES, 'pte', 'pmd', 'pud'];
 const MAX_REPEAT_DEPTH = 64;
 const MAX_PAREN_DEPTH = 32;

@@ -140,12 +140,14 @@ export class Mm {
   figures(): Figures {
     let vmSize = 0;
     for (const v of this.vmas) vmSize += v.end - v.start;
-    return {
+    const f: Figures = {
       VmPTE: (this.nr.pud + this.nr.pmd + this.nr.pte) * TABLE_KB,
       RssAnon: this.rssAnonPages * PAGE_KB,
       VmSize: vmSize / 1024,
       tables: { ...this.nr },
     };
+    if (this.swapPages !== 0) f.VmSwap = this.swapPages * PAGE_KB;
+    return f;
   }
 
   // ---- walking (no allocation) ----

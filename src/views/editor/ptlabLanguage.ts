@@ -15,7 +15,7 @@ const WORDS = new Set([
   // alloc workloads
   'arena', 'live', 'end', 'ticks', 'extent', 'churn', 'purge', 'decay',
 ]);
-const FIGURES = new Set(['VmPTE', 'RssAnon', 'VmSize', 'pte', 'pmd', 'pud', 'baseline', 'pte-ref', 'pt-reclaim']);
+const FIGURES = new Set(['VmPTE', 'RssAnon', 'VmSize', 'VmSwap', 'pte', 'pmd', 'pud', 'baseline', 'pte-ref', 'pt-reclaim']);
 
 export const ptlabLanguage = StreamLanguage.define<{ lineStart: boolean }>({
   name: 'ptlab',
