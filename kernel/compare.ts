@@ -5,7 +5,7 @@
 // here stores an expected value. Node only.
 import { runFlat, type Mechanism, type RunSummary, type ResolvedOp, type StepResult } from '../src/core/index.ts';
 import type { CompileResult } from '../src/scenario/index.ts';
-import { detectMechanism, detectZeroPage, kernelSupport, runTwin, type TwinStep } from './twin.ts';
+import { detectMechanism, detectSwap, detectZeroPage, kernelSupport, runTwin, type TwinStep } from './twin.ts';
 
 type Compiled = Extract<CompileResult, { ok: true }>;
 
@@ -54,6 +54,9 @@ export function refuseReason(c: Compiled): { reason: string; line: number } | un
     if (st.op.op === 'faults' || st.op.op === 'brk' || st.op.op === 'populate' || st.op.op === 'zeropage' || (st.op.op === 'mmap' && (st.op.file !== undefined || st.op.stack || st.op.fixed))) {
       return { line: st.line, reason: `line ${st.line}: \`${st.text}\` belongs to a recorded program; the kernel twin maps anonymous memory only (\`ptlab record\` compares a recording with the kernel)` };
     }
+    if (st.op.op === 'khugepaged') {
+      return { line: st.line, reason: `line ${st.line}: \`${st.text}\` runs one khugepaged scan; the kernel twin cannot: khugepaged runs on its own timer, with system-wide settings (MADV_COLLAPSE is the synchronous equivalent it can replay)` };
+    }
     if (st.op.op === 'mmap' && st.op.at === undefined) {
       return { line: st.line, reason: `line ${st.line}: \`${st.text}\` has no \`at\` address; the kernel twin replays only fixed-address mappings (add \`at 0x...\`)` };
     }
@@ -97,6 +100,22 @@ export function compareStep(index: number, s: StepResult, k: TwinStep | undefine
   return step;
 }
 
+/**
+ * A scenario whose MADV_PAGEOUT assumes another swap setting than this
+ * machine's (`swap on|off`, off by default) cannot be compared here: pageout
+ * moves pages only where swap exists. The reason, or undefined.
+ */
+export function swapSkipReason(c: Compiled, machine: { swap: boolean; why: string } = detectSwap()): string | undefined {
+  let swap = false;
+  for (const st of c.ops) {
+    if (st.op.op === 'swap') swap = st.op.on;
+    if (st.op.op === 'madvise' && st.op.advice === 'pageout' && swap !== machine.swap) {
+      return `line ${st.line}: \`${st.text}\` assumes swap is ${swap ? 'on' : 'off'}, but here ${machine.why}; MADV_PAGEOUT can be compared only where the swap setting is the scenario's`;
+    }
+  }
+  return undefined;
+}
+
 let probed: { mech: ReturnType<typeof detectMechanism>; zero: ReturnType<typeof detectZeroPage> } | undefined;
 
 export function compareWithKernel(c: Compiled, opts: { mechanismImpl?: Mechanism } = {}): CompareResult {
@@ -104,6 +123,8 @@ export function compareWithKernel(c: Compiled, opts: { mechanismImpl?: Mechanism
   if (!support.ok) return { status: 'skipped', reason: support.reason };
   const refused = refuseReason(c);
   if (refused) return { status: 'refused', ...refused };
+  const noSwap = swapSkipReason(c);
+  if (noSwap) return { status: 'skipped', reason: noSwap };
   probed ??= { mech: detectMechanism(), zero: detectZeroPage() };
   const { mech, zero } = probed;
   const t0 = performance.now();

@@ -18,7 +18,7 @@
  *                                   MAP_NORESERVE if the commit check says ENOMEM
  *   touch ADDR LEN                  write one byte in every 4 KiB page
  *   read ADDR LEN                   read one byte of every 4 KiB page
- *   madvise ADDR LEN dontneed|free|hugepage|nohugepage
+ *   madvise ADDR LEN dontneed|free|hugepage|nohugepage|collapse|pageout
  *   munmap ADDR LEN
  *   mprotect ADDR LEN r|rw|none
  *   mremap ADDR LEN TO              MREMAP_MAYMOVE|MREMAP_FIXED, same length
@@ -28,6 +28,13 @@
  *                                   its operations (MAX_PROCS - 1 children)
  *   exit NAME                       the child _exits; waitpid reaps it
  *   in NAME OPERATION               the child NAME runs the operation
+ *   swap on|off                     the scenario's assumption about swap; it
+ *                                   must be the machine's (/proc/swaps lists a
+ *                                   device or not), and MADV_PAGEOUT is replayed
+ *                                   only where it is (default: off)
+ *   khugepaged                      unsupported: one khugepaged scan cannot be
+ *                                   run on demand (it runs on its own timer,
+ *                                   with system-wide settings)
  *   nop
  * With children, every step also prints one line per live child:
  *   proc N NAME VMPTE RSSANON VMSIZE    the child's own /proc/self/status
@@ -70,6 +77,12 @@
 #ifndef MADV_NOHUGEPAGE
 #define MADV_NOHUGEPAGE 15
 #endif
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25
+#endif
 #ifndef PR_SET_THP_DISABLE
 #define PR_SET_THP_DISABLE 41
 #endif
@@ -100,7 +113,7 @@
 
 #define PAGE 4096UL
 
-enum { OP_NOP, OP_MMAP, OP_TOUCH, OP_READ, OP_MADVISE, OP_MUNMAP, OP_MPROTECT, OP_MREMAP, OP_THP, OP_FORK, OP_EXIT };
+enum { OP_NOP, OP_MMAP, OP_TOUCH, OP_READ, OP_MADVISE, OP_MUNMAP, OP_MPROTECT, OP_MREMAP, OP_THP, OP_FORK, OP_EXIT, OP_SWAP, OP_KHUGEPAGED };
 enum { THP_NEVER, THP_MADVISE, THP_ALWAYS };
 
 /* arg: PROT_* for mmap and mprotect, MADV_* for madvise, THP_* for thp,
@@ -150,6 +163,8 @@ struct reply {
 static struct cmd cmd_buf;
 static struct reply rep_buf;
 static int sys_thp = -1; /* the system's THP mode, -1 if unknown */
+static int sys_swap;      /* /proc/swaps lists a device */
+static int want_swap;     /* the scenario's `swap` setting (off until `swap on`) */
 
 static char status_buf[16384];
 static char out_buf[512];
@@ -291,7 +306,7 @@ static const char *errno_name(int e) {
 }
 
 static const char *const op_names[] = { "nop", "mmap", "touch", "read", "madvise",
-                                        "munmap", "mprotect", "mremap", "thp", "fork", "exit" };
+                                        "munmap", "mprotect", "mremap", "thp", "fork", "exit", "swap", "khugepaged" };
 
 /* The first process ends the run: its children go first. */
 static void finish(int code) {
@@ -344,7 +359,11 @@ static void out_op(const struct op *o) {
     out_str(thp_names[o->arg]);
     return;
   }
-  if (o->kind == OP_NOP) return;
+  if (o->kind == OP_NOP || o->kind == OP_KHUGEPAGED) return;
+  if (o->kind == OP_SWAP) {
+    out_str(o->arg ? " on" : " off");
+    return;
+  }
   out_str(" ");
   out_hex(o->addr);
   out_str(" ");
@@ -371,6 +390,21 @@ static void fail_errno(long step, int e, const struct op *o) {
   out_str("\n");
   out_flush();
   finish(0);
+}
+
+static void unsupported(long step, const char *what) {
+  out_str("unsupported ");
+  out_num(step);
+  out_str(" ");
+  out_str(what);
+  out_str("\n");
+  out_flush();
+  _exit(0);
+}
+
+static const char *swap_mismatch(int want) {
+  return want ? "this machine has no swap (/proc/swaps lists no device), so MADV_PAGEOUT cannot move pages out as the scenario assumes"
+              : "this machine has swap on (/proc/swaps lists a device), so MADV_PAGEOUT would move pages out; the scenario assumes none (`swap on` to say otherwise)";
 }
 
 static void fault_handler(int sig, siginfo_t *si, void *uc) {
@@ -485,7 +519,15 @@ static void run_op(long step, const struct op *o) {
     for (a = o->addr; a < end; a += PAGE) sink = *(volatile unsigned char *)a;
     break;
   case OP_MADVISE:
+    if (o->arg == MADV_PAGEOUT && want_swap != sys_swap) unsupported(step, swap_mismatch(want_swap));
     if (madvise((void *)o->addr, o->len, o->arg) != 0) fail_errno(step, errno, o);
+    break;
+  case OP_SWAP:
+    want_swap = o->arg;
+    if (want_swap != sys_swap) unsupported(step, swap_mismatch(want_swap));
+    break;
+  case OP_KHUGEPAGED:
+    unsupported(step, "khugepaged: one scan cannot be run on demand (khugepaged runs on its own timer with system-wide settings)");
     break;
   case OP_MUNMAP:
     if (munmap((void *)o->addr, o->len) != 0) fail_errno(step, errno, o);
@@ -518,6 +560,19 @@ static void run_op(long step, const struct op *o) {
 }
 
 /* ---- setup (everything here may allocate; it all happens before `base`) ---- */
+
+/* Does /proc/swaps list a device (any line after the header)? */
+static void read_sys_swap(void) {
+  static char buf[4096];
+  int fd = open("/proc/swaps", O_RDONLY);
+  if (fd < 0) return;
+  ssize_t r = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (r <= 0) return;
+  buf[r] = 0;
+  char *nl = strchr(buf, '\n');
+  sys_swap = nl && nl[1] != 0;
+}
 
 static void read_sys_thp(void) {
   static char buf[256];
@@ -676,6 +731,12 @@ static void parse_line(char *s) {
   } else if (!strcmp(w, "thp")) {
     o->kind = OP_THP;
     want = 2;
+  } else if (!strcmp(w, "swap")) {
+    o->kind = OP_SWAP;
+    want = 2;
+  } else if (!strcmp(w, "khugepaged")) {
+    o->kind = OP_KHUGEPAGED;
+    want = 1;
   } else {
     parse_fail("unknown operation");
     return;
@@ -686,7 +747,10 @@ static void parse_line(char *s) {
     for (int m = 0; m < 3; m++)
       if (!strcmp(tok[1], thp_names[m])) o->arg = m;
     if (o->arg < 0) parse_fail("expected never, madvise or always");
-  } else if (o->kind != OP_NOP) {
+  } else if (o->kind == OP_SWAP) {
+    if (strcmp(tok[1], "on") && strcmp(tok[1], "off")) parse_fail("expected on or off");
+    o->arg = !strcmp(tok[1], "on");
+  } else if (o->kind != OP_NOP && o->kind != OP_KHUGEPAGED) {
     o->addr = num_tok(tok, 1);
     o->len = num_tok(tok, 2);
   }
@@ -707,11 +771,13 @@ static void parse_line(char *s) {
     else if (!strcmp(tok[3], "free")) o->arg = MADV_FREE;
     else if (!strcmp(tok[3], "hugepage")) o->arg = MADV_HUGEPAGE;
     else if (!strcmp(tok[3], "nohugepage")) o->arg = MADV_NOHUGEPAGE;
+    else if (!strcmp(tok[3], "collapse")) o->arg = MADV_COLLAPSE;
+    else if (!strcmp(tok[3], "pageout")) o->arg = MADV_PAGEOUT;
     else if (!strcmp(tok[3], "dontfork")) o->arg = MADV_DONTFORK;
     else if (!strcmp(tok[3], "dofork")) o->arg = MADV_DOFORK;
     else if (!strcmp(tok[3], "wipeonfork")) o->arg = MADV_WIPEONFORK;
     else if (!strcmp(tok[3], "keeponfork")) o->arg = MADV_KEEPONFORK;
-    else parse_fail("expected dontneed, free, hugepage, nohugepage, dontfork, dofork, wipeonfork or keeponfork");
+    else parse_fail("expected dontneed, free, hugepage, nohugepage, collapse, pageout, dontfork, dofork, wipeonfork or keeponfork");
     break;
   default:
     break;
@@ -810,6 +876,7 @@ int main(int argc, char **argv) {
   (void)argv;
 #endif
   read_sys_thp();
+  read_sys_swap();
   memset(&ss, 0, sizeof ss);
   ss.ss_sp = alt_stack;
   ss.ss_size = sizeof alt_stack;

@@ -161,6 +161,10 @@ export function opLine(op: ResolvedOp): string {
       return `mremap ${hex(op.addr)} ${hex(op.len)} ${hex(op.to)}`;
     case 'thp':
       return `thp ${op.mode}`;
+    case 'swap':
+      return `swap ${op.on ? 'on' : 'off'}`;
+    case 'khugepaged':
+      return 'khugepaged';
     case 'process':
       return 'nop';
     case 'fork':
@@ -248,6 +252,8 @@ const ADVICE_C: Record<string, string> = {
   free: 'MADV_FREE',
   hugepage: 'MADV_HUGEPAGE',
   nohugepage: 'MADV_NOHUGEPAGE',
+  collapse: 'MADV_COLLAPSE',
+  pageout: 'MADV_PAGEOUT',
   dontfork: 'MADV_DONTFORK',
   dofork: 'MADV_DOFORK',
   wipeonfork: 'MADV_WIPEONFORK',
@@ -277,6 +283,10 @@ function opInitializer(op: ResolvedOp): string {
       return `{ .kind = OP_MREMAP, .addr = ${cHex(op.addr)}, .len = ${cHex(op.len)}, .to = ${cHex(op.to)} }`;
     case 'thp':
       return `{ .kind = OP_THP, .arg = ${THP_C[op.mode]} }`;
+    case 'swap':
+      return `{ .kind = OP_SWAP, .arg = ${op.on ? 1 : 0} }`;
+    case 'khugepaged':
+      return `{ .kind = OP_KHUGEPAGED }`;
     case 'process':
       return `{ .kind = OP_NOP }`;
     case 'fork':
@@ -397,6 +407,14 @@ export function detectZeroPage(): { zeroPage: boolean; why: string } {
     return { zeroPage: false, why: `probe: reading 2 MiB of untouched memory added ${delta} kB RssAnon${boot}` };
   }
   return { zeroPage: true, why: 'probe: could not map a free slot' };
+}
+
+/** Whether this machine has swap on: /proc/swaps lists a device (a line after its header). */
+export function detectSwap(): { swap: boolean; why: string } {
+  const text = readText('/proc/swaps');
+  if (text === undefined) return { swap: false, why: 'no /proc/swaps' };
+  const devices = text.split('\n').slice(1).filter((l) => l.trim() !== '');
+  return devices.length ? { swap: true, why: `/proc/swaps lists ${devices.length} device${devices.length === 1 ? '' : 's'}` } : { swap: false, why: '/proc/swaps lists no device' };
 }
 
 function readText(path: string): string | undefined {

@@ -36,10 +36,10 @@ export function formatTable(r: RunSummary, stepsMode: 'all' | 'final'): string {
   }
   const f = r.final;
   const who = r.procs ? ` ${r.procs[0].name}` : '';
-  out.push(`final${who}: VmPTE ${f.VmPTE} kB, RssAnon ${f.RssAnon} kB, VmSize ${f.VmSize} kB; tables pud ${f.tables.pud}, pmd ${f.tables.pmd}, pte ${f.tables.pte}`);
+  out.push(`final${who}: VmPTE ${f.VmPTE} kB, RssAnon ${f.RssAnon} kB, VmSize ${f.VmSize} kB${f.VmSwap ? `, VmSwap ${f.VmSwap} kB` : ''}; tables pud ${f.tables.pud}, pmd ${f.tables.pmd}, pte ${f.tables.pte}`);
   for (const p of r.procs?.slice(1) ?? []) {
     const g = p.figures;
-    out.push(`final ${p.name}: VmPTE ${g.VmPTE} kB, RssAnon ${g.RssAnon} kB, VmSize ${g.VmSize} kB; tables pud ${g.tables.pud}, pmd ${g.tables.pmd}, pte ${g.tables.pte}`);
+    out.push(`final ${p.name}: VmPTE ${g.VmPTE} kB, RssAnon ${g.RssAnon} kB, VmSize ${g.VmSize} kB${g.VmSwap ? `, VmSwap ${g.VmSwap} kB` : ''}; tables pud ${g.tables.pud}, pmd ${g.tables.pmd}, pte ${g.tables.pte}`);
   }
   const c = r.counters;
   out.push(

@@ -1,7 +1,7 @@
 // A statement with its mapping name resolved to absolute addresses: what the
 // simulator actually executed, and what the kernel twin (kernel/) replays on
 // the running kernel. Addresses and lengths are bytes; len is page aligned.
-import type { Advice, MmapBacking, Prot, ThpMode } from '../scenario/ast.ts';
+import type { Advice, KhugepagedLimits, MmapBacking, Prot, ThpMode } from '../scenario/ast.ts';
 
 export type ResolvedOp =
   | ({ op: 'mmap'; addr: number; len: number; prot: Prot; hugepage: boolean; fixed: boolean } & Pick<MmapBacking, 'file' | 'shared' | 'stack'> & { replace?: boolean })
@@ -11,6 +11,8 @@ export type ResolvedOp =
   | { op: 'mprotect'; addr: number; len: number; prot: Prot }
   | { op: 'mremap'; addr: number; len: number; to: number }
   | { op: 'thp'; mode: ThpMode }
+  | { op: 'swap'; on: boolean }
+  | ({ op: 'khugepaged'; collapsed: number } & KhugepagedLimits<number>)
   | { op: 'process'; kind: 'small-c' | 'empty' }
   // A recorded program's statements (src/record); the kernel twin does not replay them.
   | { op: 'faults'; runs: { addr: number; len: number; write: boolean }[] }

@@ -13,6 +13,8 @@ export interface Figures {
   VmPTE: number;
   RssAnon: number;
   VmSize: number;
+  /** Swap entries in the page tables, kB (MM_SWAPENTS); present only when not 0 (only `swap on` scenarios have any). */
+  VmSwap?: number;
   tables: { pud: number; pmd: number; pte: number };
 }
 
@@ -60,8 +62,11 @@ export type ReasonCode =
   | 'refcount_zero' // pte-ref: the count reached 0
   | 'refcount_left' // pte-ref: count > 0
   | 'madv_free' // MADV_FREE leaves the PTEs mapped
+  | 'pageout' // MADV_PAGEOUT / reclaim never frees a table (swap entries are non-none)
   | 'huge_zapped' // whole huge PMD zapped: deposited table freed
   | 'huge_split' // a partial zap split a huge PMD
+  | 'collapsed' // MADV_COLLAPSE / khugepaged deposited the table under a new huge PMD
+  | 'not_collapsed' // khugepaged looked at the slot and left it (a sysfs limit, or no young page)
   | 'free_pgtables' // munmap: freed by free_pgtables
   | 'free_pgtables_kept' // munmap: kept, shared with a surviving VMA (floor/ceiling)
   | 'race_freed' // a race: a CPU cleared its PMD (and freed the page, after the flush and RCU where the design waits)
@@ -84,7 +89,11 @@ export type SimEvent =
   | { kind: 'table_allocated'; level: TableLevel; addr: number; id: number; by: string }
   | { kind: 'table_freed'; level: TableLevel; addr: number; id: number; by: string; rcu: boolean }
   | { kind: 'pte_set'; addr: number; tableId: number; value: 'anon' | 'zero' | 'file'; by: string }
-  | { kind: 'ptes_cleared'; addr: number; end: number; tableId: number; count: number; by: 'zap_pte_range' }
+  | { kind: 'ptes_cleared'; addr: number; end: number; tableId: number; count: number; by: 'zap_pte_range' | 'try_to_unmap_one' }
+  /** Reclaim turned `count` present anonymous PTEs of [addr, end) into swap entries. */
+  | { kind: 'ptes_swapped'; addr: number; end: number; tableId: number; count: number; by: 'try_to_unmap_one' }
+  /** collapse_huge_page: the slot's PTE table went under a new huge PMD (pgtable_trans_huge_deposit). */
+  | { kind: 'huge_collapsed'; addr: number; tableId: number; by: 'collapse_huge_page' }
   | { kind: 'refcount'; tableId: number; addr: number; from: number; to: number; by: string }
   | { kind: 'huge_mapped'; addr: number; zero: boolean; by: string }
   | { kind: 'huge_split'; addr: number; by: '__split_huge_pmd' | 'split_folio' }
@@ -97,7 +106,7 @@ export type SimEvent =
 
 /** An error at a statement: the state before it is kept. */
 export interface SimError {
-  kind: 'segv' | 'enomem' | 'einval' | 'efault' | 'unknown_mapping' | 'range' | 'exists' | 'limit' | 'race';
+  kind: 'segv' | 'enomem' | 'einval' | 'ebusy' | 'efault' | 'unknown_mapping' | 'range' | 'exists' | 'limit' | 'race';
   message: string;
   /** The faulting address for a SIGSEGV. */
   addr?: number;

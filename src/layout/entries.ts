@@ -1,6 +1,6 @@
 // The 512 entries of a PTE table for the detail panel: a 32 x 16 grid and
 // the runs of equal entries with their address ranges.
-import { PTE_ANON, PTE_ANON_COW, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_FILE, PTE_NONE, PTE_ZERO } from '../core/index.ts';
+import { PTE_ANON, PTE_ANON_COW, PTE_ANON_LAZY, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_FILE, PTE_NONE, PTE_SWAP, PTE_ZERO } from '../core/index.ts';
 
 export const ENTRY_COLS = 32;
 
@@ -12,6 +12,8 @@ export const ENTRY_KINDS = [
   { code: PTE_ANON_THP, name: 'from a split huge page', colour: '#cc79a7' },
   { code: PTE_ANON_THP_CLEAN, name: 'from a split huge page, never written (zeros)', colour: '#e8c3d9' },
   { code: PTE_ANON_COW, name: 'anonymous page fork write-protected (copy on write)', colour: '#e69f00' },
+  { code: PTE_ANON_LAZY, name: 'lazily freed (MADV_FREE), still mapped', colour: '#56b4e9' },
+  { code: PTE_SWAP, name: 'swap entry (paged out)', colour: '#8a6d00' },
 ] as const;
 
 export const entryKind = (code: number) => ENTRY_KINDS.find((k) => k.code === code) ?? ENTRY_KINDS[0];

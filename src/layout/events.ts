@@ -15,6 +15,7 @@ const ANON = 1;
 const ZERO = 2;
 const FILE = 3;
 const ANON_THP = 4;
+const SWAP = 7;
 
 interface T {
   id: number;
@@ -32,7 +33,7 @@ export interface EventState {
 
 const slotOf = (addr: number) => Math.floor(addr / SLOT);
 const indexIn = (addr: number) => Math.floor((addr % SLOT) / PAGE);
-const isAnon = (e: number) => e === ANON || e === ANON_THP || e === 5; // 5: a never-written THP subpage
+const isAnon = (e: number) => e === ANON || e === ANON_THP || e === 5 || e === 6; // 5: a never-written THP subpage; 6: lazily freed
 
 export function applyEvents(
   before: ViewSnapshot,
@@ -93,6 +94,29 @@ export function applyEvents(
           ents[k] = NONE;
           left--;
         }
+        break;
+      }
+      case 'ptes_swapped': {
+        const ents = entries.get(slotOf(e.addr));
+        if (!ents) break;
+        for (let k = indexIn(e.addr), stop = indexIn(e.end - 1) + 1, left = e.count; k < stop && left > 0; k++) {
+          if (!isAnon(ents[k]) || ents[k] === 6) continue;
+          ents[k] = SWAP;
+          rss -= 4;
+          left--;
+        }
+        break;
+      }
+      case 'huge_collapsed': {
+        const t = tables.get(slotOf(e.addr));
+        if (!t) break;
+        const ents = entries.get(t.slot);
+        let anon = 0;
+        if (ents) for (let k = 0; k < 512; k++) if (isAnon(ents[k])) anon++;
+        rss += 4 * (512 - anon);
+        entries.set(t.slot, new Uint8Array(512));
+        t.kind = 1;
+        t.nonNone = 512;
         break;
       }
       case 'refcount': {
@@ -217,6 +241,10 @@ export function describeEvent(e: SimEvent): string {
       return `${e.by}: entry for ${hex(e.addr)} set to ${e.value === 'anon' ? 'an anonymous page' : e.value === 'file' ? 'a file page' : 'the zero page'}`;
     case 'ptes_cleared':
       return `${e.by}: ${e.count} entr${e.count === 1 ? 'y' : 'ies'} cleared from ${hex(e.addr)}`;
+    case 'ptes_swapped':
+      return `${e.by}: ${e.count} entr${e.count === 1 ? 'y' : 'ies'} from ${hex(e.addr)} became swap entries`;
+    case 'huge_collapsed':
+      return `${e.by}: slot ${hex(e.addr)} collapsed into a huge PMD; PTE table #${e.tableId} deposited under it`;
     case 'refcount':
       return `${e.by}: table #${e.tableId} refcount ${e.from} → ${e.to}`;
     case 'huge_mapped':

@@ -5,8 +5,8 @@
 
 export type Prot = 'r' | 'rw' | 'none';
 /** madvise advices; dontfork/dofork (VM_DONTCOPY) and wipeonfork/keeponfork (VM_WIPEONFORK) only change what a later fork copies. */
-export type Advice = 'dontneed' | 'free' | 'hugepage' | 'nohugepage' | 'dontfork' | 'dofork' | 'wipeonfork' | 'keeponfork';
-export const ADVICES: readonly Advice[] = ['dontneed', 'free', 'hugepage', 'nohugepage', 'dontfork', 'dofork', 'wipeonfork', 'keeponfork'];
+export type Advice = 'dontneed' | 'free' | 'hugepage' | 'nohugepage' | 'collapse' | 'pageout' | 'dontfork' | 'dofork' | 'wipeonfork' | 'keeponfork';
+export const ADVICES: readonly Advice[] = ['dontneed', 'free', 'hugepage', 'nohugepage', 'collapse', 'pageout', 'dontfork', 'dofork', 'wipeonfork', 'keeponfork'];
 export type ThpMode = 'never' | 'madvise' | 'always';
 export type MechanismName = 'baseline' | 'pte-ref' | 'pt-reclaim';
 export const MECHANISMS: readonly MechanismName[] = ['baseline', 'pte-ref', 'pt-reclaim'];
@@ -44,7 +44,7 @@ export type Expr =
 /** The first process's name: statements without `in NAME:`, and expects without a process name, are its. */
 export const FIRST_PROCESS = 'parent';
 
-export type FigureName = 'VmPTE' | 'RssAnon' | 'VmSize' | 'pte' | 'pmd' | 'pud';
+export type FigureName = 'VmPTE' | 'RssAnon' | 'VmSize' | 'VmSwap' | 'pte' | 'pmd' | 'pud';
 
 /**
  * The statement one CPU runs in a race (`cpu 0: touch A 0 4K`). `gup` is the
@@ -90,6 +90,10 @@ export type Statement =
   | { op: 'mprotect'; loc: Loc; name: string; off: Expr; len: Expr; prot: Prot }
   | { op: 'mremap'; loc: Loc; name: string; to: Expr }
   | { op: 'thp'; loc: Loc; mode: ThpMode }
+  /** `swap on|off`: whether a swap device is on (MADV_PAGEOUT can move dirty anonymous pages out). Off by default. */
+  | { op: 'swap'; loc: Loc; on: boolean }
+  /** `khugepaged [max_ptes_none N] [max_ptes_swap N] [max_ptes_shared N]`: set the sysfs limits given, then one full scan. */
+  | ({ op: 'khugepaged'; loc: Loc } & KhugepagedLimits<Expr>)
   | { op: 'process'; loc: Loc; kind: 'small-c' | 'empty' }
   | { op: 'say'; loc: Loc; text: string }
   | { op: 'quiz'; loc: Loc; question: string; answer: string }
@@ -106,6 +110,13 @@ export type Statement =
   | { op: 'expect-violation'; loc: Loc; mechanism?: MechanismName; kind?: ViolationKind }
   /** `alloc NAME arena SIZE live SIZE ticks N purge POLICY ...`: an allocator workload (alloc.ts). */
   | AllocStatement;
+
+/** The sysfs limits a `khugepaged` statement sets (absent: unchanged). */
+export interface KhugepagedLimits<N> {
+  maxPtesNone?: N;
+  maxPtesSwap?: N;
+  maxPtesShared?: N;
+}
 
 /** An allocator workload statement; every parameter as written (alloc.ts checks them). */
 export interface AllocStatement {
@@ -155,6 +166,8 @@ export type FlatOp =
   | { op: 'mprotect'; name: string; off: number; len: number; prot: Prot }
   | { op: 'mremap'; name: string; to: number }
   | { op: 'thp'; mode: ThpMode }
+  | { op: 'swap'; on: boolean }
+  | ({ op: 'khugepaged' } & KhugepagedLimits<number>)
   | { op: 'process'; kind: 'small-c' | 'empty' }
   | { op: 'race'; threads: RaceThread[]; orders: RaceOrder[] }
   | { op: 'fork'; child: string }

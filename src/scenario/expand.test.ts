@@ -229,3 +229,19 @@ describe('compile', () => {
     expect(compile('repeat 3 { thp never }', { maxStatements: 2 })).toMatchObject({ ok: false, errors: [{ line: 1 }] });
   });
 });
+
+describe('swap and khugepaged', () => {
+  it('flatten with their numbers evaluated, also inside a repeat', () => {
+    const got = ops('swap on\nrepeat 2 { khugepaged max_ptes_none 100*i }\nkhugepaged\nswap off').map((f) => f.op);
+    expect(got).toEqual([
+      { op: 'swap', on: true },
+      { op: 'khugepaged', maxPtesNone: 0 },
+      { op: 'khugepaged', maxPtesNone: 100 },
+      { op: 'khugepaged' },
+      { op: 'swap', on: false },
+    ]);
+  });
+  it('a limit above 511 is refused as the sysfs file refuses it', () => {
+    expect(expandErrors('khugepaged max_ptes_swap 512')[0].message).toMatch(/max_ptes_swap is 512: the kernel takes 0 to 511/);
+  });
+});

@@ -150,7 +150,7 @@ function cost(stmts: readonly Statement[], i: number | undefined, limit: bigint)
 }
 
 /** Statements a repeat body may hold and still be kept lazy (see program.ts). */
-const PLAIN = new Set<Statement['op']>(['mmap', 'touch', 'read', 'munmap', 'madvise', 'mprotect', 'mremap', 'thp', 'process', 'in', 'fork', 'exit']);
+const PLAIN = new Set<Statement['op']>(['mmap', 'touch', 'read', 'munmap', 'madvise', 'mprotect', 'mremap', 'thp', 'process', 'in', 'fork', 'exit', 'swap', 'khugepaged']);
 
 /** The expressions of a plain statement, with what each is called in an error. */
 function exprsOf(st: Statement): [Expr, string][] {
@@ -173,6 +173,8 @@ function exprsOf(st: Statement): [Expr, string][] {
       return [[st.off, 'offset'], [st.len, 'length']];
     case 'in':
       return exprsOf(st.body);
+    case 'khugepaged':
+      return ([['maxPtesNone', 'max_ptes_none'], ['maxPtesSwap', 'max_ptes_swap'], ['maxPtesShared', 'max_ptes_shared']] as const).flatMap(([f, what]): [Expr, string][] => (st[f] ? [[st[f], what]] : []));
     default:
       return [];
   }
@@ -207,6 +209,20 @@ function flatOp(st: Statement, i: number | undefined): FlatOp {
       return { op: 'mremap', name: st.name, to: natural(st.to, i, 'address') };
     case 'thp':
       return { op: 'thp', mode: st.mode };
+    case 'swap':
+      return { op: 'swap', on: st.on };
+    case 'khugepaged': {
+      const op: Extract<FlatOp, { op: 'khugepaged' }> = { op: 'khugepaged' };
+      for (const [f, what] of [['maxPtesNone', 'max_ptes_none'], ['maxPtesSwap', 'max_ptes_swap'], ['maxPtesShared', 'max_ptes_shared']] as const) {
+        const e = st[f];
+        if (!e) continue;
+        const v = natural(e, i, what);
+        // max_ptes_*_store: kstrtoul, then EINVAL above HPAGE_PMD_NR - 1.
+        if (v > 511) throw new EvalFail(`${what} is ${v}: the kernel takes 0 to 511 (HPAGE_PMD_NR - 1)`);
+        op[f] = v;
+      }
+      return op;
+    }
     case 'process':
       return { op: 'process', kind: st.kind };
     case 'fork':

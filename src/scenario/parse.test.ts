@@ -68,8 +68,8 @@ describe('statement forms', () => {
     expect(only('munmap A 0 2M')).toMatchObject({ op: 'munmap', name: 'A', off: num(0), len: num(2 * M) });
   });
 
-  it('madvise takes each of the four advices', () => {
-    for (const advice of ['dontneed', 'free', 'hugepage', 'nohugepage']) {
+  it('madvise takes each of the six advices', () => {
+    for (const advice of ['dontneed', 'free', 'hugepage', 'nohugepage', 'collapse', 'pageout']) {
       expect(only(`madvise A 0 2M ${advice}`)).toMatchObject({ op: 'madvise', off: num(0), len: num(2 * M), advice });
     }
   });
@@ -92,6 +92,18 @@ describe('statement forms', () => {
       { op: 'touch', loc: { line: 1, col: 16, endCol: 31 }, name: 'A', off: bin('*', I, num(2 * M)), len: num(2 * M) },
       { op: 'madvise', loc: { line: 1, col: 33, endCol: 59 }, name: 'A', off: bin('*', I, num(2 * M)), len: num(2 * M), advice: 'dontneed' },
     ]);
+  });
+
+  it('swap on|off, and khugepaged with any of its sysfs limits', () => {
+    expect(only('swap on')).toMatchObject({ op: 'swap', on: true });
+    expect(only('swap off')).toMatchObject({ op: 'swap', on: false });
+    expect(only('khugepaged')).toEqual({ op: 'khugepaged', loc: { line: 1, col: 1, endCol: 11 } });
+    expect(only('khugepaged max_ptes_none 0 max_ptes_swap 8*8')).toMatchObject({ op: 'khugepaged', maxPtesNone: num(0), maxPtesSwap: bin('*', num(8), num(8)) });
+    expect(only('khugepaged max_ptes_shared 256')).toMatchObject({ op: 'khugepaged', maxPtesShared: num(256) });
+    expect(firstError('swap maybe').message).toBe("unknown swap setting 'maybe': expected on or off");
+    expect(firstError('khugepaged max_ptes_nones 0').message).toMatch(/^unknown khugepaged setting 'max_ptes_nones': expected max_ptes_none, max_ptes_swap or max_ptes_shared/);
+    expect(firstError('khugepaged max_ptes_none 1 max_ptes_none 2').message).toBe("'max_ptes_none' is given twice");
+    expect(firstError('khugepaged max_ptes_none').message).toMatch(/a number of entries from 0 to 511 for max_ptes_none/);
   });
 
   it('thp, process, say, quiz', () => {
@@ -228,7 +240,7 @@ describe('errors', () => {
 
   it('unknown madvise advice, protection, thp mode, process kind and figure', () => {
     expect(firstError('madvise A 0 2M dontneeded')).toMatchObject({
-      col: 16, message: "unknown madvise advice 'dontneeded': expected dontneed, free, hugepage, nohugepage, dontfork, dofork, wipeonfork or keeponfork",
+      col: 16, message: "unknown madvise advice 'dontneeded': expected dontneed, free, hugepage, nohugepage, collapse, pageout, dontfork, dofork, wipeonfork or keeponfork",
     });
     expect(firstError('mprotect A 0 2M rwx')).toMatchObject({ col: 17, message: "unknown protection 'rwx': expected r, rw or none" });
     expect(firstError('thp sometimes').message).toBe("unknown thp mode 'sometimes': expected never, madvise or always");

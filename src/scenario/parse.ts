@@ -6,7 +6,7 @@
 // Numbers: decimal or 0x hex, `_` separators, optional K/M/G/T suffix (powers
 // of 1024, any case, optional trailing B: 2M, 2MB, 2m). Expressions: + - *
 // with the usual precedence, parentheses, and `i` inside a repeat body.
-// `expect VmPTE|RssAnon|VmSize V`: V is in kB. A literal WITH a suffix is a
+// `expect VmPTE|RssAnon|VmSize|VmSwap V`: V is in kB. A literal WITH a suffix is a
 // byte size converted to kB (102640K -> 102640, 2M -> 2048); a bare literal
 // is already kB (12 -> 12). For pte/pmd/pud, V is a plain count.
 //
@@ -32,13 +32,15 @@ export const KEYWORDS = [
   'mmap', 'touch', 'read', 'madvise', 'munmap', 'mprotect', 'mremap',
   'repeat', 'thp', 'process', 'say', 'quiz', 'expect',
   'cpu', 'interleave', 'gup', 'faults', 'brk', 'populate', 'zeropage', 'alloc',
-  'fork', 'exit', 'in',
+  'fork', 'exit', 'in', 'swap', 'khugepaged',
 ] as const;
 const ADVICE: readonly Advice[] = ADVICES;
+/** The khugepaged statement's settings: sysfs names -> fields. */
+const KHUGEPAGED_LIMITS = { max_ptes_none: 'maxPtesNone', max_ptes_swap: 'maxPtesSwap', max_ptes_shared: 'maxPtesShared' } as const;
 const PROTS: readonly Prot[] = ['r', 'rw', 'none'];
 const THP: readonly ThpMode[] = ['never', 'madvise', 'always'];
 const PROCESS_KINDS: readonly ('small-c' | 'empty')[] = ['small-c', 'empty'];
-const KB_FIGURES: readonly FigureName[] = ['VmPTE', 'RssAnon', 'VmSize'];
+const KB_FIGURES: readonly FigureName[] = ['VmPTE', 'RssAnon', 'VmSize', 'VmSwap'];
 const FIGURES: readonly FigureName[] = [...KB_FIGURES, 'pte', 'pmd', 'pud'];
 const MAX_REPEAT_DEPTH = 64;
 const MAX_PAREN_DEPTH = 32;
@@ -228,6 +230,19 @@ export class Parser {
       }
       case 'zeropage':
         return { op: 'zeropage', loc, on: this.oneOf('zero page setting', ['on', 'off'] as const) === 'on' };
+      case 'swap':
+        return { op: 'swap', loc, on: this.oneOf('swap setting', ['on', 'off'] as const) === 'on' };
+      case 'khugepaged': {
+        const st: Extract<Statement, { op: 'khugepaged' }> = { op: 'khugepaged', loc };
+        const names = Object.keys(KHUGEPAGED_LIMITS) as (keyof typeof KHUGEPAGED_LIMITS)[];
+        for (let t = this.peek(); t.kind === 'id'; t = this.peek()) {
+          const w = this.oneOf('khugepaged setting', names);
+          const field = KHUGEPAGED_LIMITS[w];
+          if (st[field]) this.fail(t, `'${w}' is given twice`);
+          st[field] = this.expr({ what: `a number of entries from 0 to 511 for ${w}` });
+        }
+        return st;
+      }
       case 'process':
         return { op: 'process', loc, kind: this.oneOf('process kind', PROCESS_KINDS) };
       case 'say':

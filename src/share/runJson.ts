@@ -7,7 +7,7 @@ export type JsonSteps = 'all' | 'final';
 
 /** One run: one step per executed statement (with `iter` inside a repeat), figures in kB. */
 export function toJson(r: RunSummary, stepsMode: JsonSteps): unknown {
-  const fig = (s: StepResult['figures']) => ({ VmPTE: s.VmPTE, RssAnon: s.RssAnon, VmSize: s.VmSize, tables: s.tables });
+  const fig = (s: StepResult['figures']) => ({ VmPTE: s.VmPTE, RssAnon: s.RssAnon, VmSize: s.VmSize, ...(s.VmSwap ? { VmSwap: s.VmSwap } : {}), tables: s.tables });
   const steps = stepsMode === 'all'
     ? r.steps.map((s) => {
         const o: Record<string, unknown> = { line: s.line, text: s.text, ...fig(s.figures) };

@@ -11,7 +11,7 @@ export const baseline: Mechanism = {
   rcuTableFree: false,
   afterZap(mm: Mm, z: ZapSlot): void {
     if (z.cause === 'munmap') return; // free_pgtables decides
-    const code = z.cause === 'free' ? 'madv_free' : 'baseline_keeps';
+    const code = z.cause === 'free' ? 'madv_free' : z.cause === 'pageout' ? 'pageout' : 'baseline_keeps';
     if (mm.wantsReason(code, 'kept')) mm.reason(describeKept(z, code));
   },
 };

@@ -20,8 +20,9 @@ export const ptReclaim: Mechanism = {
   rcuTableFree: true,
   afterZap(mm: Mm, z: ZapSlot): void {
     if (z.cause === 'munmap') return; // unmap_vmas passes no reclaim_pt: free_pgtables decides
-    if (z.cause === 'free') {
-      if (mm.wantsReason('madv_free', 'kept')) mm.reason(describeKept(z, 'madv_free'));
+    if (z.cause === 'free' || z.cause === 'pageout') {
+      const code = z.cause === 'free' ? 'madv_free' : 'pageout';
+      if (mm.wantsReason(code, 'kept')) mm.reason(describeKept(z, code));
       return;
     }
     const slotStart = z.slot * PMD_SIZE;

@@ -22,6 +22,9 @@ export function describeKept(z: ZapSlot, code: ReasonCode): TableReason {
     case 'madv_free':
       text = 'kept: MADV_FREE never frees tables: it leaves the PTEs mapped and marks the pages lazy-free';
       break;
+    case 'pageout':
+      text = `kept: reclaim (MADV_PAGEOUT, try_to_unmap) never frees a PTE table${left ? ` (${entries}: swap entries and pages it could not page out)` : ''}`;
+      break;
     case 'baseline_keeps':
       text = left === 0 ? 'kept: baseline never frees a PTE table on a zap; it stays empty until munmap (free_pgtables)' : `kept: ${entries}; baseline never frees a PTE table on a zap`;
       break;

@@ -19,7 +19,7 @@ import { PAGE_SIZE, PMD_SIZE, HPAGE_PMD_NR, PTRS_PER_TABLE } from '../constants.
 import type { SimError } from '../types.ts';
 import type { Mm } from './mm.ts';
 import { cowShared, cowSharer, hugeShared } from './cow.ts';
-import { HUGE_ANON, HUGE_ANON_WP, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_COW, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_FILE, PTE_NONE, PTE_ZERO, isHugeAnon, type PteTable, type PteValue } from './pgtable.ts';
+import { HUGE_ANON, HUGE_ANON_LAZY, HUGE_ANON_WP, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_COW, PTE_ANON_LAZY, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_FILE, PTE_NONE, PTE_SWAP, PTE_ZERO, isHugeAnon, type PteTable, type PteValue } from './pgtable.ts';
 import { __split_huge_pmd } from './zap.ts';
 import { anon_vma_prepare, findVma, findVmaFrom, type Vma } from './vma.ts';
 
@@ -149,6 +149,8 @@ function faultFreshSlots(mm: Mm, s0: number, s1: number): number {
 function markWritten(t: PteTable, slot: number, addr: number, end: number): void {
   // A plain table (the common case) has nothing to mark.
   if (t.huge === HUGE_NONE && t.uniform && t.fill !== PTE_ANON_THP_CLEAN) return;
+  // A write dirties a lazy-free THP again: reclaim keeps it (try_to_unmap_one sees the dirty PMD).
+  if (t.huge === HUGE_ANON_LAZY) t.huge = HUGE_ANON;
   const base = slot * PMD_SIZE;
   const k0 = (addr - base) / PAGE_SIZE;
   const k1 = Math.ceil((end - base) / PAGE_SIZE);
@@ -236,8 +238,19 @@ function faultPtes(mm: Mm, vi: number, t: PteTable, addr: number, end: number, m
     // Every entry holds t.fill: a fault changes none of them, or (over the
     // whole slot) all of them at once, with no array.
     const f = t.fill;
-    const changes = f === PTE_NONE || (write && (f === PTE_ZERO || f === PTE_ANON_COW));
+    const changes = f === PTE_NONE || f === PTE_SWAP || (write && (f === PTE_ZERO || f === PTE_ANON_COW || f === PTE_ANON_LAZY));
     if (!changes) return;
+    if (k0 === 0 && k1 === HPAGE_PMD_NR && f === PTE_ANON_LAZY) {
+      t.setAll(PTE_ANON); // the writes set the dirty bits: no fault, no new page
+      return;
+    }
+    if (k0 === 0 && k1 === HPAGE_PMD_NR && f === PTE_SWAP && !rec) {
+      // do_swap_page for every entry: each maps its page back (a major fault when read from the device).
+      t.setAll(PTE_ANON);
+      mm.swapPages -= HPAGE_PMD_NR;
+      faulted(mm, t, 0, HPAGE_PMD_NR, HPAGE_PMD_NR, 'do_swap_page');
+      return;
+    }
     if (k0 === 0 && k1 === HPAGE_PMD_NR && !rec && f !== PTE_ANON_COW) {
       const anon = f === PTE_ZERO || mapsAnon;
       if (anon && mm.vmas[vi].anonVma === 0) anon_vma_prepare(mm, vi);
@@ -252,10 +265,24 @@ function faultPtes(mm: Mm, vi: number, t: PteTable, addr: number, end: number, m
   let newEntries = 0;
   let newAnon = 0;
   let anonPrepared = mm.vmas[vi].anonVma !== 0;
+  let swapped = 0;
   // Pages fork write-protected: which ones another process still maps (null until one is met).
   let shared: ((k: number) => boolean) | boolean | null = null;
   for (let k = k0; k < k1; k++) {
     const e = ents[k];
+    if (e === PTE_SWAP) {
+      // do_swap_page: the page comes back from swap (read or write), the swap entry becomes a present PTE.
+      ents[k] = PTE_ANON;
+      newAnon++;
+      faults++;
+      swapped++;
+      if (rec) recordFault(mm, t, base + k * PAGE_SIZE, 'anon', 'do_swap_page');
+      continue;
+    }
+    if (e === PTE_ANON_LAZY) {
+      if (write) ents[k] = PTE_ANON; // dirty again: no fault
+      continue;
+    }
     if (e === PTE_ANON_COW && write) {
       // do_wp_page: wp_page_copy while another process maps the page, else wp_page_reuse (RssAnon unchanged either way).
       shared ??= cowSharer(mm, t.slot);
@@ -299,14 +326,16 @@ function faultPtes(mm: Mm, vi: number, t: PteTable, addr: number, end: number, m
       if (rec) recordFault(mm, t, base + k * PAGE_SIZE, 'zero', 'do_anonymous_page');
     }
   }
-  faulted(mm, t, newEntries, newAnon, faults);
+  mm.swapPages -= swapped;
+  faulted(mm, t, newEntries, newAnon, faults, swapped === faults ? 'do_swap_page' : 'do_anonymous_page');
+  if (swapped > 0 && swapped !== faults) mm.enter('do_swap_page');
 }
 
 /** The accounting of `faults` faults over t, `added` of them on none entries and `anon` mapping anonymous pages. */
-function faulted(mm: Mm, t: PteTable, added: number, anon: number, faults: number): void {
+function faulted(mm: Mm, t: PteTable, added: number, anon: number, faults: number, by = 'do_anonymous_page'): void {
   if (faults === 0) return;
   mm.enter('handle_mm_fault');
-  if (added > 0 || anon > 0) mm.enter('do_anonymous_page');
+  if (added > 0 || anon > 0) mm.enter(by);
   t.nonNone += added;
   mm.rssAnonPages += anon;
   const c = mm.counters;
@@ -317,7 +346,8 @@ function faulted(mm: Mm, t: PteTable, added: number, anon: number, faults: numbe
 
 function recordFault(mm: Mm, t: PteTable, addr: number, value: 'anon' | 'zero', by: string): void {
   mm.emit({ kind: 'fault', addr, write: value === 'anon', by: 'handle_mm_fault' });
-  mm.mech.recordFault(mm, t, { kind: 'pte_set', addr, tableId: t.id, value, by }, by !== 'wp_page_copy' && by !== 'wp_page_reuse');
+  // A fault on a none entry adds one; wp_page_copy, wp_page_reuse and do_swap_page replace a non-none entry.
+  mm.mech.recordFault(mm, t, { kind: 'pte_set', addr, tableId: t.id, value, by }, by !== 'wp_page_copy' && by !== 'wp_page_reuse' && by !== 'do_swap_page');
 }
 
 /** do_huge_pmd_anonymous_page: map a THP (write) or the huge zero page (read), depositing a PTE table. */

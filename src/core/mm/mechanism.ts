@@ -11,6 +11,8 @@
 //   mremap:   move_ptes: walkerGet(dst) ... ptesMovedIn, afterMoveOut(src), moveDone(dst)
 //             move_normal_pmd / move_huge_pmd -> pmdMoved
 //   THP:      __split_huge_pmd -> tableFilled
+//   collapse: hpage_collapse_scan_pmd: walkerGet(t) ... walkerPut(t) (the scan's visitor);
+//             collapse_huge_page -> tableDeposited (pgtable_trans_huge_deposit)
 //   free:     the designs free through mm.unlinkPte (accounting and events)
 import type { MechanismVariant } from '../../scenario/ast.ts';
 import type { SimEvent } from '../types.ts';
@@ -18,7 +20,7 @@ import type { Mm } from './mm.ts';
 import type { PteTable } from './pgtable.ts';
 
 /** Why a range of a PTE table was zapped. */
-export type ZapCause = 'dontneed' | 'free' | 'munmap';
+export type ZapCause = 'dontneed' | 'free' | 'munmap' | 'pageout';
 
 export interface ZapSlot {
   slot: number;
@@ -29,7 +31,7 @@ export interface ZapSlot {
   /** The range the user asked for (before clipping to the VMA). */
   reqStart: number;
   reqEnd: number;
-  /** Entries this call cleared. */
+  /** Entries this call cleared (for `pageout`: lazily freed pages reclaim discarded). */
   cleared: number;
   cause: ZapCause;
 }
@@ -74,6 +76,8 @@ export interface Mechanism {
   pmdMoved(mm: Mm, t: PteTable): void;
   /** t's entries were set wholesale: __split_huge_pmd, or the process image at exec. */
   tableFilled(mm: Mm, t: PteTable, by: '__split_huge_pmd' | 'load_elf_binary' | 'copy_pte_range'): void;
+  /** collapse_huge_page emptied t (pmdp_collapse_flush took it out of the PMD) and deposited it under the new huge PMD. */
+  tableDeposited(mm: Mm, t: PteTable): void;
 }
 
 /** The hooks of a design without a per-table count: nothing to do at any of these points. */
@@ -91,4 +95,5 @@ export const noCounts = {
   moveDone(): void {},
   pmdMoved(): void {},
   tableFilled(): void {},
+  tableDeposited(): void {},
 } as const;

@@ -32,6 +32,15 @@ interface PathNode {
 export const PATHS: (readonly string[])[] = [[]];
 const ROOT_PATH: PathNode = { path: PATHS[0], id: 0, keys: [], next: [] };
 
+/** khugepaged's sysfs limits: they apply to khugepaged's scans only, never to MADV_COLLAPSE (cc->is_khugepaged). */
+export interface KhugepagedSysfs {
+  maxPtesNone: number;
+  maxPtesSwap: number;
+  maxPtesShared: number;
+}
+/** khugepaged_init: HPAGE_PMD_NR - 1, HPAGE_PMD_NR / 8, HPAGE_PMD_NR / 2. */
+export const KHUGEPAGED_DEFAULTS: Readonly<KhugepagedSysfs> = { maxPtesNone: 511, maxPtesSwap: 64, maxPtesShared: 256 };
+
 /** Reason lines a step keeps one by one; the rest are counted (Mm.explain). */
 export const MAX_STEP_REASONS = 2048;
 
@@ -50,6 +59,16 @@ export class Mm {
    * kernels are booted without it; then a read maps a real zeroed page.
    */
   zeroPage = true;
+  /**
+   * A swap device is on (`swap on`). Off by default, like this project's
+   * machines (/proc/swaps lists none): MADV_PAGEOUT then cannot move a
+   * dirty anonymous page anywhere and leaves it mapped (src/core/mm/swap.ts).
+   */
+  swap = false;
+  /** Swap entries in this mm's page tables: VmSwap / 4 kB (MM_SWAPENTS). */
+  swapPages = 0;
+  /** /sys/kernel/mm/transparent_hugepage/khugepaged/max_ptes_* (the `khugepaged` statement sets them). */
+  khugepaged: KhugepagedSysfs = { ...KHUGEPAGED_DEFAULTS };
   mmapBase = DEFAULT_MMAP_BASE;
   counters: Counters = newCounters();
   nextId = 1;
@@ -141,12 +160,14 @@ export class Mm {
   figures(): Figures {
     let vmSize = 0;
     for (const v of this.vmas) vmSize += v.end - v.start;
-    return {
+    const f: Figures = {
       VmPTE: (this.nr.pud + this.nr.pmd + this.nr.pte) * TABLE_KB,
       RssAnon: this.rssAnonPages * PAGE_KB,
       VmSize: vmSize / 1024,
       tables: { ...this.nr },
     };
+    if (this.swapPages !== 0) f.VmSwap = this.swapPages * PAGE_KB;
+    return f;
   }
 
   // ---- walking (no allocation) ----
@@ -343,7 +364,7 @@ export class Mm {
 }
 
 /** Everything of an mm but its page tables: what a copy or a checkpoint carries as plain values. */
-export type MmRest = Pick<Mm, 'vmas' | 'nr' | 'rssAnonPages' | 'work' | 'thp' | 'zeroPage' | 'mmapBase' | 'counters' | 'nextId' | 'nextAnonVma' | 'compactTables'>;
+export type MmRest = Pick<Mm, 'vmas' | 'nr' | 'rssAnonPages' | 'work' | 'thp' | 'zeroPage' | 'swap' | 'swapPages' | 'khugepaged' | 'mmapBase' | 'counters' | 'nextId' | 'nextAnonVma' | 'compactTables'>;
 
 /** Copy `from`'s MmRest into `to` (VMAs, counts and counters copied, not shared). The one list of these fields. */
 export function copyMmRest(from: MmRest, to: MmRest): void {
@@ -353,6 +374,9 @@ export function copyMmRest(from: MmRest, to: MmRest): void {
   to.work = from.work;
   to.thp = from.thp;
   to.zeroPage = from.zeroPage;
+  to.swap = from.swap;
+  to.swapPages = from.swapPages;
+  to.khugepaged = { ...from.khugepaged };
   to.mmapBase = from.mmapBase;
   to.counters = copyCounters(from.counters);
   to.nextId = from.nextId;

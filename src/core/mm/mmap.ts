@@ -14,6 +14,8 @@ import { HUGE_NONE } from './pgtable.ts';
 import { detachRange, findVmaFrom, insertVma, modifyFlags, newAnonVma, rangeMapped, type Vma } from './vma.ts';
 import { forEachPresentSlot } from './walk.ts';
 import { __split_huge_pmd, madvise_free_single_vma, unmap_single_vma } from './zap.ts';
+import { madvise_collapse } from './khugepaged.ts';
+import { madvise_pageout } from './swap.ts';
 
 const STACK_GUARD_GAP = 256 * PAGE_SIZE;
 
@@ -204,8 +206,14 @@ export function do_madvise(mm: Mm, start: number, len: number, advice: Advice): 
       if (advice === 'dontneed') {
         mm.enter('madvise_dontneed_single_vma');
         if (unmap_single_vma(mm, v, start, end, 'dontneed', start, end)) tlbFlush(mm);
-      } else {
+      } else if (advice === 'free') {
         madvise_free_single_vma(mm, v, start, end, start, end);
+      } else if (advice === 'pageout') {
+        madvise_pageout(mm, v, start, end, start, end);
+      } else {
+        // madvise_walk_vmas stops at the first VMA that returns an error.
+        const e = madvise_collapse(mm, v, start, end);
+        if (e) return e;
       }
     }
   }

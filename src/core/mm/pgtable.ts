@@ -25,17 +25,38 @@ export const PTE_ANON_THP_CLEAN = 5;
  * wp_page_reuse once it is this process's alone (src/core/mm/cow.ts).
  */
 export const PTE_ANON_COW = 6;
-export type PteValue = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+/**
+ * An anonymous page MADV_FREE made lazy-free (clean, old): still mapped and in
+ * RssAnon; a write dirties it again (PTE_ANON, no fault); reclaim
+ * (MADV_PAGEOUT) discards it even without swap (try_to_unmap_one).
+ */
+export const PTE_ANON_LAZY = 7;
+/** A swap entry (MADV_PAGEOUT with swap): not present but non-none; in VmSwap, not RssAnon. */
+export const PTE_SWAP = 8;
+export type PteValue = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
 /** Entries that count in RssAnon. */
-export const isAnonPte = (e: number): boolean => e === PTE_ANON || e === PTE_ANON_THP || e === PTE_ANON_THP_CLEAN || e === PTE_ANON_COW;
+export const isAnonPte = (e: number): boolean => e === PTE_ANON || e === PTE_ANON_THP || e === PTE_ANON_THP_CLEAN || e === PTE_ANON_COW || e === PTE_ANON_LAZY;
 
 export const HUGE_NONE = 0;
 export const HUGE_ANON = 1;
 export const HUGE_ZERO = 2;
 /** An anonymous huge PMD fork write-protected (copy_huge_pmd): a write takes do_huge_pmd_wp_page. */
 export const HUGE_ANON_WP = 3;
-/** A huge PMD mapping an anonymous THP (RssAnon 512 pages), writable or not. */
-export const isHugeAnon = (h: number): boolean => h === HUGE_ANON || h === HUGE_ANON_WP;
+/** A PMD-mapped THP that MADV_FREE made lazy-free as a whole (madvise_free_huge_pmd); a write makes it HUGE_ANON again. */
+export const HUGE_ANON_LAZY = 4;
+/** A huge PMD mapping an anonymous THP (RssAnon 512 pages): writable, write-protected by fork, or lazy-free. */
+export const isHugeAnon = (h: number): boolean => h === HUGE_ANON || h === HUGE_ANON_WP || h === HUGE_ANON_LAZY;
+/** The same test, by the name the THP code uses. */
+export const isAnonHuge = isHugeAnon;
+
+/**
+ * A compact PTE table's state byte (PmdTable): its fill (4 bits), its huge
+ * state (3 bits) and whether its pte-ref count is its entries (bit 7).
+ */
+export const packState = (fill: number, huge: number, counted: boolean): number => fill | (huge << 4) | (counted ? 128 : 0);
+export const stateFill = (st: number): PteValue => (st & 15) as PteValue;
+export const stateHuge = (st: number): number => (st >> 4) & 7;
+export const stateCounted = (st: number): boolean => (st & 128) !== 0;
 
 /**
  * Spare 512-entry arrays: a partial operation materialises one, and a table
@@ -180,7 +201,7 @@ export class PmdTable {
   private live: (PteTable | null)[] = NO_LIVE;
   /** Compact PTE tables: id (0: none) ... */
   private ids: Int32Array | null = null;
-  /** ... and state: fill | huge << 3 | (refcount = entries) << 5. */
+  /** ... and state (packState: fill, huge, whether the count is its entries). */
   private state: Uint8Array | null = null;
   /** Populated entries. */
   used = 0;
@@ -237,11 +258,11 @@ export class PmdTable {
       this.state = new Uint8Array(PTRS_PER_PTE);
     }
     this.ids[k] = id;
-    this.state![k] = fill | (counted && fill !== PTE_NONE ? 32 : 0);
+    this.state![k] = packState(fill, HUGE_NONE, counted && fill !== PTE_NONE);
     this.compactN++;
   }
 
-  /** The state byte of the compact table at entry k (fill | huge << 3 | counted << 5), or -1 if entry k is not a compact table. */
+  /** The state byte of the compact table at entry k (packState), or -1 if entry k is not a compact table. */
   compactState(k: number): number {
     return this.ids !== null && this.ids[k] !== 0 ? this.state![k] : -1;
   }
@@ -273,7 +294,7 @@ export class PmdTable {
       this.state = new Uint8Array(PTRS_PER_PTE);
     }
     this.ids[k] = t.id;
-    this.state![k] = t.fill | (t.huge << 3) | (t.refcount !== 0 ? 32 : 0);
+    this.state![k] = packState(t.fill, t.huge, t.refcount !== 0);
     this.live[k] = null;
     this.liveN--;
     this.compactN++;
@@ -334,10 +355,10 @@ export class PmdTable {
   private expand(k: number): PteTable {
     const st = this.state![k];
     const t = newPteTable(this.ids![k], this.region * PTRS_PER_PTE + k);
-    t.fill = (st & 7) as PteValue;
-    t.huge = (st >> 3) & 3;
+    t.fill = stateFill(st);
+    t.huge = stateHuge(st);
     t.nonNone = t.fill === PTE_NONE ? 0 : PTRS_PER_PTE;
-    t.refcount = st & 32 ? t.nonNone : 0;
+    t.refcount = stateCounted(st) ? t.nonNone : 0;
     return t;
   }
 }

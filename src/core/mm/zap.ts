@@ -9,7 +9,7 @@ import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../constants.ts';
 import type { ZapCause, ZapSlot } from './mechanism.ts';
 import type { Mm } from './mm.ts';
 import { hugeShared } from './cow.ts';
-import { HUGE_ANON, HUGE_ANON_WP, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_COW, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_NONE, PTE_ZERO, PteTable, isAnonPte, isHugeAnon, type PmdTable, type PteValue } from './pgtable.ts';
+import { HUGE_ANON, HUGE_ANON_LAZY, HUGE_ANON_WP, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_COW, PTE_ANON_LAZY, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_NONE, PTE_SWAP, PTE_ZERO, PteTable, isAnonHuge, isAnonPte, packState, stateCounted, stateFill, stateHuge, type PmdTable } from './pgtable.ts';
 import type { Vma } from './vma.ts';
 import { forEachPresentSlot } from './walk.ts';
 
@@ -48,13 +48,15 @@ export function __split_huge_pmd(mm: Mm, t: PteTable): void {
  * Written subpages stay mapped. t is PTE-mapped (split first).
  * Measured on 6.18 without a zero page: kernel/FINDINGS.md.
  */
-function split_folio(mm: Mm, t: PteTable): void {
+export function split_folio(mm: Mm, t: PteTable, lazy = false): void {
+  // A lazy-free folio's small folios stay lazy-free (not swap-backed): reclaim discards them.
+  const written = lazy ? PTE_ANON_LAZY : PTE_ANON;
   // The shared zero page even where read faults do not use it: measured on a
   // kernel booted without it for reads (kernel/FINDINGS.md).
   const unused = PTE_ZERO;
   let dropped = 0;
   if (t.uniform) {
-    if (t.fill === PTE_ANON_THP) t.setAll(PTE_ANON);
+    if (t.fill === PTE_ANON_THP) t.setAll(written);
     else if (t.fill === PTE_ANON_THP_CLEAN) {
       t.setAll(unused);
       dropped = HPAGE_PMD_NR; // entries stay present (the zero page): nonNone is unchanged
@@ -65,7 +67,7 @@ function split_folio(mm: Mm, t: PteTable): void {
       if (ents[k] === PTE_ANON_THP_CLEAN) {
         ents[k] = unused;
         dropped++;
-      } else if (ents[k] === PTE_ANON_THP) ents[k] = PTE_ANON;
+      } else if (ents[k] === PTE_ANON_THP) ents[k] = written;
     }
   }
   mm.rssAnonPages -= dropped;
@@ -110,13 +112,13 @@ export function unmap_single_vma(mm: Mm, v: Vma, start: number, end: number, cau
   const bulk = mm.events === null && mm.compactTables && cause !== 'free';
   const compactFn = (slot: number, pmd: PmdTable, k: number, st: number): boolean => {
     const slotStart = slot * PMD_SIZE;
-    if ((st >> 3) & 3 || s > slotStart || e < slotStart + PMD_SIZE) return false;
+    if (stateHuge(st) !== HUGE_NONE || s > slotStart || e < slotStart + PMD_SIZE) return false;
     const t = scratch;
     t.id = pmd.compactId(k);
     t.slot = slot;
-    t.setAll((st & 7) as PteValue);
+    t.setAll(stateFill(st));
     t.nonNone = t.fill === PTE_NONE ? 0 : HPAGE_PMD_NR;
-    t.refcount = st & 32 ? t.nonNone : 0;
+    t.refcount = stateCounted(st) ? t.nonNone : 0;
     t.huge = HUGE_NONE;
     const cleared = zap_pte_range(mm, t, slotStart, slotStart + PMD_SIZE);
     if (cleared > 0) dirty = true;
@@ -128,7 +130,7 @@ export function unmap_single_vma(mm: Mm, v: Vma, start: number, end: number, cau
     z.cleared = cleared;
     mm.mech.afterZap(mm, z);
     if (mm.nr.pte !== before) dirty = true;
-    else if (t.refcount === 0 || t.refcount === t.nonNone) pmd.setCompactState(k, t.fill | (t.refcount !== 0 ? 32 : 0));
+    else if (t.refcount === 0 || t.refcount === t.nonNone) pmd.setCompactState(k, packState(t.fill, HUGE_NONE, t.refcount !== 0));
     else pmd.link(k, t.clone()); // a count that is not just its entries: an object again (PmdTable.compact's rule)
     return true;
   };
@@ -166,11 +168,13 @@ function zap_pte_range(mm: Mm, t: PteTable, a: number, b: number): number {
   const k1 = (b - base) / PAGE_SIZE;
   let cleared = 0;
   let anon = 0;
+  let swap = 0;
   if (t.nonNone > 0) {
     if (t.uniform && k0 === 0 && k1 === HPAGE_PMD_NR) {
       // Every entry holds t.fill: the whole slot clears at once.
       cleared = HPAGE_PMD_NR;
       if (isAnonPte(t.fill)) anon = HPAGE_PMD_NR;
+      else if (t.fill === PTE_SWAP) swap = HPAGE_PMD_NR;
       t.setAll(PTE_NONE);
     } else {
       const ents = t.ents;
@@ -179,6 +183,7 @@ function zap_pte_range(mm: Mm, t: PteTable, a: number, b: number): number {
         if (e !== PTE_NONE) {
           cleared++;
           if (isAnonPte(e)) anon++;
+          else if (e === PTE_SWAP) swap++; // zap_nonpresent_ptes: free_swap_and_cache
           ents[k] = PTE_NONE;
         }
       }
@@ -190,6 +195,7 @@ function zap_pte_range(mm: Mm, t: PteTable, a: number, b: number): number {
   mm.counters.entriesScanned += k1 - k0;
   t.nonNone -= cleared;
   mm.rssAnonPages -= anon;
+  mm.swapPages -= swap;
   if (cleared > 0 && mm.events) mm.events.push({ kind: 'ptes_cleared', addr: a, end: b, tableId: t.id, count: cleared, by: 'zap_pte_range' });
   return cleared;
 }
@@ -197,7 +203,7 @@ function zap_pte_range(mm: Mm, t: PteTable, a: number, b: number): number {
 /** zap_huge_pmd: the zap covers the whole huge PMD; zap_deposited_table frees the deposit. */
 function zap_huge_pmd(mm: Mm, t: PteTable): void {
   const slotStart = t.slot * PMD_SIZE;
-  if (isHugeAnon(t.huge)) mm.rssAnonPages -= HPAGE_PMD_NR;
+  if (isAnonHuge(t.huge)) mm.rssAnonPages -= HPAGE_PMD_NR;
   mm.counters.pmdLocks++;
   mm.enter('zap_huge_pmd');
   mm.emit({ kind: 'huge_zapped', addr: slotStart, by: 'zap_huge_pmd' });
@@ -225,19 +231,66 @@ export function madvise_free_single_vma(mm: Mm, v: Vma, start: number, end: numb
     const a = Math.max(s, slotStart);
     const b = Math.min(e, slotStart + PMD_SIZE);
     if (t.huge !== HUGE_NONE) {
-      if (a === slotStart && b === slotStart + PMD_SIZE) return; // madvise_free_huge_pmd: marks the folio lazy-free
+      if (a === slotStart && b === slotStart + PMD_SIZE) {
+        // madvise_free_huge_pmd: a folio another process maps too is left
+        // alone (folio_maybe_mapped_shared); otherwise the whole folio
+        // becomes lazy-free (clean, old).
+        if (t.huge === HUGE_ANON_WP && hugeShared(mm, slot)) return;
+        if (isAnonHuge(t.huge)) t.huge = HUGE_ANON_LAZY;
+        mm.enter('madvise_free_huge_pmd');
+        return;
+      }
       if (t.huge === HUGE_ANON_WP) {
-        // madvise_free_huge_pmd: a folio another process maps too is left alone (folio_maybe_mapped_shared).
+        // A folio another process maps too is left alone (folio_maybe_mapped_shared).
         if (hugeShared(mm, slot)) return;
         t.huge = HUGE_ANON; // this process's alone again: split as any THP
       }
-      const anon = t.huge === HUGE_ANON;
+      const anon = isAnonHuge(t.huge);
+      const lazy = t.huge === HUGE_ANON_LAZY;
       __split_huge_pmd(mm, t);
-      if (anon) split_folio(mm, t);
+      if (anon) split_folio(mm, t, lazy);
     } else if (splitsFolio(t, (a - slotStart) / PAGE_SIZE, (b - slotStart) / PAGE_SIZE)) split_folio(mm, t);
     mm.enter('madvise_free_pte_range');
     mm.counters.pteLocks++;
     mm.counters.entriesScanned += (b - a) / PAGE_SIZE;
-    mm.mech.afterZap(mm, { slot, table: t, start: a, end: b, reqStart, reqEnd, cleared: 0, cause: 'free' });
+    const cleared = madvise_free_pte_range(mm, t, (a - slotStart) / PAGE_SIZE, (b - slotStart) / PAGE_SIZE);
+    mm.mech.afterZap(mm, { slot, table: t, start: a, end: b, reqStart, reqEnd, cleared, cause: 'free' });
   });
+}
+
+/**
+ * madvise_free_pte_range over entries [k0, k1) of t: a swap entry is cleared
+ * (free_swap_and_cache, pte_clear: the only entries MADV_FREE makes none), a
+ * present anonymous small page is marked clean and old and its folio
+ * lazy-free (folio_mark_lazyfree). The zero page and the subpages of a
+ * PTE-mapped THP that the call did not split are left as they are
+ * (simplified: such a folio's lazy-free mark is not tracked). Returns the
+ * entries cleared.
+ */
+function madvise_free_pte_range(mm: Mm, t: PteTable, k0: number, k1: number): number {
+  if (t.nonNone === 0) return 0;
+  if (t.uniform && k0 === 0 && k1 === HPAGE_PMD_NR) {
+    if (t.fill === PTE_ANON) t.setAll(PTE_ANON_LAZY);
+    else if (t.fill === PTE_SWAP) {
+      t.setAll(PTE_NONE);
+      t.nonNone = 0;
+      mm.swapPages -= HPAGE_PMD_NR;
+      return HPAGE_PMD_NR;
+    }
+    return 0;
+  }
+  if (t.uniform && t.fill !== PTE_ANON && t.fill !== PTE_SWAP) return 0;
+  const ents = t.ents;
+  let cleared = 0;
+  for (let k = k0; k < k1; k++) {
+    if (ents[k] === PTE_ANON) ents[k] = PTE_ANON_LAZY;
+    else if (ents[k] === PTE_SWAP) {
+      ents[k] = PTE_NONE;
+      cleared++;
+    }
+  }
+  t.nonNone -= cleared;
+  mm.swapPages -= cleared;
+  if (t.nonNone === 0) t.setAll(PTE_NONE);
+  return cleared;
 }

@@ -7,6 +7,7 @@ import { faultRange } from '../mm/fault.ts';
 import { do_madvise, do_mmap, do_mprotect, do_munmap } from '../mm/mmap.ts';
 import { do_mremap } from '../mm/mremap.ts';
 import { populate, setupSmallC } from '../mm/process.ts';
+import { khugepaged_scan } from '../mm/khugepaged.ts';
 import type { ResolvedOp } from '../resolved.ts';
 import type { SimError } from '../types.ts';
 import { executeRace, type RaceReport } from '../races/report.ts';
@@ -161,6 +162,20 @@ export function execute(mm: Mm, names: Names, op: FlatOp, maxWork = DEFAULT_MAX_
     case 'thp':
       mm.thp = op.mode;
       return { op: { op: 'thp', mode: op.mode } };
+    case 'swap':
+      mm.swap = op.on;
+      return { op: { op: 'swap', on: op.on } };
+    case 'khugepaged': {
+      // The sysfs writes, then one full scan of this mm (its work: one unit per 2 MiB slot with a PTE table).
+      const { op: _, ...limits } = op;
+      if (limits.maxPtesNone !== undefined) mm.khugepaged.maxPtesNone = limits.maxPtesNone;
+      if (limits.maxPtesSwap !== undefined) mm.khugepaged.maxPtesSwap = limits.maxPtesSwap;
+      if (limits.maxPtesShared !== undefined) mm.khugepaged.maxPtesShared = limits.maxPtesShared;
+      mm.work += mm.nr.pte;
+      if (mm.work > maxWork) return { error: { kind: 'limit', message: `too much work: this khugepaged scan brings the run to ${mm.work.toLocaleString('en')} slot operations; the limit is ${maxWork.toLocaleString('en')}` } };
+      const collapsed = khugepaged_scan(mm);
+      return { op: { op: 'khugepaged', ...limits, collapsed } };
+    }
     case 'process':
       if (mm.vmas.length > 0) return { error: { kind: 'einval', message: '`process` must come before any mapping' } };
       if (op.kind === 'small-c') setupSmallC(mm);

@@ -75,13 +75,15 @@ export function figureValue(f: Figures, name: FigureName): number {
     case 'RssAnon':
     case 'VmSize':
       return f[name];
+    case 'VmSwap':
+      return f.VmSwap ?? 0;
     default:
       return f.tables[name];
   }
 }
 
 
-const UNIT: Record<FigureName, string> = { VmPTE: ' kB', RssAnon: ' kB', VmSize: ' kB', pte: ' PTE tables', pmd: ' PMD tables', pud: ' PUD tables' };
+const UNIT: Record<FigureName, string> = { VmPTE: ' kB', RssAnon: ' kB', VmSize: ' kB', VmSwap: ' kB', pte: ' PTE tables', pmd: ' PMD tables', pud: ' PUD tables' };
 
 /** A state of the run: the first process's mm and names, and every process (procs[0] is the first). */
 export interface RunState {

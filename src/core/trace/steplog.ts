@@ -15,8 +15,8 @@ import { PATHS } from '../mm/mm.ts';
 
 // Per step, in three typed arrays (78 bytes a step: fresh memory is paid for
 // page by page, so the log stays small):
-/** Float64: VmPTE, RssAnon, VmSize (kB), faults, op addr, op len. */
-const FW = 6;
+/** Float64: VmPTE, RssAnon, VmSize (kB), faults, op addr, op len, VmSwap (kB). */
+const FW = 7;
 /** Int32: pud, pmd, pte tables, path id, rare index (-1: none), first reason, reasons. */
 const IW = 7;
 /** Uint8: op kind, op aux (advice / prot). */
@@ -88,6 +88,7 @@ export class StepLog {
     n[o + 1] = f.RssAnon;
     n[o + 2] = f.VmSize;
     n[o + 3] = s.faults;
+    n[o + 6] = f.VmSwap ?? 0;
     m[q] = f.tables.pud;
     m[q + 1] = f.tables.pmd;
     m[q + 2] = f.tables.pte;
@@ -184,7 +185,9 @@ export class StepLog {
     const m = this.i32;
     const o = i * FW;
     const q = i * IW;
-    return { VmPTE: n[o], RssAnon: n[o + 1], VmSize: n[o + 2], tables: { pud: m[q], pmd: m[q + 1], pte: m[q + 2] } };
+    const f: Figures = { VmPTE: n[o], RssAnon: n[o + 1], VmSize: n[o + 2], tables: { pud: m[q], pmd: m[q + 1], pte: m[q + 2] } };
+    if (n[o + 6] !== 0) f.VmSwap = n[o + 6];
+    return f;
   }
 
   /** Step i's result; `st` is statement i of the program. A new object each call. */

@@ -7,13 +7,15 @@ import { KEYWORDS } from '../../scenario/index.ts';
 
 const STATEMENTS = new Set<string>(KEYWORDS);
 const WORDS = new Set([
-  'at', 'to', 'prot', 'hugepage', 'nohugepage', 'dontneed', 'free', 'r', 'rw', 'none', 'never', 'madvise', 'always', 'small-c', 'empty', 'i',
+  'at', 'to', 'prot', 'hugepage', 'nohugepage', 'dontneed', 'free', 'collapse', 'pageout', 'r', 'rw', 'none', 'never', 'madvise', 'always', 'small-c', 'empty', 'i',
+  // swap and khugepaged
+  'on', 'off', 'max_ptes_none', 'max_ptes_swap', 'max_ptes_shared',
   // races
   'gup', 'lockbreak', 'unfixed', 'violation', 'random', 'seed', 'broken', 'use-after-free', 'lost-write', 'non-empty-freed', 'negative-refcount',
   // alloc workloads
   'arena', 'live', 'end', 'ticks', 'extent', 'churn', 'purge', 'decay',
 ]);
-const FIGURES = new Set(['VmPTE', 'RssAnon', 'VmSize', 'pte', 'pmd', 'pud', 'baseline', 'pte-ref', 'pt-reclaim']);
+const FIGURES = new Set(['VmPTE', 'RssAnon', 'VmSize', 'VmSwap', 'pte', 'pmd', 'pud', 'baseline', 'pte-ref', 'pt-reclaim']);
 
 export const ptlabLanguage = StreamLanguage.define<{ lineStart: boolean }>({
   name: 'ptlab',

@@ -13,6 +13,8 @@ export function Figures({ figures, before }: { figures: F; before?: F | null }) 
     ['VmPTE', figures.VmPTE, before?.VmPTE, true],
     ['RssAnon', figures.RssAnon, before?.RssAnon, true],
     ['VmSize', figures.VmSize, before?.VmSize, true],
+    // Only scenarios with `swap on` have swap entries.
+    ...(figures.VmSwap || before?.VmSwap ? [['VmSwap', figures.VmSwap ?? 0, before ? (before.VmSwap ?? 0) : undefined, true] as [string, number, number | undefined, boolean]] : []),
     ['PTE tables', figures.tables.pte, before?.tables.pte, false],
     ['PMD tables', figures.tables.pmd, before?.tables.pmd, false],
     ['PUD tables', figures.tables.pud, before?.tables.pud, false],
