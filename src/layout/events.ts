@@ -33,7 +33,7 @@ export interface EventState {
 
 const slotOf = (addr: number) => Math.floor(addr / SLOT);
 const indexIn = (addr: number) => Math.floor((addr % SLOT) / PAGE);
-const isAnon = (e: number) => e === ANON || e === ANON_THP || e === 5 || e === 6; // 5: a never-written THP subpage; 6: lazily freed
+const isAnon = (e: number) => e === ANON || e === ANON_THP || e === 5 || e === 6 || e === 7; // 5: a never-written THP subpage; 6: fork write-protected (PTE_ANON_COW); 7: lazily freed
 
 export function applyEvents(
   before: ViewSnapshot,

@@ -285,7 +285,8 @@ export class Parser {
     let proc: string | undefined;
     // `expect child VmPTE 16`: a process name first (a word that is no figure, followed by a word).
     const known = (x: string) => FIGURES.includes(x as FigureName) || MECHANISMS.includes(x as MechanismName) || x === 'violation';
-    if (!known(w.text) && this.peek().kind === 'id' && !w.text.includes('-')) {
+    // A near miss of a figure or mechanism (`pte_ref`) is a typo, reported below, not a process.
+    if (!known(w.text) && this.peek().kind === 'id' && !w.text.includes('-') && !suggest(w.text, [...FIGURES, ...MECHANISMS, 'violation'])) {
       proc = w.text;
       w = this.word(what);
     }

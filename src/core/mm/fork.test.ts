@@ -141,3 +141,34 @@ describe('exit_mmap', () => {
     expect(bad('fork\nexpect kid VmPTE 0')).toMatch(/no process named kid/);
   });
 });
+
+describe('time travel with processes', () => {
+  it('stateAt and view rebuild every process at every step (checkpoints pack the children too)', () => {
+    const src = `mmap A 8M at ${X}\ntouch A 0 3M\nfork\nin child: touch A 0 8K\nrepeat 6 { in child: madvise A i*1M 1M dontneed; touch A i*4K 4K }\nfork B\nin B: touch A 4M 4K\nexit child\ntouch A 0 8M`;
+    for (const m of MECHANISMS) {
+      const c = compile(src);
+      if (!c.ok) throw new Error('parse');
+      const r = new Run(c.program, { mechanism: m, checkpoints: true, checkpointEvery: 2, checkInvariants: true });
+      r.advance();
+      expect(r.invariantViolations).toEqual([]);
+      expect(r.checkpoints.some((cp) => cp.procs?.length)).toBe(true);
+      const want = (i: number) => (r.step(i).procs ?? [{ name: 'parent', figures: r.step(i).figures }]).map((p) => [p.name, p.figures.VmPTE, p.figures.RssAnon]);
+      const got = (st: { procs: { name: string; mm: { figures(): { VmPTE: number; RssAnon: number } } }[] }) => st.procs.map((p) => [p.name, p.mm.figures().VmPTE, p.mm.figures().RssAnon]);
+      for (let i = r.stepsRun - 1; i >= 0; i--) {
+        // Steps without procs had one process: compare only what they list.
+        expect(got(r.stateAt(i)), `${m} stateAt ${i}`).toEqual(want(i));
+        expect(got(r.view(i)), `${m} view ${i}`).toEqual(want(i));
+      }
+    }
+  });
+  it("records a child's step as the child's events", () => {
+    const c = compile(`mmap A 2M at ${X}\ntouch A 0 8K\nfork\nin child: touch A 0 4K`);
+    if (!c.ok) throw new Error('parse');
+    const r = new Run(c.program, { mechanism: 'pte-ref', checkpoints: true });
+    r.advance();
+    const st = r.view(3, true);
+    expect(st.events).toEqual([]); // the first process's view: nothing happened to it
+    expect(st.otherEvents?.name).toBe('child');
+    expect(st.otherEvents?.events.some((e) => e.kind === 'pte_set' && e.by === 'wp_page_copy')).toBe(true);
+  });
+});

@@ -90,7 +90,10 @@ export interface RunState {
   mm: Mm;
   names: Names;
   procs: Proc[];
+  /** With `record`: the first process's events in the step (none when the step ran in another process). */
   events: SimEvent[];
+  /** With `record`, for a step another process ran (`in NAME:`, fork, exit): that process's events. */
+  otherEvents?: { name: string; events: SimEvent[] };
 }
 
 export class Run {
@@ -370,14 +373,20 @@ export class Run {
     for (let i = at.index + 1; i <= target && i < this.ops.length; i++) step(this.ops.at(i)!.op, false);
     at.index = Math.max(at.index, Math.min(target, this.ops.length - 1));
     let events: SimEvent[] = [];
+    let otherEvents: RunState['otherEvents'];
     if (recordIndex !== undefined && recordIndex < this.ops.length) {
       const ran = step(this.ops.at(recordIndex)!.op, true);
-      events = ran.events ?? [];
+      if (ran === mm) events = ran.events ?? [];
+      else {
+        const op = this.ops.at(recordIndex)!.op;
+        const name = op.op === 'fork' ? op.child : op.op === 'exit' ? op.proc : op.op === 'in' ? (op.body.op === 'fork' ? op.body.child : op.proc) : '';
+        otherEvents = { name, events: ran.events ?? [] };
+      }
       ran.events = null;
       at.index = recordIndex;
     }
     mm.events = null;
-    return { mm, names, procs, events };
+    return otherEvents ? { mm, names, procs, events, otherEvents } : { mm, names, procs, events };
   }
 }
 
