@@ -150,6 +150,10 @@ export function opLine(op: ResolvedOp): string {
       return `thp ${op.mode}`;
     case 'process':
       return 'nop';
+    case 'mincore':
+    case 'pagemap':
+      // Read-only walks: no figure changes, so the twin's figures after a nop are the kernel's after the walk.
+      return 'nop';
     case 'faults':
     case 'brk':
     case 'populate':
@@ -242,6 +246,8 @@ function opInitializer(op: ResolvedOp): string {
     case 'thp':
       return `{ .kind = OP_THP, .arg = ${THP_C[op.mode]} }`;
     case 'process':
+    case 'mincore':
+    case 'pagemap':
       return `{ .kind = OP_NOP }`;
     default:
       return opLine(op); // a recorded program's statement: opLine refuses it

@@ -31,6 +31,7 @@ export const KEYWORDS = [
   'mmap', 'touch', 'read', 'madvise', 'munmap', 'mprotect', 'mremap',
   'repeat', 'thp', 'process', 'say', 'quiz', 'expect',
   'cpu', 'interleave', 'gup', 'faults', 'brk', 'populate', 'zeropage', 'alloc',
+  'mincore', 'pagemap',
 ] as const;
 const ADVICE: readonly Advice[] = ['dontneed', 'free', 'hugepage', 'nohugepage'];
 const PROTS: readonly Prot[] = ['r', 'rw', 'none'];
@@ -185,6 +186,9 @@ export class Parser {
       }
       case 'munmap':
         return { op: 'munmap', loc, name: this.name(), off: this.expr(OFFSET), len: this.expr(LENGTH) };
+      case 'mincore':
+      case 'pagemap':
+        return { op: kw.text === 'mincore' ? 'mincore' : 'pagemap', loc, name: this.name(), off: this.expr(OFFSET), len: this.expr(LENGTH) };
       case 'mprotect': {
         const [name, off, len] = [this.name(), this.expr(OFFSET), this.expr(LENGTH)];
         return { op: 'mprotect', loc, name, off, len, prot: this.oneOf('protection', PROTS) };
