@@ -149,6 +149,9 @@ export const GENERATORS: OpGenerator[] = [
       return { op: 'mremap', name: m.name, to: BASE + ctx.nextRegion++ * REGION + ctx.pick([0, M2, 1 << 20]) };
     },
   },
+  // Read-only walkers: mincore needs every page mapped (else ENOMEM); pagemap reads holes as not present.
+  { kind: 'mincore', weight: 1, gen: (ctx) => rangeOp(ctx, mapped, (m, off, len) => ({ op: 'mincore', name: m.name, off, len })) },
+  { kind: 'pagemap', weight: 1, gen: (ctx) => rangeOp(ctx, () => true, (m, off, len) => ({ op: 'pagemap', name: m.name, off, len })) },
   {
     kind: 'touch-all',
     weight: 1,

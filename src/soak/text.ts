@@ -10,6 +10,8 @@ export function formatOp(op: FlatOp): string {
       return `mmap ${op.name} ${formatSize(op.size)}${op.at !== undefined ? ` at ${formatAddr(op.at)}` : ''}${op.hugepage ? ' hugepage' : ''}${op.prot !== 'rw' ? ` prot ${op.prot}` : ''}`;
     case 'touch':
     case 'read':
+    case 'mincore':
+    case 'pagemap':
       return `${op.op} ${op.name} ${formatSize(op.off)} ${formatSize(op.len)}`;
     case 'madvise':
       return `madvise ${op.name} ${formatSize(op.off)} ${formatSize(op.len)} ${op.advice}`;
@@ -24,7 +26,6 @@ export function formatOp(op: FlatOp): string {
     case 'zeropage':
       return `zeropage ${op.on ? 'on' : 'off'}`;
     default:
-      if ('name' in op && 'off' in op && 'len' in op) return `${op.op} ${op.name} ${formatSize(op.off)} ${formatSize(op.len)}`;
       throw new Error(`the soak cannot print a ${op.op} statement`);
   }
 }
