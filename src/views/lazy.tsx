@@ -13,6 +13,7 @@ const RaceLab = lazy(() => import('./race/RacePanel.tsx').then((m) => ({ default
 const Share = lazy(() => import('./share/ShareDialog.tsx').then((m) => ({ default: m.ShareDialog })));
 const Export = lazy(() => import('./share/ExportDialog.tsx').then((m) => ({ default: m.ExportDialog })));
 const Sweep = lazy(() => import('./sweep/SweepDialog.tsx').then((m) => ({ default: m.SweepDialog })));
+const Tour = lazy(() => import('./tour/TourDialog.tsx').then((m) => ({ default: m.TourDialog })));
 const LectureMode = lazy(() => import('./lecture/Lecture.tsx').then((m) => ({ default: m.Lecture })));
 
 /** The scenario text, plain, while CodeMirror loads. */
@@ -51,7 +52,7 @@ export function RacePanel({ mechanism, step }: { mechanism: MechanismName; step:
 
 export function Dialogs() {
   const dialog = useStore(selectDialog);
-  return <Suspense fallback={null}>{dialog === 'share' ? <Share /> : dialog === 'export' ? <Export /> : dialog === 'sweep' ? <Sweep /> : null}</Suspense>;
+  return <Suspense fallback={null}>{dialog === 'share' ? <Share /> : dialog === 'export' ? <Export /> : dialog === 'sweep' ? <Sweep /> : dialog === 'tour' ? <Tour /> : null}</Suspense>;
 }
 
 export function Lecture({ embed }: { embed: boolean }) {
