@@ -152,8 +152,10 @@ export function opLine(op: ResolvedOp): string {
       return 'nop';
     case 'mincore':
     case 'pagemap':
-      // Read-only walks: no figure changes, so the twin's figures after a nop are the kernel's after the walk.
-      return 'nop';
+      // Read-only walks on the real kernel: the figures after them must not change.
+      checkNum(op.addr, `${op.op} address`);
+      checkNum(op.len, `${op.op} length`);
+      return `${op.op} ${hex(op.addr)} ${hex(op.len)}`;
     case 'faults':
     case 'brk':
     case 'populate':
@@ -246,9 +248,11 @@ function opInitializer(op: ResolvedOp): string {
     case 'thp':
       return `{ .kind = OP_THP, .arg = ${THP_C[op.mode]} }`;
     case 'process':
-    case 'mincore':
-    case 'pagemap':
       return `{ .kind = OP_NOP }`;
+    case 'mincore':
+      return `{ .kind = OP_MINCORE, .addr = ${cHex(op.addr)}, .len = ${cHex(op.len)} }`;
+    case 'pagemap':
+      return `{ .kind = OP_PAGEMAP, .addr = ${cHex(op.addr)}, .len = ${cHex(op.len)} }`;
     default:
       return opLine(op); // a recorded program's statement: opLine refuses it
   }
