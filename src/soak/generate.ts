@@ -156,10 +156,14 @@ export const GENERATORS: OpGenerator[] = [
     kind: 'touch-all',
     weight: 1,
     gen: (ctx) => {
+      // From the first writable page as far as the pages stay writable: often the whole mapping.
       const m = someMap(ctx);
       if (!m) return null;
-      const r = pickRange({ ...ctx, int: () => 1 }, m, writable); // kind 1: from page 0, as far as it is writable
-      return r ? { op: 'touch', name: m.name, off: r.off, len: r.len } : null;
+      let p = 0;
+      while (p < m.pages.length && !writable(m.pages[p])) p++;
+      let e = p;
+      while (e < m.pages.length && writable(m.pages[e])) e++;
+      return e > p ? { op: 'touch', name: m.name, off: p * K4, len: (e - p) * K4 } : null;
     },
   },
 ];
