@@ -35,6 +35,8 @@
  *   khugepaged                      unsupported: one khugepaged scan cannot be
  *                                   run on demand (it runs on its own timer,
  *                                   with system-wide settings)
+ *   mincore ADDR LEN                mincore(2) over the range (a read-only walk)
+ *   pagemap ADDR LEN                read /proc/self/pagemap's entries for the range
  *   nop
  * With children, every step also prints one line per live child:
  *   proc N NAME VMPTE RSSANON VMSIZE    the child's own /proc/self/status
@@ -113,7 +115,7 @@
 
 #define PAGE 4096UL
 
-enum { OP_NOP, OP_MMAP, OP_TOUCH, OP_READ, OP_MADVISE, OP_MUNMAP, OP_MPROTECT, OP_MREMAP, OP_THP, OP_FORK, OP_EXIT, OP_SWAP, OP_KHUGEPAGED };
+enum { OP_NOP, OP_MMAP, OP_TOUCH, OP_READ, OP_MADVISE, OP_MUNMAP, OP_MPROTECT, OP_MREMAP, OP_THP, OP_FORK, OP_EXIT, OP_SWAP, OP_KHUGEPAGED, OP_MINCORE, OP_PAGEMAP };
 enum { THP_NEVER, THP_MADVISE, THP_ALWAYS };
 
 /* arg: PROT_* for mmap and mprotect, MADV_* for madvise, THP_* for thp,
@@ -306,7 +308,7 @@ static const char *errno_name(int e) {
 }
 
 static const char *const op_names[] = { "nop", "mmap", "touch", "read", "madvise",
-                                        "munmap", "mprotect", "mremap", "thp", "fork", "exit", "swap", "khugepaged" };
+                                        "munmap", "mprotect", "mremap", "thp", "fork", "exit", "swap", "khugepaged", "mincore", "pagemap" };
 
 /* The first process ends the run: its children go first. */
 static void finish(int code) {
@@ -351,6 +353,11 @@ static void child_fail(int status, int e, unsigned long addr) {
   full_write(rep_pipe[self_proc][1], &rep_buf, sizeof rep_buf);
   _exit(0);
 }
+
+/* The read-only walkers' buffers (static: no allocation after setup) and /proc/self/pagemap. */
+static unsigned char mincore_vec[4096];
+static unsigned long long pagemap_buf[4096];
+static int pagemap_fd = -1;
 
 static void out_op(const struct op *o) {
   out_str(op_names[o->kind]);
@@ -538,6 +545,19 @@ static void run_op(long step, const struct op *o) {
   case OP_MREMAP:
     p = mremap((void *)o->addr, o->len, o->len, MREMAP_MAYMOVE | MREMAP_FIXED, (void *)o->to);
     if (p == MAP_FAILED) fail_errno(step, errno, o);
+    break;
+  case OP_MINCORE:
+    for (a = o->addr; a < end; a += sizeof mincore_vec * PAGE) {
+      unsigned long n = end - a < sizeof mincore_vec * PAGE ? end - a : sizeof mincore_vec * PAGE;
+      if (mincore((void *)a, n, mincore_vec) != 0) fail_errno(step, errno, o);
+    }
+    break;
+  case OP_PAGEMAP:
+    if (pagemap_fd < 0) fail_errno(step, EACCES, o);
+    for (a = o->addr; a < end; a += (sizeof pagemap_buf / 8) * PAGE) {
+      unsigned long n = end - a < (sizeof pagemap_buf / 8) * PAGE ? end - a : (sizeof pagemap_buf / 8) * PAGE;
+      if (pread(pagemap_fd, pagemap_buf, n / PAGE * 8, (off_t)(a / PAGE * 8)) < 0) fail_errno(step, errno, o);
+    }
     break;
   case OP_THP:
     if (o->arg == THP_NEVER) {
@@ -737,6 +757,9 @@ static void parse_line(char *s) {
   } else if (!strcmp(w, "khugepaged")) {
     o->kind = OP_KHUGEPAGED;
     want = 1;
+  } else if (!strcmp(w, "mincore") || !strcmp(w, "pagemap")) {
+    o->kind = w[0] == 'm' ? OP_MINCORE : OP_PAGEMAP;
+    want = 3;
   } else {
     parse_fail("unknown operation");
     return;
@@ -854,6 +877,15 @@ static void warm_up(void) {
   }
   if (prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0) < 0) {
     /* an old kernel; `thp never` will report the error */
+  }
+  pagemap_fd = open("/proc/self/pagemap", O_RDONLY);
+  memset(mincore_vec, 0, sizeof mincore_vec);
+  memset(pagemap_buf, 0, sizeof pagemap_buf);
+  if (mincore(status_buf, PAGE, mincore_vec)) {
+    /* status_buf may not be page aligned: EINVAL is fine, the symbol is bound */
+  }
+  if (pagemap_fd >= 0 && pread(pagemap_fd, pagemap_buf, 8, 0) < 0) {
+    /* nothing to do: the call bound the symbol */
   }
   out_flush();
   measure(&f);

@@ -174,6 +174,12 @@ export function opLine(op: ResolvedOp): string {
     case 'in':
       if (op.body.op === 'in' || op.body.op === 'exit') throw new Error(`twin: \`in ${op.proc}: ${op.body.op}\` cannot be replayed`);
       return `in ${procWord(op.proc)} ${opLine(op.body)}`;
+    case 'mincore':
+    case 'pagemap':
+      // Read-only walks on the real kernel: the figures after them must not change.
+      checkNum(op.addr, `${op.op} address`);
+      checkNum(op.len, `${op.op} length`);
+      return `${op.op} ${hex(op.addr)} ${hex(op.len)}`;
     case 'faults':
     case 'brk':
     case 'populate':
@@ -293,6 +299,10 @@ function opInitializer(op: ResolvedOp): string {
     case 'exit':
     case 'in':
       throw new Error('twin: a baked program (--emit-c) runs one process; run the scenario with `ptlab kernel` instead');
+    case 'mincore':
+      return `{ .kind = OP_MINCORE, .addr = ${cHex(op.addr)}, .len = ${cHex(op.len)} }`;
+    case 'pagemap':
+      return `{ .kind = OP_PAGEMAP, .addr = ${cHex(op.addr)}, .len = ${cHex(op.len)} }`;
     default:
       return opLine(op); // a recorded program's statement: opLine refuses it
   }

@@ -4,6 +4,7 @@ import { runFlat, type RunSummary } from '../core/index.ts';
 import { compileFile } from './load.ts';
 import { formatTable, toJson } from './format.ts';
 import { cmdSweep, SWEEP_USAGE } from './sweep.ts';
+import { SOAK_USAGE } from './soak.ts';
 
 const USAGE = `usage:
   ptlab run FILE|- [--mechanism baseline|pte-ref|pt-reclaim|broken|all] [--format table|json] [--steps all|final] [--check]
@@ -15,7 +16,8 @@ const USAGE = `usage:
                                 record a real program (root, Linux perf), replay it under the three designs
   ptlab inspect PID|--self [--json]
                                 a live process's VmPTE beside the minimum its pages need
-${SWEEP_USAGE}`;
+${SWEEP_USAGE}
+${SOAK_USAGE}`;
 
 interface Flags {
   positional: string[];
@@ -55,6 +57,10 @@ export async function main(argv: string[]): Promise<number> {
   if (cmd === 'inspect') {
     const { cmdInspect } = await import('./inspect.ts');
     return cmdInspect(rest);
+  }
+  if (cmd === 'soak' || cmd === 'soak-worker') {
+    const { cmdSoak, soakWorker } = await import('./soak.ts');
+    return cmd === 'soak' ? cmdSoak(rest) : soakWorker();
   }
   if (cmd === 'record') {
     const { cmdRecord } = await import('./record.ts');

@@ -9,6 +9,7 @@ export type ResolvedOp =
   | { op: 'madvise'; addr: number; len: number; advice: Advice }
   | { op: 'munmap'; addr: number; len: number }
   | { op: 'mprotect'; addr: number; len: number; prot: Prot }
+  | { op: 'mincore' | 'pagemap'; addr: number; len: number }
   | { op: 'mremap'; addr: number; len: number; to: number }
   | { op: 'thp'; mode: ThpMode }
   | { op: 'swap'; on: boolean }

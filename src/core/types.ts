@@ -69,6 +69,7 @@ export type ReasonCode =
   | 'not_collapsed' // khugepaged looked at the slot and left it (a sysfs limit, or no young page)
   | 'free_pgtables' // munmap: freed by free_pgtables
   | 'free_pgtables_kept' // munmap: kept, shared with a surviving VMA (floor/ceiling)
+  | 'walked' // a read-only page walker (mincore, pagemap, change_pte_range) read the table
   | 'race_freed' // a race: a CPU cleared its PMD (and freed the page, after the flush and RCU where the design waits)
   | 'race_violation'; // a race: the checker caught a use-after-free, lost write, non-empty free or negative count
 

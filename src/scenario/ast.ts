@@ -55,7 +55,7 @@ export type FigureName = 'VmPTE' | 'RssAnon' | 'VmSize' | 'VmSwap' | 'pte' | 'pm
  * PTE pages").
  */
 export type CpuStatement =
-  | { op: 'touch' | 'read' | 'gup'; name: string; off: Expr; len: Expr }
+  | { op: 'touch' | 'read' | 'gup' | 'mincore' | 'pagemap'; name: string; off: Expr; len: Expr }
   | { op: 'madvise'; name: string; off: Expr; len: Expr; advice: 'dontneed'; lockbreak?: Expr; unfixed: boolean }
   | { op: 'munmap'; name: string; off: Expr; len: Expr };
 
@@ -88,6 +88,8 @@ export type Statement =
   | { op: 'madvise'; loc: Loc; name: string; off: Expr; len: Expr; advice: Advice }
   | { op: 'munmap'; loc: Loc; name: string; off: Expr; len: Expr }
   | { op: 'mprotect'; loc: Loc; name: string; off: Expr; len: Expr; prot: Prot }
+  /** Read-only page walkers: mincore(2) and a read of /proc/PID/pagemap over the range (src/core/mm/walkers.ts). */
+  | { op: 'mincore' | 'pagemap'; loc: Loc; name: string; off: Expr; len: Expr }
   | { op: 'mremap'; loc: Loc; name: string; to: Expr }
   | { op: 'thp'; loc: Loc; mode: ThpMode }
   /** `swap on|off`: whether a swap device is on (MADV_PAGEOUT can move dirty anonymous pages out). Off by default. */
@@ -164,6 +166,7 @@ export type FlatOp =
   | { op: 'madvise'; name: string; off: number; len: number; advice: Advice }
   | { op: 'munmap'; name: string; off: number; len: number }
   | { op: 'mprotect'; name: string; off: number; len: number; prot: Prot }
+  | { op: 'mincore' | 'pagemap'; name: string; off: number; len: number }
   | { op: 'mremap'; name: string; to: number }
   | { op: 'thp'; mode: ThpMode }
   | { op: 'swap'; on: boolean }
@@ -177,7 +180,7 @@ export type FlatOp =
 
 /** A race statement with its numbers evaluated. */
 export type RaceThreadOp =
-  | { op: 'touch' | 'read' | 'gup'; name: string; off: number; len: number }
+  | { op: 'touch' | 'read' | 'gup' | 'mincore' | 'pagemap'; name: string; off: number; len: number }
   | { op: 'madvise'; name: string; off: number; len: number; advice: 'dontneed'; lockbreak?: number; unfixed: boolean }
   | { op: 'munmap'; name: string; off: number; len: number };
 

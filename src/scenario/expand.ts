@@ -150,7 +150,7 @@ function cost(stmts: readonly Statement[], i: number | undefined, limit: bigint)
 }
 
 /** Statements a repeat body may hold and still be kept lazy (see program.ts). */
-const PLAIN = new Set<Statement['op']>(['mmap', 'touch', 'read', 'munmap', 'madvise', 'mprotect', 'mremap', 'thp', 'process', 'in', 'fork', 'exit', 'swap', 'khugepaged']);
+const PLAIN = new Set<Statement['op']>(['mmap', 'touch', 'read', 'munmap', 'madvise', 'mprotect', 'mremap', 'thp', 'process', 'in', 'fork', 'exit', 'swap', 'khugepaged', 'mincore', 'pagemap']);
 
 /** The expressions of a plain statement, with what each is called in an error. */
 function exprsOf(st: Statement): [Expr, string][] {
@@ -162,6 +162,8 @@ function exprsOf(st: Statement): [Expr, string][] {
     case 'munmap':
     case 'madvise':
     case 'mprotect':
+    case 'mincore':
+    case 'pagemap':
       return [[st.off, 'offset'], [st.len, 'length']];
     case 'mremap':
       return [[st.to, 'address']];
@@ -200,6 +202,8 @@ function flatOp(st: Statement, i: number | undefined): FlatOp {
     case 'touch':
     case 'read':
     case 'munmap':
+    case 'mincore':
+    case 'pagemap':
       return { op: st.op, name: st.name, off: natural(st.off, i, 'offset'), len: natural(st.len, i, 'length') };
     case 'madvise':
       return { op: 'madvise', name: st.name, off: natural(st.off, i, 'offset'), len: natural(st.len, i, 'length'), advice: st.advice };

@@ -32,7 +32,7 @@ export const KEYWORDS = [
   'mmap', 'touch', 'read', 'madvise', 'munmap', 'mprotect', 'mremap',
   'repeat', 'thp', 'process', 'say', 'quiz', 'expect',
   'cpu', 'interleave', 'gup', 'faults', 'brk', 'populate', 'zeropage', 'alloc',
-  'fork', 'exit', 'in', 'swap', 'khugepaged',
+  'fork', 'exit', 'in', 'swap', 'khugepaged', 'mincore', 'pagemap',
 ] as const;
 const ADVICE: readonly Advice[] = ADVICES;
 /** The khugepaged statement's settings: sysfs names -> fields. */
@@ -189,6 +189,9 @@ export class Parser {
       }
       case 'munmap':
         return { op: 'munmap', loc, name: this.name(), off: this.expr(OFFSET), len: this.expr(LENGTH) };
+      case 'mincore':
+      case 'pagemap':
+        return { op: kw.text === 'mincore' ? 'mincore' : 'pagemap', loc, name: this.name(), off: this.expr(OFFSET), len: this.expr(LENGTH) };
       case 'mprotect': {
         const [name, off, len] = [this.name(), this.expr(OFFSET), this.expr(LENGTH)];
         return { op: 'mprotect', loc, name, off, len, prot: this.oneOf('protection', PROTS) };

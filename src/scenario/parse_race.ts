@@ -7,7 +7,7 @@ import type { CpuStatement, Expr, InterleaveItem, Loc, MechanismVariant, Stateme
 import { describe, orList } from './lex.ts';
 import type { Ctx, Parser } from './parse.ts';
 
-const CPU_STATEMENTS = ['touch', 'read', 'gup', 'madvise', 'munmap'] as const;
+const CPU_STATEMENTS = ['touch', 'read', 'gup', 'madvise', 'munmap', 'mincore', 'pagemap'] as const;
 const MAX_INTERLEAVE_ITEMS = 100_000;
 const OFFSET: Ctx = { what: 'an offset like 0 or 2M' };
 const LENGTH: Ctx = { what: 'a length like 2M or 4K' };
@@ -47,7 +47,7 @@ export function cpuStatement(p: Parser, loc: Loc): Statement {
       body = { op: 'munmap', name, off, len };
       break;
     default:
-      body = { op: kw.text as 'touch' | 'read' | 'gup', name, off, len };
+      body = { op: kw.text as 'touch' | 'read' | 'gup' | 'mincore' | 'pagemap', name, off, len };
   }
   return { op: 'cpu', loc, cpu: n.value, body };
 }

@@ -78,7 +78,7 @@ describe('race statements', () => {
     expect(firstError('gup A 0 4K')).toMatchObject({ line: 1, col: 1, message: "gup runs only on a CPU of a race: write 'cpu 1: gup A 0 4K'" });
     expect(firstError('cpu 2: touch A 0 4K')).toMatchObject({ col: 5, message: "expected a CPU number, 0 or 1, found '2'" });
     expect(firstError('cpu 0 touch A 0 4K').message).toBe("expected ':' after 'cpu 0', found 'touch'");
-    expect(firstError('cpu 0: mmap A 2M').message).toMatch(/^expected what CPU 0 runs \(touch, read, gup, madvise or munmap\)/);
+    expect(firstError('cpu 0: mmap A 2M').message).toMatch(/^expected what CPU 0 runs \(touch, read, gup, madvise, munmap, mincore or pagemap\)/);
     expect(firstError('cpu 0: madvise A 0 2M free').message).toBe("a race models madvise dontneed only, not 'free'");
     expect(firstError('interleave 0 1').message).toBe('interleave must follow the `cpu N:` lines of a race');
     expect(firstError('mmap A 2M\ncpu 0: touch A 0 4K\ninterleave 1')).toMatchObject({ line: 3, message: 'interleave names CPU 1, but this race has no `cpu 1:` statement' });

@@ -97,7 +97,7 @@ export interface RuntimeState {
   restoring: PendingRestore | null;
   /** Lecture mode: a quiz shown before the step it precedes; revealed with that step. */
   quiz: { step: number; revealed: boolean } | null;
-  dialog: 'share' | 'export' | 'sweep' | null;
+  dialog: 'share' | 'export' | 'sweep' | 'tour' | null;
   /** A short message about a file or an export ("Saved scenario.ptlab"). */
   notice: string | null;
 }

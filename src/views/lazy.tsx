@@ -15,6 +15,7 @@ const Share = lazy(() => import('./share/ShareDialog.tsx').then((m) => ({ defaul
 const Export = lazy(() => import('./share/ExportDialog.tsx').then((m) => ({ default: m.ExportDialog })));
 const Sweep = lazy(() => import('./sweep/SweepDialog.tsx').then((m) => ({ default: m.SweepDialog })));
 const Inspect = lazy(() => import('./inspect/InspectView.tsx').then((m) => ({ default: m.InspectHost })));
+const Tour = lazy(() => import('./tour/TourDialog.tsx').then((m) => ({ default: m.TourDialog })));
 const LectureMode = lazy(() => import('./lecture/Lecture.tsx').then((m) => ({ default: m.Lecture })));
 
 /** The scenario text, plain, while CodeMirror loads. */
@@ -53,7 +54,7 @@ export function RacePanel({ mechanism, step }: { mechanism: MechanismName; step:
 
 export function Dialogs() {
   const dialog = useStore(selectDialog);
-  return <Suspense fallback={null}>{dialog === 'share' ? <Share /> : dialog === 'export' ? <Export /> : dialog === 'sweep' ? <Sweep /> : null}</Suspense>;
+  return <Suspense fallback={null}>{dialog === 'share' ? <Share /> : dialog === 'export' ? <Export /> : dialog === 'sweep' ? <Sweep /> : dialog === 'tour' ? <Tour /> : null}</Suspense>;
 }
 
 /** A live process's snapshot (ptlab inspect --save), when one was opened. */

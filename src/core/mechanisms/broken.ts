@@ -7,7 +7,7 @@
 import { PMD_SIZE } from '../constants.ts';
 import type { Mm } from '../mm/mm.ts';
 import type { PteTable } from '../mm/pgtable.ts';
-import { noCounts, type Mechanism, type ZapSlot } from '../mm/mechanism.ts';
+import { noCounts, type Mechanism, type PageWalker, type ZapSlot } from '../mm/mechanism.ts';
 import { describeKept } from './reasons.ts';
 
 function freeIfEmpty(mm: Mm, t: PteTable, what: string): boolean {
@@ -25,6 +25,9 @@ export const broken: Mechanism = {
   afterZap(mm: Mm, z: ZapSlot): void {
     if (freeIfEmpty(mm, z.table, z.cause === 'munmap' ? 'munmap' : 'the zap')) return;
     mm.reason(describeKept(z, z.cause === 'free' ? 'madv_free' : 'entries_left'));
+  },
+  walkTable(mm: Mm, t: PteTable, walker: PageWalker): void {
+    mm.reason({ addr: t.slot * PMD_SIZE, tableId: t.id, verdict: 'kept', code: 'walked', text: `read by ${walker} with no reference, no recheck, no RCU (broken: safe only while nothing frees it)` });
   },
   afterMoveOut(mm: Mm, t: PteTable): void {
     freeIfEmpty(mm, t, 'move_ptes');

@@ -11,7 +11,7 @@ import { PMD_SIZE } from '../constants.ts';
 import type { Mm } from '../mm/mm.ts';
 import type { PteTable } from '../mm/pgtable.ts';
 import type { SimEvent, TableReason } from '../types.ts';
-import type { Mechanism, ZapSlot } from '../mm/mechanism.ts';
+import type { Mechanism, PageWalker, ZapSlot } from '../mm/mechanism.ts';
 import { describeKept } from './reasons.ts';
 
 /** Change a table's count by delta (one atomic op), recording the event. */
@@ -115,6 +115,16 @@ export const pteRef: Mechanism = {
   },
   pmdMoved(mm: Mm): void {
     mm.counters.refcountAtomics++; // v3 12/15 updates the table's pmd back-pointer
+  },
+  walkTable(mm: Mm, t: PteTable, walker: PageWalker): void {
+    // v3 11/15: pte_tryget_map_lock before reading, pte_put after. With one
+    // CPU the count is never 0 here (no table is being freed), so the tryget
+    // succeeds and the put never frees: the count rises by one and falls back.
+    const n = t.refcount;
+    pte_ref_add(mm, t, +1, 'pte_tryget_map_lock');
+    mm.counters.pteLocks++;
+    pte_put(mm, t);
+    if (mm.wantsReason('walked', 'kept')) mm.reason({ addr: t.slot * PMD_SIZE, tableId: t.id, verdict: 'kept', code: 'walked', text: `read by ${walker} holding a reference: pte_tryget_map_lock ${n} -> ${n + 1}, pte_put -> ${n} (at 0 the tryget fails and the walker skips the table)` });
   },
   tableDeposited(mm: Mm, t: PteTable): void {
     // collapse_huge_page clears the entries of a table no PMD points at any

@@ -15,6 +15,7 @@
 //             collapse_huge_page -> tableDeposited (pgtable_trans_huge_deposit)
 //   free:     the designs free through mm.unlinkPte (accounting and events)
 import type { MechanismVariant } from '../../scenario/ast.ts';
+import { PMD_SIZE } from '../constants.ts';
 import type { SimEvent } from '../types.ts';
 import type { Mm } from './mm.ts';
 import type { PteTable } from './pgtable.ts';
@@ -78,7 +79,16 @@ export interface Mechanism {
   tableFilled(mm: Mm, t: PteTable, by: '__split_huge_pmd' | 'load_elf_binary' | 'copy_pte_range'): void;
   /** collapse_huge_page emptied t (pmdp_collapse_flush took it out of the PMD) and deposited it under the new huge PMD. */
   tableDeposited(mm: Mm, t: PteTable): void;
+  /**
+   * A read-only page walker (mincore, pagemap, mprotect's change_pte_range)
+   * reads t: how the design keeps t alive meanwhile (pte-ref: a visitor
+   * reference, v3 11/15; 6.18: RCU and the PTE lock), and the why-line.
+   */
+  walkTable(mm: Mm, t: PteTable, walker: PageWalker): void;
 }
+
+/** The read-only page walkers ptlab models (src/core/mm/walkers.ts). */
+export type PageWalker = 'mincore' | 'pagemap' | 'change_pte_range';
 
 /** The hooks of a design without a per-table count: nothing to do at any of these points. */
 export const noCounts = {
@@ -96,4 +106,9 @@ export const noCounts = {
   pmdMoved(): void {},
   tableFilled(): void {},
   tableDeposited(): void {},
+  walkTable(mm: Mm, t: PteTable, walker: PageWalker): void {
+    // 6.18: pte_offset_map_lock under rcu_read_lock, then pmd_same under the PTE lock (B20, P9).
+    mm.counters.pteLocks++;
+    if (mm.wantsReason('walked', 'kept')) mm.reason({ addr: t.slot * PMD_SIZE, tableId: t.id, verdict: 'kept', code: 'walked', text: `read by ${walker} under RCU and the PTE lock, no reference (6.18: pte_offset_map_lock rechecks the PMD)` });
+  },
 } as const;

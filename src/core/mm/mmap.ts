@@ -11,6 +11,7 @@ import type { SimError } from '../types.ts';
 import { free_pgtables } from './free_pgtables.ts';
 import { MAX_STEP_REASONS, type Mm } from './mm.ts';
 import { HUGE_NONE } from './pgtable.ts';
+import { walkPteTables } from './walkers.ts';
 import { detachRange, findVmaFrom, insertVma, modifyFlags, newAnonVma, rangeMapped, type Vma } from './vma.ts';
 import { forEachPresentSlot } from './walk.ts';
 import { __split_huge_pmd, madvise_free_single_vma, unmap_single_vma } from './zap.ts';
@@ -172,8 +173,10 @@ export function do_mprotect(mm: Mm, start: number, len: number, prot: Prot): Sim
   splitPartialHuge(mm, start, end);
   modifyFlags(mm, start, end, (v) => ({ prot, account: v.account || prot === 'rw' }));
   mm.enter('change_protection');
+  // change_pmd_range -> change_pte_range reads (and rewrites) every PTE table of the range.
   let present = false;
   forEachPresentSlot(mm, start, end, () => (present = true));
+  walkPteTables(mm, start, end, 'change_pte_range');
   if (present) tlbFlush(mm, 'flush_tlb_range');
   return null;
 }

@@ -23,6 +23,7 @@ import { gupProgram, munmapProgram } from './gup_munmap.ts';
 import { ProgramBuilder } from './program.ts';
 import { END, Race, newCpu, type Cpu, type CpuId, type TraceEntry } from './state.ts';
 import { lockName } from './sync.ts';
+import { walkProgram } from './walk.ts';
 import { pagesOf, zapProgram } from './zap.ts';
 import { prng } from '../../scenario/prng.ts';
 export { prng };
@@ -66,6 +67,10 @@ export function createRace(mm: Mm, names: Names, op: RaceOp, mech: MechanismVari
         break;
       case 'munmap':
         munmapProgram(b, mech);
+        break;
+      case 'mincore':
+      case 'pagemap':
+        walkProgram(b, mech, o.op);
         break;
     }
     const c = newCpu(th.cpu, th.text, o, b.build());

@@ -142,6 +142,9 @@ export interface Locals {
   /** Pages gup-fast grabbed in the current slot, before its recheck. */
   pins: number;
   fallback: boolean;
+  /** A page walker (walk.ts): pages it found resident, and tables it skipped. */
+  resident: number;
+  skipped: number;
 }
 
 export function newLocals(): Locals {
@@ -149,7 +152,7 @@ export function newLocals(): Locals {
     pages: [], pi: 0, write: false, gup: false, retry: false, ret: '', freeing: null,
     start: 0, end: 0, cause: 'dontneed', work: [], wi: 0, pos: 0, cleared: 0, dropped: false, direct: false, clearedPmd: false,
     seen: 0, lockbreak: -1, unfixed: false, gather: [], dirty: false, enomem: false,
-    detached: [], floor: 0, ceiling: 0, pinned: 0, pins: 0, fallback: false,
+    detached: [], floor: 0, ceiling: 0, pinned: 0, pins: 0, fallback: false, resident: 0, skipped: 0,
   };
 }
 

@@ -8,6 +8,7 @@ import { do_madvise, do_mmap, do_mprotect, do_munmap } from '../mm/mmap.ts';
 import { do_mremap } from '../mm/mremap.ts';
 import { populate, setupSmallC } from '../mm/process.ts';
 import { khugepaged_scan } from '../mm/khugepaged.ts';
+import { do_mincore, pagemap_read } from '../mm/walkers.ts';
 import type { ResolvedOp } from '../resolved.ts';
 import type { SimError } from '../types.ts';
 import { executeRace, type RaceReport } from '../races/report.ts';
@@ -103,6 +104,16 @@ export function execute(mm: Mm, names: Names, op: FlatOp, maxWork = DEFAULT_MAX_
         res = { op: 'mprotect', addr: r.addr, len: op.len, prot: op.prot };
         e = do_mprotect(mm, r.addr, op.len, op.prot);
       }
+      return e ? { op: res, error: e } : { op: res };
+    }
+    case 'mincore':
+    case 'pagemap': {
+      const r = resolve(names, op.name, op.off, op.len, op.op);
+      if ('kind' in r) return { error: r };
+      const res: ResolvedOp = { op: op.op, addr: r.addr, len: op.len };
+      const limit = charge(mm, op.op, r.addr, op.len, maxWork);
+      if (limit) return { error: limit };
+      const e = op.op === 'mincore' ? do_mincore(mm, r.addr, op.len) : pagemap_read(mm, r.addr, op.len);
       return e ? { op: res, error: e } : { op: res };
     }
     case 'mremap': {

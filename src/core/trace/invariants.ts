@@ -53,13 +53,20 @@ export function checkInvariants(mm: Mm): string[] {
             if (isAnonPte(t.fill)) anonPages += PTRS_PER_TABLE;
             if (!coveredByVmas(mm, slot * PMD_SIZE, (slot + 1) * PMD_SIZE)) bad.push(`${at}: a full table maps pages outside every VMA`);
           }
-        } else for (let e = 0; e < PTRS_PER_TABLE; e++) {
-          const val = t.ents[e];
-          if (val === PTE_NONE) continue;
-          nonNone++;
-          if (isAnonPte(val)) anonPages++;
-          const addr = slot * PMD_SIZE + e * PAGE_SIZE;
-          if (findVma(mm, addr) < 0) bad.push(`${at}: entry for 0x${addr.toString(16)} lies outside every VMA`);
+        } else {
+          // The VMA found for the last entry covers the next ones up to its end: search again only past it.
+          let vmaEnd = -1;
+          for (let e = 0; e < PTRS_PER_TABLE; e++) {
+            const val = t.ents[e];
+            if (val === PTE_NONE) continue;
+            nonNone++;
+            if (isAnonPte(val)) anonPages++;
+            const addr = slot * PMD_SIZE + e * PAGE_SIZE;
+            if (addr < vmaEnd) continue;
+            const vi = findVma(mm, addr);
+            if (vi < 0) bad.push(`${at}: entry for 0x${addr.toString(16)} lies outside every VMA`);
+            else vmaEnd = mm.vmas[vi].end;
+          }
         }
         if (nonNone !== t.nonNone) bad.push(`${at}: nonNone is ${t.nonNone}, entries say ${nonNone}`);
         if (pteRef) {

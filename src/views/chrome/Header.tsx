@@ -55,6 +55,9 @@ export function Header() {
         <button type="button" onClick={() => s().openDialog('sweep')} title="VIRT/RES sweep: how much of the possible saving each design captures, per allocator purge policy">
           Sweep
         </button>
+        <button type="button" onClick={() => s().openDialog('tour')} title="The 15 patches of the 2021 series, each at a step that shows it">
+          Tour
+        </button>
         <button type="button" onClick={() => s().setMode('present')} title="Presentation mode (P): view and caption fill the screen; clicker keys step">
           Present
         </button>
