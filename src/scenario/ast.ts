@@ -87,7 +87,7 @@ export type Statement =
   | { op: 'thp'; loc: Loc; mode: ThpMode }
   | { op: 'process'; loc: Loc; kind: 'small-c' | 'empty' }
   | { op: 'say'; loc: Loc; text: string }
-  | { op: 'quiz'; loc: Loc; question: string; answer: string }
+  | { op: 'quiz'; loc: Loc; question: string; answer: string; mechanism?: MechanismName }
   | { op: 'expect'; loc: Loc; mechanism?: MechanismName; figure: FigureName; value: Expr }
   | { op: 'repeat'; loc: Loc; count: Expr; body: Statement[] }
   // Races: consecutive `cpu` lines, optionally closed by `interleave` lines, form one race.
@@ -173,6 +173,14 @@ export interface RaceOrder {
   schedule: RaceSchedule;
 }
 
+/** A `quiz [DESIGN] "question" answer`: asked before the statement it precedes. */
+export interface Quiz {
+  question: string;
+  answer: string;
+  /** The design the question is about; absent: whichever is on screen. */
+  mechanism?: MechanismName;
+}
+
 export interface FlatStatement {
   /** 1-based source line of the statement (inside a repeat: the body statement's line). */
   line: number;
@@ -183,8 +191,8 @@ export interface FlatStatement {
   op: FlatOp;
   /** Captions from `say` statements just before this statement. */
   say?: string[];
-  /** A `quiz` just before this statement. */
-  quiz?: { question: string; answer: string };
+  /** A `quiz` just before this statement (`mechanism`: the design it asks about; absent: the one on screen). */
+  quiz?: Quiz;
   /** `expect` lines just after this statement: checked against its figures. */
   expects?: { line: number; mechanism?: MechanismName; figure: FigureName; value: number }[];
   /** `expect [MECH] violation [KIND]` lines after a race. */

@@ -2,6 +2,7 @@
 // crosses is plain data: typed arrays for per-step series and snapshots (they
 // are transferred, not copied), small objects for the step at hand. The page
 // never receives a whole Run: it asks for the state at one step at a time.
+import type { Quiz } from '../scenario/ast.ts';
 import type { Counters, Figures, MechanismName, SimError, SimEvent, StepResult, VmaView } from '../core/index.ts';
 
 export type ToWorker =
@@ -54,7 +55,7 @@ export interface Timeline {
    */
   liveSlots?: Float64Array;
   /** The steps a `quiz` precedes (few, so plain objects): presentation mode pauses before them. */
-  quizzes: { index: number; question: string; answer: string }[];
+  quizzes: ({ index: number } & Quiz)[];
 }
 
 export interface LaneSummary {
