@@ -8,7 +8,8 @@ import { STEP_MARKS, type TableItem } from '../../layout/tables.ts';
 import { formatAddr } from '../../scenario/index.ts';
 
 export const HATCH_ID = 'pt-empty-hatch';
-const MARK_W = 46;
+/** A mark's tag: wide enough for its word at 9.5px bold. */
+const markWidth = (label: string): number => 12 + 6.2 * label.length;
 
 export function HatchDefs() {
   return (
@@ -77,9 +78,9 @@ export const TableBox = memo(function TableBox({ item, x, y, selected, hovered, 
         {formatAddr(item.slot * 2 ** 21)}
       </text>
       {mark && (
-        <g className={`tbl-mark tbl-mark-${mark.status}`} transform={`translate(${TABLE_W - MARK_W + 4},-7)`}>
-          <rect width={MARK_W} height={14} rx={7} />
-          <text x={MARK_W / 2} y={10.5} textAnchor="middle">
+        <g className={`tbl-mark tbl-mark-${mark.status}`} transform={`translate(${TABLE_W - markWidth(mark.label) + 6},-8)`}>
+          <rect width={markWidth(mark.label)} height={15} rx={7.5} />
+          <text x={markWidth(mark.label) / 2} y={11} textAnchor="middle">
             {mark.label}
           </text>
         </g>
