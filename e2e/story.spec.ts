@@ -177,8 +177,14 @@ test('two-way linking: a statement outlines its tables; a table lights the state
   // Statement -> tables: hovering the touch line outlines its table; the mmap line (no table in its range yet) does not.
   await page.locator('.cm-line', { hasText: 'touch X 0 4K' }).hover();
   await expect(page.locator('.pt-stage g.tbl[data-linked]')).toHaveCount(1);
+  await expect(page.locator('.mapstrip .linked-slot')).toHaveCount(1); // its slot on the mapping strip
   await page.locator('.cm-line', { hasText: 'say "mmap only creates a VMA' }).hover();
   await expect(page.locator('.pt-stage g.tbl[data-linked]')).toHaveCount(0);
+  await expect(page.locator('.mapstrip .linked-slot')).toHaveCount(0);
+  // The mmap line itself: its two slots on the strip, one of which holds the table.
+  await page.locator('.cm-line', { hasText: 'mmap X 4M at 0x100000000000' }).hover();
+  await expect(page.locator('.mapstrip .linked-slot')).toHaveCount(2);
+  await expect(page.locator('.pt-stage g.tbl[data-linked]')).toHaveCount(1);
   // Table -> statements: at step 3 (the 4 KiB DONTNEED ran), hovering the table marks the touch and the madvise lines.
   await ptlab.api((a) => a.seek(2));
   await ptlab.waitReady();
