@@ -32,7 +32,7 @@ function Ask({ quiz, step, big }: { quiz: Quiz; step: number; big: boolean }) {
   const [typed, setTyped] = useState('');
   const choices = choicesFor(quiz.answer);
   return (
-    <div className={`quiz-card quiz-pending${big ? ' quiz-big' : ''}`} role="group" aria-label="Quiz" data-testid="quiz" aria-live="polite">
+    <div className={`quiz-card quiz-ask${big ? ' quiz-big' : ''}`} role="group" aria-label="Quiz" data-testid="quiz" aria-live="polite">
       <p className="quiz-kicker">
         Predict, then reveal — before step {step + 1} runs
         {quiz.mechanism && (
