@@ -25,11 +25,13 @@ test('presentation mode steps with the clicker; a quiz asks, then reveals with i
   await expect(page.getByTestId('lecture-step')).toHaveText('step 2 / 5 · question');
   expect((await ptlab.state()).step).toBe(1);
   await ptlab.shot('present-quiz');
+  // The quiz asks about pt-reclaim: the slide shows pt-reclaim.
+  await expect(deck.locator('.lecture-mech')).toHaveText('pt-reclaim');
   await page.keyboard.press('PageDown');
   await ptlab.waitReady();
-  await expect(deck.locator('.lecture-answer')).toContainText('Answer: no');
+  await expect(deck.getByTestId('quiz-answer')).toContainText('Answer: no');
   await expect(page.getByTestId('lecture-step')).toHaveText('step 3 / 5');
-  await expect(deck.locator('.lecture-figures')).toContainText('VmPTE 8 kB');
+  await expect(deck.locator('.lecture-figures')).toContainText('VmPTE 12 kB');
   await ptlab.shot('present-answer');
 
   // Back, the arrows, then leave.
@@ -37,7 +39,7 @@ test('presentation mode steps with the clicker; a quiz asks, then reveals with i
   await ptlab.waitReady();
   expect((await ptlab.state()).step).toBe(1);
   await page.keyboard.press('ArrowRight'); // the question again
-  await deck.getByRole('button', { name: 'Reveal the answer' }).click();
+  await deck.getByRole('button', { name: 'Reveal', exact: true }).click();
   await ptlab.waitReady();
   expect((await ptlab.state()).step).toBe(2);
   await page.keyboard.press('Escape');

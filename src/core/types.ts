@@ -1,7 +1,7 @@
 // The core's public vocabulary: figures, cost counters, events and the
 // per-table reasons a step reports. Everything here is plain data, so the UI,
 // the CLI's JSON and the tests share one shape.
-import type { MechanismName } from '../scenario/ast.ts';
+import type { MechanismName, Quiz } from '../scenario/ast.ts';
 import type { ResolvedOp } from './resolved.ts';
 import type { RaceReport } from './races/report.ts';
 
@@ -132,7 +132,7 @@ export interface StepResult {
   freed: { pud: number; pmd: number; pte: number };
   faults: number;
   say?: string[];
-  quiz?: { question: string; answer: string };
+  quiz?: Quiz;
   error?: SimError;
   expectFailures?: string[];
   /** With RunOptions.costsPerStep: the cost counters summed over the run up to and including this step. */

@@ -16,6 +16,14 @@ describe('tableItems', () => {
     expect(items.map((t) => [t.id, t.status])).toEqual([[1, 'live'], [2, 'freed'], [3, 'new']]);
   });
 
+  it('a table whose last entry this step cleared is marked emptied; one that stays empty or keeps entries is not', () => {
+    const before = snap(3, [{ id: 1, slot: 10, nonNone: 1 }, { id: 2, slot: 11, nonNone: 0 }, { id: 3, slot: 12, nonNone: 5 }]);
+    const after = snap(4, [{ id: 1, slot: 10, nonNone: 0 }, { id: 2, slot: 11, nonNone: 0 }, { id: 3, slot: 12, nonNone: 2 }]);
+    expect(tableItems(after, 'pt-reclaim', before).map((t) => t.status)).toEqual(['emptied', 'live', 'live']);
+    // Not against a jump: the marks belong to one step.
+    expect(tableItems({ ...after, index: 9 }, 'pt-reclaim', before).map((t) => t.status)).toEqual(['live', 'live', 'live']);
+  });
+
   it('no ghosts after a jump, and none against the same frame', () => {
     const before = snap(3, [{ id: 1, slot: 10 }]);
     const far = snap(40, []);

@@ -1,6 +1,8 @@
 // The PTE tables of a snapshot as a list the views draw, with what changed
-// since the frame shown before: a table allocated in this step fades in, one
-// freed fades out in place (so it stays in the list, marked 'freed').
+// since the frame shown before (the step's marks): a table allocated in this
+// step is 'new' (fades in), one whose entries this step cleared is 'emptied',
+// one freed stays in the list as a ghost marked 'freed' (it fades, labelled
+// "freed", never with its stale count).
 import type { MechanismName } from '../core/index.ts';
 import type { ViewSnapshot } from '../worker/protocol.ts';
 import { tableValue } from './colour.ts';
@@ -8,7 +10,14 @@ import { tableValue } from './colour.ts';
 export const PMD_BYTES = 2 * 1024 * 1024;
 export const SLOTS_PER_PMD = 512;
 
-export type TableStatus = 'live' | 'new' | 'freed';
+export type TableStatus = 'live' | 'new' | 'emptied' | 'freed';
+
+/** The marks a step leaves on tables, with their legend text (the node view draws each as a tag). */
+export const STEP_MARKS = [
+  { status: 'new', label: 'new', text: 'allocated by this step' },
+  { status: 'emptied', label: 'emptied', text: 'this step cleared its last entry (the table stays)' },
+  { status: 'freed', label: 'freed', text: 'freed by this step' },
+] as const satisfies readonly { status: TableStatus; label: string; text: string }[];
 
 export interface TableItem {
   id: number;
@@ -36,8 +45,15 @@ export function tableItems(snap: ViewSnapshot, mechanism: MechanismName, prev?: 
   const n = p.id.length;
   const items: TableItem[] = new Array(n);
   const adjacent = prev && Math.abs(prev.index - snap.index) <= 1 && prev !== snap;
-  const before = adjacent ? new Set(prev.pte.id) : null;
+  // id -> entries before, for tables (kind 0): 'new' when absent, 'emptied' when it had entries and has none now.
+  let before: Map<number, number> | null = null;
+  if (adjacent) {
+    before = new Map();
+    const q = prev.pte;
+    for (let k = 0; k < q.id.length; k++) before.set(q.id[k], q.kind[k] ? -1 : q.nonNone[k]);
+  }
   for (let k = 0; k < n; k++) {
+    const was = before?.get(p.id[k]);
     items[k] = {
       id: p.id[k],
       slot: p.slot[k],
@@ -45,7 +61,7 @@ export function tableItems(snap: ViewSnapshot, mechanism: MechanismName, prev?: 
       nonNone: p.nonNone[k],
       refcount: p.refcount[k],
       value: p.kind[k] ? p.nonNone[k] : tableValue(mechanism, p.nonNone[k], p.refcount[k]),
-      status: before && !before.has(p.id[k]) ? 'new' : 'live',
+      status: !before ? 'live' : was === undefined ? 'new' : p.kind[k] === 0 && p.nonNone[k] === 0 && was > 0 ? 'emptied' : 'live',
     };
   }
   if (adjacent && prev.pte.id.length) {

@@ -56,4 +56,25 @@ describe('layoutTree', () => {
     expect(l.nodes.find((n) => n.level === 'pmd')?.status).toBe('freed');
     expect(l.tables[0].item.status).toBe('freed');
   });
+
+  it("a fault's walk marks the path PGD -> PUD -> PMD -> the tables it reached, and nothing in another 1 GiB", () => {
+    const s = snap(2, [{ id: 5, slot: 0 }, { id: 6, slot: 1 }, { id: 7, slot: 512 }]);
+    const l = layoutTree(s, tableItems(s, 'baseline'), null, [1]);
+    const walkedNodes = l.nodes.filter((n) => n.walk).map((n) => n.key);
+    expect(walkedNodes).toEqual(['pgd', 'pud-1', 'pmd-100']);
+    expect(l.links.filter((k) => k.walk !== undefined).map((k) => [k.key, k.walk])).toEqual([['pgd>pud-1', 0], ['pud-1>pmd-100', 1], ['pmd-100>block', 2]]);
+    expect(l.tables.filter((t) => t.walk).map((t) => t.item.id)).toEqual([6]);
+    // No walk: nothing marked.
+    const none = layoutTree(s, tableItems(s, 'baseline'));
+    expect(none.nodes.some((n) => n.walk) || none.links.some((k) => k.walk !== undefined) || none.tables.some((t) => t.walk)).toBe(false);
+  });
+
+  it('the same state lays out the same positions (a step that changes only counts moves nothing)', () => {
+    const a = snap(2, [{ id: 5, slot: 0, nonNone: 3 }, { id: 6, slot: 1 }]);
+    const b = snap(3, [{ id: 5, slot: 0, nonNone: 0 }, { id: 6, slot: 1, nonNone: 9 }]);
+    const la = layoutTree(a, tableItems(a, 'baseline'));
+    const lb = layoutTree(b, tableItems(b, 'baseline', a), a);
+    expect(lb.nodes.map((n) => [n.key, n.x, n.y])).toEqual(la.nodes.map((n) => [n.key, n.x, n.y]));
+    expect(lb.tables.map((t) => [t.item.id, t.x, t.y])).toEqual(la.tables.map((t) => [t.item.id, t.x, t.y]));
+  });
 });

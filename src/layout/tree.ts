@@ -31,6 +31,8 @@ export interface TreeNode {
   w: number;
   h: number;
   status: TableStatus;
+  /** On the walk of this step's faults (PGD -> PUD -> PMD). */
+  walk?: boolean;
 }
 
 export interface TreeBlock {
@@ -46,6 +48,8 @@ export interface PlacedTable {
   item: TableItem;
   x: number;
   y: number;
+  /** The end of a walk: a table this step's faults reached. */
+  walk?: boolean;
 }
 
 export interface TreeLayout {
@@ -54,7 +58,8 @@ export interface TreeLayout {
   width: number;
   height: number;
   nodes: TreeNode[];
-  links: { key: string; d: string; status: TableStatus }[];
+  /** walk: the level of the walk this link is on (0 PGD->PUD, 1 PUD->PMD, 2 PMD->PTE tables), drawn in that order. */
+  links: { key: string; d: string; status: TableStatus; walk?: number }[];
   blocks: TreeBlock[];
   tables: PlacedTable[];
 }
@@ -97,8 +102,16 @@ function upper(snap: ViewSnapshot, prev: ViewSnapshot | null | undefined) {
   return { puds: mark(snap.puds, adjacent ? prev.puds : undefined), pmds: mark(snap.pmds, adjacent ? prev.pmds : undefined) };
 }
 
-export function layoutTree(snap: ViewSnapshot, items: TableItem[], prev?: ViewSnapshot | null): TreeLayout {
+/**
+ * `walk`: the slots this step's faults walked to (layout/touches.ts); the
+ * nodes, links and tables on their paths are marked.
+ */
+export function layoutTree(snap: ViewSnapshot, items: TableItem[], prev?: ViewSnapshot | null, walk?: readonly number[]): TreeLayout {
   const { puds, pmds } = upper(snap, prev);
+  const walkSlots = new Set(walk ?? []);
+  const walkRegions = new Set([...walkSlots].map(regionOf));
+  const onWalk = (d: Datum): boolean =>
+    d.level === 'pgd' ? walkRegions.size > 0 : d.level === 'pmd' ? walkRegions.has(Math.floor(d.addr / PMD_SPAN)) : [...walkRegions].some((r) => r * PMD_SPAN >= d.addr && r * PMD_SPAN < d.addr + PUD_SPAN);
   const byRegion = new Map<number, TableItem[]>();
   for (const t of items) {
     const r = regionOf(t.slot);
@@ -149,22 +162,25 @@ export function layoutTree(snap: ViewSnapshot, items: TableItem[], prev?: ViewSn
   laid.each((n: HierarchyPointNode<Datum>) => {
     const d = n.data;
     const y = LEVEL_Y[d.level];
-    nodes.push({ key: d.key, level: d.level, id: d.id, addr: d.addr, x: n.x - NODE_W / 2, y, w: NODE_W, h: NODE_H, status: d.status });
+    const walked = d.status !== 'freed' && onWalk(d);
+    nodes.push({ key: d.key, level: d.level, id: d.id, addr: d.addr, x: n.x - NODE_W / 2, y, w: NODE_W, h: NODE_H, status: d.status, ...(walked ? { walk: true } : {}) });
     x0 = Math.min(x0, n.x - d.w / 2);
     x1 = Math.max(x1, n.x + d.w / 2);
     if (n.parent) {
       const py = LEVEL_Y[n.parent.data.level] + NODE_H;
-      links.push({ key: `${n.parent.data.key}>${d.key}`, d: link({ s: [n.parent.x, py], t: [n.x, y] } as never) ?? '', status: d.status });
+      links.push({ key: `${n.parent.data.key}>${d.key}`, d: link({ s: [n.parent.x, py], t: [n.x, y] } as never) ?? '', status: d.status, ...(walked ? { walk: d.level === 'pud' ? 0 : 1 } : {}) });
     }
     if (d.level === 'pmd' && d.tables.length) {
       const b = blockSize(d.tables.length);
       const bx = n.x - b.w / 2;
       blocks.push({ key: `block-${d.key}`, x: bx, y: BLOCK_Y, w: b.w, h: b.h, count: d.tables.filter((t) => t.status !== 'freed').length });
-      links.push({ key: `${d.key}>block`, d: link({ s: [n.x, y + NODE_H], t: [n.x, BLOCK_Y] } as never) ?? '', status: d.status });
+      links.push({ key: `${d.key}>block`, d: link({ s: [n.x, y + NODE_H], t: [n.x, BLOCK_Y] } as never) ?? '', status: d.status, ...(walked ? { walk: 2 } : {}) });
       d.tables.forEach((item, k) => {
         const col = k % b.cols;
         const row = Math.floor(k / b.cols);
-        tables.push({ item, x: bx + BLOCK_PAD + col * (TABLE_W + TABLE_GAP), y: BLOCK_Y + BLOCK_HEAD + BLOCK_PAD + row * (TABLE_H + TABLE_GAP) });
+        const t: PlacedTable = { item, x: bx + BLOCK_PAD + col * (TABLE_W + TABLE_GAP), y: BLOCK_Y + BLOCK_HEAD + BLOCK_PAD + row * (TABLE_H + TABLE_GAP) };
+        if (item.status !== 'freed' && walkSlots.has(item.slot)) t.walk = true;
+        tables.push(t);
       });
       y1 = Math.max(y1, BLOCK_Y + b.h);
     }

@@ -98,7 +98,7 @@ export type Statement =
   | ({ op: 'khugepaged'; loc: Loc } & KhugepagedLimits<Expr>)
   | { op: 'process'; loc: Loc; kind: 'small-c' | 'empty' }
   | { op: 'say'; loc: Loc; text: string }
-  | { op: 'quiz'; loc: Loc; question: string; answer: string }
+  | { op: 'quiz'; loc: Loc; question: string; answer: string; mechanism?: MechanismName }
   | { op: 'expect'; loc: Loc; mechanism?: MechanismName; figure: FigureName; value: Expr; proc?: string }
   // Several processes (parse_process.ts): `fork [NAME]`, `exit NAME`, `in NAME: STATEMENT`.
   | { op: 'fork'; loc: Loc; child: string }
@@ -202,6 +202,14 @@ export interface RaceOrder {
   schedule: RaceSchedule;
 }
 
+/** A `quiz [DESIGN] "question" answer`: asked before the statement it precedes. */
+export interface Quiz {
+  question: string;
+  answer: string;
+  /** The design the question is about; absent: whichever is on screen. */
+  mechanism?: MechanismName;
+}
+
 export interface FlatStatement {
   /** 1-based source line of the statement (inside a repeat: the body statement's line). */
   line: number;
@@ -212,8 +220,8 @@ export interface FlatStatement {
   op: FlatOp;
   /** Captions from `say` statements just before this statement. */
   say?: string[];
-  /** A `quiz` just before this statement. */
-  quiz?: { question: string; answer: string };
+  /** A `quiz` just before this statement (`mechanism`: the design it asks about; absent: the one on screen). */
+  quiz?: Quiz;
   /** `expect` lines just after this statement: checked against its figures. */
   expects?: { line: number; mechanism?: MechanismName; figure: FigureName; value: number; proc?: string }[];
   /** `expect [MECH] violation [KIND]` lines after a race. */

@@ -150,6 +150,7 @@ describe('say, quiz and expect attachment', () => {
 
   it('a quiz after the last op attaches to it; a second waiting quiz is an error', () => {
     expect(ops('thp never\nquiz "q" a')[0].quiz).toEqual({ question: 'q', answer: 'a' });
+    expect(ops('quiz pte-ref "q" a\nthp never')[0].quiz).toEqual({ question: 'q', answer: 'a', mechanism: 'pte-ref' });
     expect(expandErrors('quiz "a" x\nquiz "b" y\nthp never')[0]).toMatchObject({ line: 2, message: 'a quiz (line 1) is already waiting for the next statement' });
   });
 

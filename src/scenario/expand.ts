@@ -14,7 +14,7 @@
 // Races: consecutive `cpu` lines (and the `interleave` lines closing them)
 // become one `race` op (expand_race.ts); `expect violation` attaches to it.
 
-import type { Expr, FlatOp, FlatStatement, ParseError, Scenario, Statement } from './ast.ts';
+import type { Expr, FlatOp, FlatStatement, ParseError, Quiz, Scenario, Statement } from './ast.ts';
 import { parse } from './parse.ts';
 import { sourceLines } from './format.ts';
 import { RaceBlock, RaceFail } from './expand_race.ts';
@@ -245,7 +245,7 @@ class Expander {
   readonly initial: FlatExpect[] = [];
   readonly errors: ParseError[] = [];
   private says: string[] = [];
-  private quiz?: { question: string; answer: string; line: number };
+  private quiz?: Quiz & { line: number };
   private last?: FlatStatement;
   private readonly failed = new Set<Statement>();
   private readonly texts = new Map<Statement, string>();
@@ -334,7 +334,7 @@ class Expander {
         if (this.says.length > 0) first.say = [...this.says, ...(first.say ?? [])];
         this.says = [];
         if (this.quiz) {
-          first.quiz = { question: this.quiz.question, answer: this.quiz.answer };
+          first.quiz = quizOf(this.quiz);
           this.quiz = undefined;
         }
         this.program.pushGenerated(seg);
@@ -347,7 +347,7 @@ class Expander {
         return;
       case 'quiz':
         if (this.quiz) throw new EvalFail(`a quiz (line ${this.quiz.line}) is already waiting for the next statement`);
-        this.quiz = { question: st.question, answer: st.answer, line: st.loc.line };
+        this.quiz = { ...quizOf(st), line: st.loc.line };
         return;
       case 'expect': {
         const value = natural(st.value, i, `expected ${st.figure}`);
@@ -405,7 +405,7 @@ class Expander {
       this.says = [];
     }
     if (this.quiz) {
-      f.quiz = { question: this.quiz.question, answer: this.quiz.answer };
+      f.quiz = quizOf(this.quiz);
       this.quiz = undefined;
     }
     return f;
@@ -430,9 +430,14 @@ class Expander {
           message: 'a quiz needs a statement after it, and the last statement already has a quiz',
           lineText: this.lines[this.quiz.line - 1] ?? '',
         });
-      } else last.quiz = { question: this.quiz.question, answer: this.quiz.answer };
+      } else last.quiz = quizOf(this.quiz);
     }
   }
+}
+
+/** The quiz a statement carries (no source position). */
+function quizOf(q: Quiz): Quiz {
+  return { question: q.question, answer: q.answer, ...(q.mechanism ? { mechanism: q.mechanism } : {}) };
 }
 
 /** Refuses scenarios that would run more than `limit` statements (or idle loop passes). */

@@ -114,6 +114,14 @@ describe('statement forms', () => {
     expect(only('quiz "Will this DONTNEED free the table?" yes')).toMatchObject({ op: 'quiz', question: 'Will this DONTNEED free the table?', answer: 'yes' });
     expect(only('quiz "How many?" "three tables"')).toMatchObject({ answer: 'three tables' });
     expect(only('quiz "Which?" pte-ref')).toMatchObject({ answer: 'pte-ref' });
+    expect(only('quiz "Which?" pte-ref')).not.toHaveProperty('mechanism');
+  });
+
+  it('a quiz names the design it asks about, before the question', () => {
+    expect(only('quiz pt-reclaim "Is the table freed?" no')).toMatchObject({ op: 'quiz', mechanism: 'pt-reclaim', question: 'Is the table freed?', answer: 'no' });
+    expect(only('quiz pte-ref "Count?" "0"')).toMatchObject({ mechanism: 'pte-ref', answer: '0' });
+    expect(firstError('quiz pt-reclam "Freed?" no')).toMatchObject({ col: 6, message: "unknown design 'pt-reclam': expected baseline, pte-ref or pt-reclaim or a quoted question — did you mean 'pt-reclaim'?" });
+    expect(firstError('quiz pt-reclaim no')).toMatchObject({ col: 17 });
   });
 
   it('say keeps # and escapes inside a string as plain text', () => {
@@ -315,7 +323,7 @@ const VALID_LINES = [
   'mmap D 4M at 0x100000000000 prot r', 'touch A 0 2M', 'read A 0 2M', 'madvise A 0 2M dontneed',
   'munmap A 0 2M', 'mprotect A 2M 2M r', 'mremap A to 0x180000000000',
   'repeat 25600 { touch A i*2M 2M; madvise A i*2M 2M dontneed }', 'thp never', 'process small-c',
-  'process empty', 'say "The first touch allocates the PTE table"', 'quiz "Will this DONTNEED free the table?" yes',
+  'process empty', 'say "The first touch allocates the PTE table"', 'quiz "Will this DONTNEED free the table?" yes', 'quiz pte-ref "Freed?" no',
   'expect VmPTE 102640K', 'expect baseline VmPTE 102640K', 'expect pte 3', '# comment', '',
   'repeat 3 {', '}', 'repeat 2 { touch A (i+1)*4K - 4K 4K }', 'repeat 2 { repeat i+1 { read A i*4K 4K } }',
 ];

@@ -251,10 +251,20 @@ export class Parser {
       case 'say':
         return { op: 'say', loc, text: this.string('a quoted caption like "text"') };
       case 'quiz': {
+        // quiz [DESIGN] "question" answer: the design the question asks about (the view switches to it).
+        let mechanism: MechanismName | undefined;
+        if (this.peek().kind === 'id') {
+          const w = this.word(`a design (${orList(MECHANISMS)}) or a quoted question`);
+          if (!MECHANISMS.includes(w.text as MechanismName)) {
+            const s = suggest(w.text, MECHANISMS);
+            this.fail(w.tok, `unknown design '${w.text}': expected ${orList(MECHANISMS)} or a quoted question` + (s ? ` — did you mean '${s}'?` : ''));
+          }
+          mechanism = w.text as MechanismName;
+        }
         const question = this.string('a quoted question like "Will the table be freed?"');
         const t = this.peek();
         const answer = t.kind === 'str' ? this.string('') : this.word('the answer (a word or a quoted string)', true).text;
-        return { op: 'quiz', loc, question, answer };
+        return { op: 'quiz', loc, question, answer, ...(mechanism ? { mechanism } : {}) };
       }
       case 'expect':
         return this.expectStatement(loc);

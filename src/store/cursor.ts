@@ -8,6 +8,7 @@ import type { LaneClient } from './laneClient.ts';
 import { findBreak, nextMarker, type Breakpoints, type Marker } from './breakpoints.ts';
 import type { DocState, LaneState, RuntimeState } from './state.ts';
 import type { Get, Set } from './store.ts';
+import { pendingQuiz, quizAt, quizBetween } from './quiz.ts';
 
 export interface CursorActions {
   seek(step: number, event?: number | null): void;
@@ -90,6 +91,21 @@ export function cursorActions(set: Set, get: Get, deps: CursorDeps): CursorActio
     return f;
   };
 
+  /**
+   * A forward move onto step i: a pending question there is revealed (the move
+   * was its "next"); a quiz before i is asked instead of moving. True: handled.
+   */
+  const gate = (i: number): boolean => {
+    const s = get();
+    if (pendingQuiz(s) === i) {
+      get().revealQuiz(null);
+      return true;
+    }
+    if (i > stepBounds(s).hi || !quizAt(s, i)) return false;
+    get().askQuiz(i);
+    return true;
+  };
+
   const actions: CursorActions = {
     seek(step, event = null) {
       // A move by hand clears "stopped: ..." (play and run-to-break set it after seeking) and any quiz question.
@@ -102,6 +118,7 @@ export function cursorActions(set: Set, get: Get, deps: CursorDeps): CursorActio
       set({ playing: false });
       // Inside a step, "forward one statement" finishes it; "back" goes before it.
       if (s.event !== null) actions.seek(delta > 0 ? s.step : s.step - 1);
+      else if (delta > 0 && gate(s.step + 1)) return;
       else actions.seek(s.step + delta);
     },
 
@@ -111,7 +128,7 @@ export function cursorActions(set: Set, get: Get, deps: CursorDeps): CursorActio
       const n = stepCount(s);
       if (dir > 0) {
         if (s.event === null) {
-          if (s.step + 1 >= n) return;
+          if (s.step + 1 >= n || gate(s.step + 1)) return;
           const f = await recorded(s.step + 1);
           const count = f?.events?.length ?? 0;
           actions.seek(s.step + 1, count > 1 ? 0 : null);
@@ -177,6 +194,14 @@ export function cursorActions(set: Set, get: Get, deps: CursorDeps): CursorActio
       let target = Math.min(s.step + k, end);
       const hit = findBreak(tl, s.step, target, s.breakpoints);
       if (hit) target = hit.index;
+      // Play stops before a quiz and asks it.
+      const q = quizBetween(s, s.step, target);
+      if (q !== null) {
+        if (q - 1 > s.step) actions.seek(q - 1);
+        get().askQuiz(q);
+        set({ playing: false, stoppedBy: 'a question' });
+        return;
+      }
       actions.seek(target);
       if (hit) set({ playing: false, stoppedBy: hit.why });
       else if (target >= end) set({ playing: false, stoppedBy: end < n - 1 ? 'end of the range' : 'end of run' });

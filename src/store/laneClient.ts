@@ -3,7 +3,7 @@
 // timeline never queues up more than one request behind the one in flight.
 import type { MechanismName } from '../core/index.ts';
 import type { SimPort } from '../worker/spawn.ts';
-import type { Frame, FromWorker, LaneSummary, Timeline } from '../worker/protocol.ts';
+import type { Frame, FromWorker, LaneSummary, Query, QueryResult, Timeline } from '../worker/protocol.ts';
 
 export interface LaneEvents {
   progress(done: number, total: number): void;
@@ -30,6 +30,7 @@ export class LaneClient {
   private queued: FrameReq | null = null;
   private entryWaiters = new Map<number, (e: Uint8Array | null) => void>();
   private jsonWaiters = new Map<number, (j: unknown) => void>();
+  private queryWaiters = new Map<number, (r: QueryResult | null) => void>();
 
   constructor(
     private readonly spawn: () => SimPort,
@@ -95,6 +96,16 @@ export class LaneClient {
     });
   }
 
+  /** A question about the ready run (a table's history, a step's result); null: no run, or the run changed. */
+  query(q: Query): Promise<QueryResult | null> {
+    return new Promise((resolve) => {
+      if (!this.readyRunId || !this.port) return resolve(null);
+      const reqId = ++this.reqId;
+      this.queryWaiters.set(reqId, resolve);
+      this.port.postMessage({ t: 'query', runId: this.readyRunId, reqId, q });
+    });
+  }
+
   private pump(): void {
     if (this.inFlight || !this.queued || !this.port) return;
     const q = this.queued;
@@ -143,6 +154,12 @@ export class LaneClient {
         w?.(m.runId === this.readyRunId ? m.ents : null);
         return;
       }
+      case 'query': {
+        const w = this.queryWaiters.get(m.reqId);
+        this.queryWaiters.delete(m.reqId);
+        w?.(m.runId === this.readyRunId ? m.result : null);
+        return;
+      }
       case 'json': {
         const w = this.jsonWaiters.get(m.reqId);
         this.jsonWaiters.delete(m.reqId);
@@ -159,6 +176,8 @@ export class LaneClient {
     this.inFlight?.resolve(null);
     for (const w of this.jsonWaiters.values()) w(null);
     this.jsonWaiters.clear();
+    for (const w of this.queryWaiters.values()) w(null);
+    this.queryWaiters.clear();
     this.queued = this.inFlight = null;
   }
 }

@@ -1,9 +1,10 @@
 // Lecture mode and embeds: the page mode, and stepping with a clicker.
-// A `quiz` pauses before the step it precedes: the first "next" shows the
-// question with the previous step still on screen; the second reveals the
-// answer together with the step. "Back" from a question just closes it.
+// A `quiz` pauses before the step it precedes (store/quiz.ts, in every mode):
+// the first "next" shows the question with the previous step still on
+// screen; the second reveals the answer together with the step. "Back" from
+// a question just closes it.
 import { stepBounds } from './cursor.ts';
-import type { PageMode, RuntimeState, DocState } from './state.ts';
+import type { PageMode } from './state.ts';
 import type { Get, Set } from './store.ts';
 
 export interface LectureActions {
@@ -17,11 +18,6 @@ export interface LectureActions {
   setRange(range: [number, number] | null): void;
 }
 
-/** The quiz before step i, if any. */
-export function quizAt(s: DocState & RuntimeState, i: number): { question: string; answer: string } | null {
-  const tl = s.lanes[s.compare && !s.compare.includes(s.mechanism) ? s.compare[0] : s.mechanism]?.timeline;
-  return tl?.quizzes.find((q) => q.index === i) ?? null;
-}
 
 export function lectureActions(set: Set, get: Get): LectureActions {
   return {
@@ -37,20 +33,11 @@ export function lectureActions(set: Set, get: Get): LectureActions {
     presentNext() {
       const s = get();
       set({ playing: false });
-      if (s.quiz && !s.quiz.revealed) {
-        const at = s.quiz.step;
-        get().seek(at);
-        set({ quiz: { step: at, revealed: true } });
-        return;
-      }
       // Inside a step (event by event): finish it first.
       if (s.event !== null) return get().stepBy(1);
-      const next = s.step + 1;
-      if (next > stepBounds(s).hi) return;
-      if (quizAt(s, next)) {
-        set({ quiz: { step: next, revealed: false } });
-        return;
-      }
+      // A question pending: this "next" reveals it (cursor.ts gates every forward move the same way).
+      if (s.quiz && !s.quiz.revealed) return get().revealQuiz(null);
+      if (s.step + 1 > stepBounds(s).hi) return;
       get().stepBy(1);
     },
 
@@ -58,7 +45,7 @@ export function lectureActions(set: Set, get: Get): LectureActions {
       const s = get();
       set({ playing: false });
       if (s.quiz && !s.quiz.revealed) {
-        set({ quiz: null });
+        get().closeQuiz();
         return;
       }
       get().stepBy(-1);

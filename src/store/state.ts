@@ -95,8 +95,8 @@ export interface RuntimeState {
   linkNotice: { message: string; recovered?: string } | null;
   /** A link being opened: applied when the runs are ready. */
   restoring: PendingRestore | null;
-  /** Lecture mode: a quiz shown before the step it precedes; revealed with that step. */
-  quiz: { step: number; revealed: boolean } | null;
+  /** A quiz shown before the step it precedes (every mode); revealed with that step, with the learner's guess if any. */
+  quiz: { step: number; revealed: boolean; guess?: string } | null;
   dialog: 'share' | 'export' | 'sweep' | 'tour' | null;
   /** A short message about a file or an export ("Saved scenario.ptlab"). */
   notice: string | null;

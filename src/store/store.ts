@@ -14,8 +14,9 @@ import { initialDoc, initialRuntime, newLane, type DocState, type LaneState, typ
 import { cursorActions, laneCurrent, primaryOf, shownLane, type CursorActions } from './cursor.ts';
 import { linkActions, type LinkActions } from './links.ts';
 import { lectureActions, type LectureActions } from './lecture.ts';
+import { quizActions, type QuizActions } from './quiz.ts';
 
-export interface Actions extends CursorActions, LinkActions, LectureActions {
+export interface Actions extends CursorActions, LinkActions, LectureActions, QuizActions {
   setSource(source: string, presetId?: string | null): void;
   loadPreset(id: string): void;
   setMechanism(m: MechanismName): void;
@@ -179,6 +180,7 @@ export const useStore = create<PtlabState>()((set, get) => {
     }),
     ...linkActions(set, get, () => DEFAULT_PRESET.id),
     ...lectureActions(set, get),
+    ...quizActions(set, get),
 
     setSource(source, presetId) {
       const patch: Partial<PtlabState> = { source };

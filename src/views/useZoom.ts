@@ -30,12 +30,25 @@ export function fitTransform(b: Bounds, vw: number, vh: number, maxK = 1.4, marg
   return zoomIdentity.translate((vw - b.w * k) / 2 - b.x * k, (vh - b.h * k) / 2 - b.y * k).scale(k);
 }
 
+/** Is the whole of b on screen under transform t in a vw x vh viewport? (An unsized viewport: yes.) */
+export function inView(t: ZoomTransform, b: Bounds, vw: number, vh: number): boolean {
+  if (vw <= 0 || vh <= 0) return true;
+  const x0 = b.x * t.k + t.x;
+  const y0 = b.y * t.k + t.y;
+  const x1 = (b.x + b.w) * t.k + t.x;
+  const y1 = (b.y + b.h) * t.k + t.y;
+  return x0 >= -0.5 && y0 >= -0.5 && x1 <= vw + 0.5 && y1 <= vh + 0.5;
+}
+
 /** The store's view of a transform (rounded: links stay short and echoes compare equal). */
 export function viewOf(t: ZoomTransform, fit: boolean): ZoomView {
   const v: ZoomView = { k: Math.round(t.k * 1e4) / 1e4, x: Math.round(t.x * 10) / 10, y: Math.round(t.y * 10) / 10 };
   if (fit) v.fit = true;
   return v;
 }
+
+/** The user asked for no motion: zooms jump instead of gliding. */
+const reducedMotion = (): boolean => typeof window !== 'undefined' && !!window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
 
 const sameView = (a: ZoomView | null | undefined, b: ZoomView | null | undefined) =>
   a === b || (!!a && !!b && a.k === b.k && a.x === b.x && a.y === b.y && !!a.fit === !!b.fit);
@@ -50,7 +63,7 @@ export function useZoom<E extends Element>(
   ref: React.RefObject<E | null>,
   bounds: Bounds,
   onTransform: (t: ZoomTransform) => void,
-  opts: { maxK?: number; minK?: number; fitMaxK?: number; onUserZoom?: (t: ZoomTransform) => void; sync?: ZoomSync } = {},
+  opts: { maxK?: number; minK?: number; fitMaxK?: number; onUserZoom?: (t: ZoomTransform) => void; sync?: ZoomSync; contentKey?: string } = {},
 ): ZoomControls {
   const behaviour = useRef<ZoomBehavior<E, unknown> | null>(null);
   const current = useRef<ZoomTransform>(zoomIdentity);
@@ -124,7 +137,7 @@ export function useZoom<E extends Element>(
     if (!el || !z) return;
     const sel = select(el);
     sel.interrupt();
-    if (animate && typeof window !== 'undefined' && !window.matchMedia?.('(prefers-reduced-motion: reduce)').matches) {
+    if (animate && !reducedMotion()) {
       sel.transition().duration(250).call(z.transform as never, t);
     } else sel.call(z.transform, t);
   }, [ref]);
@@ -134,7 +147,9 @@ export function useZoom<E extends Element>(
       follow.current = false;
       const el = ref.current;
       const z = behaviour.current;
-      if (el && z) select(el).transition().duration(150).call(z.scaleBy as never, f);
+      if (!el || !z) return;
+      if (reducedMotion()) select(el).call(z.scaleBy, f);
+      else select(el).transition().duration(150).call(z.scaleBy as never, f);
     },
     panBy(dx, dy) {
       follow.current = false;
@@ -166,12 +181,19 @@ export function useZoom<E extends Element>(
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ref]);
 
-  // Follow the content while the user has not taken over.
+  // Follow the content while the user has not taken over, without jumping: a step whose tables still fit where
+  // they are keeps the view (node sizes and positions stay); it fits again only when the content outgrows the
+  // view, for new content (opts.contentKey: another scenario or design), or when asked (fit: the button, the 0 key).
   const key = `${bounds.x},${bounds.y},${bounds.w},${bounds.h}`;
+  const fittedFor = useRef<string | null>(null);
   useEffect(() => {
-    if (follow.current) controls.fit(true);
+    if (!follow.current) return;
+    const content = opts.contentKey ?? '';
+    const { w, h } = size();
+    if (fittedFor.current !== content || !inView(current.current, boundsRef.current, w, h)) controls.fit(fittedFor.current === content);
+    fittedFor.current = content;
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
+  }, [key, opts.contentKey]);
 
   // A zoom from outside (a link, or a reset after switching nodes <-> strips); last, so it wins over the first fit.
   const ext = opts.sync?.view ?? null;

@@ -71,7 +71,7 @@ export function recordStep(tl: Timeline, s: StepResult, flags: number, liveSlots
   tl.faults[i] = s.faults;
   tl.line[i] = s.line;
   tl.flags[i] = flags;
-  if (s.quiz) tl.quizzes.push({ index: i, question: s.quiz.question, answer: s.quiz.answer });
+  if (s.quiz) tl.quizzes.push({ index: i, ...s.quiz });
 }
 
 /** The timeline cut to its length, ready to transfer. */

@@ -6,6 +6,7 @@ import { PMD_SIZE, Run, copyCounters, pteEntries, pteTableEmpty, snapshot, type 
 import { compile } from '../scenario/index.ts';
 import { toJson } from '../share/runJson.ts';
 import { encodeSnapshot, newTimeline, recordStep, trimTimeline } from './encode.ts';
+import { answer } from './queries.ts';
 import { FLAG_EMPTIED, FLAG_ERROR, FLAG_EXPECT_FAILED, FLAG_SAY, type Frame, type FromWorker, type ProcView, type Timeline, type ToWorker } from './protocol.ts';
 
 export interface HostEnv {
@@ -99,6 +100,10 @@ export class SimHost {
         return this.frame(msg.runId, msg.reqId, msg.index, msg.record);
       case 'entries':
         return this.entries(msg.runId, msg.reqId, msg.index, msg.slot);
+      case 'query': {
+        const run = this.runFor(msg.runId);
+        return this.env.post({ t: 'query', runId: msg.runId, reqId: msg.reqId, result: run ? answer(run, msg.q) : null });
+      }
       case 'json': {
         const run = this.runFor(msg.runId);
         return this.env.post({ t: 'json', runId: msg.runId, reqId: msg.reqId, json: run ? toJson(run.summary(), 'all') : null });

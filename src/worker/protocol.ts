@@ -2,7 +2,8 @@
 // crosses is plain data: typed arrays for per-step series and snapshots (they
 // are transferred, not copied), small objects for the step at hand. The page
 // never receives a whole Run: it asks for the state at one step at a time.
-import type { Counters, Figures, MechanismName, SimError, SimEvent, StepResult, VmaView } from '../core/index.ts';
+import type { Quiz } from '../scenario/ast.ts';
+import type { Counters, Figures, MechanismName, SimError, SimEvent, StepResult, TableHistory, VmaView } from '../core/index.ts';
 
 export type ToWorker =
   | { t: 'run'; runId: number; source: string; mechanism: MechanismName }
@@ -12,7 +13,9 @@ export type ToWorker =
   | { t: 'frame'; runId: number; reqId: number; index: number; record: boolean }
   | { t: 'entries'; runId: number; reqId: number; index: number; slot: number }
   /** The whole run in the CLI's JSON format (src/share/runJson.ts). */
-  | { t: 'json'; runId: number; reqId: number };
+  | { t: 'json'; runId: number; reqId: number }
+  /** A small question about the ready run, answered on demand (worker/queries.ts). */
+  | { t: 'query'; runId: number; reqId: number; q: Query };
 
 export type FromWorker =
   | { t: 'progress'; runId: number; done: number; total: number }
@@ -24,7 +27,17 @@ export type FromWorker =
   /** frame is null when the run is gone (superseded): every request gets an answer. */
   | { t: 'frame'; runId: number; reqId: number; frame: Frame | null }
   | { t: 'entries'; runId: number; reqId: number; index: number; slot: number; ents: Uint8Array | null }
-  | { t: 'json'; runId: number; reqId: number; json: unknown };
+  | { t: 'json'; runId: number; reqId: number; json: unknown }
+  | { t: 'query'; runId: number; reqId: number; result: QueryResult | null };
+
+/** Questions the page asks the worker about its ready run (computed lazily, never during the run). */
+export type Query =
+  /** The history of the PTE table at a slot, up to step `index` (core/trace/history.ts). */
+  | { kind: 'history'; index: number; slot: number }
+  /** One step's result (its resolved operation: what a statement in the editor touches). */
+  | { kind: 'step'; index: number };
+
+export type QueryResult = { kind: 'history'; history: TableHistory | null } | { kind: 'step'; step: StepResult | null };
 
 /** Per-step flag bits in Timeline.flags. */
 export const FLAG_ERROR = 1;
@@ -54,7 +67,7 @@ export interface Timeline {
    */
   liveSlots?: Float64Array;
   /** The steps a `quiz` precedes (few, so plain objects): presentation mode pauses before them. */
-  quizzes: { index: number; question: string; answer: string }[];
+  quizzes: ({ index: number } & Quiz)[];
 }
 
 export interface LaneSummary {

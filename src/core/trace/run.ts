@@ -151,6 +151,16 @@ export class Run {
     return this.log.at(i, this.ops.at(i)!);
   }
 
+  /** Step i's resolved operation alone (cheaper than step(i)); needs keepSteps. */
+  opAt(i: number): StepResult['op'] {
+    return this.log.opAt(i);
+  }
+
+  /** Did step i allocate or free a PTE table (cheaper than step(i))? */
+  changedPte(i: number): boolean {
+    return this.log.changedPte(i);
+  }
+
   /** Step i's figures alone (cheaper than step(i)). */
   figuresAt(i: number): Figures {
     return this.opts.keepSteps === false ? this.step(i).figures : this.log.figures(i);

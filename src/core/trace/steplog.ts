@@ -190,6 +190,23 @@ export class StepLog {
     return f;
   }
 
+  /** Step i's resolved operation alone (no figures, reasons or path): what history scans read. */
+  opAt(i: number): ResolvedOp | undefined {
+    const o = i * FW;
+    const u = i * BW;
+    const kind = this.u8[u];
+    if (kind === OP_NONE) return undefined;
+    if (kind === OTHER_OP) return this.rare[this.i32[i * IW + 4]]!.op;
+    return simpleOp(SIMPLE_OPS[kind - 1], this.f64[o + 4], this.f64[o + 5], this.u8[u + 1]);
+  }
+
+  /** Did step i allocate or free a PTE table? */
+  changedPte(i: number): boolean {
+    const r = this.i32[i * IW + 4];
+    const rare = r >= 0 ? this.rare[r] : undefined;
+    return !!rare && ((rare.allocated?.pte ?? 0) > 0 || (rare.freed?.pte ?? 0) > 0);
+  }
+
   /** Step i's result; `st` is statement i of the program. A new object each call. */
   at(i: number, st: FlatStatement): StepResult {
     const n = this.f64;

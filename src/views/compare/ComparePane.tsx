@@ -3,6 +3,7 @@ import type { MechanismName } from '../../core/index.ts';
 import { useMemo } from 'react';
 import { useStore } from '../../store/store.ts';
 import { laneProgress } from '../../store/selectors.ts';
+import { selectQuizDesign } from '../../store/quiz.ts';
 import { PageTableView } from '../pt/PageTableView.tsx';
 import { useShown } from '../useShown.ts';
 import { Figures } from '../panels/Figures.tsx';
@@ -14,8 +15,9 @@ function Lane({ mechanism }: { mechanism: MechanismName }) {
   const progress = useStore(useMemo(() => laneProgress(mechanism), [mechanism]));
   const freed = shown?.step?.reasons.filter((r) => r.verdict === 'freed').length ?? 0;
   const kept = shown?.step?.reasons.filter((r) => r.verdict === 'kept').length ?? 0;
+  const quizzed = useStore(selectQuizDesign) === mechanism;
   return (
-    <section className="lane" aria-label={`Lane ${mechanism}`} style={{ borderTopColor: MECH_COLOUR[mechanism] }}>
+    <section className="lane" aria-label={`Lane ${mechanism}`} style={{ borderTopColor: MECH_COLOUR[mechanism] }} data-quiz-lane={quizzed || undefined}>
       <h2>
         {mechanism} {progress !== null && <span className="muted">computing… {progress}%</span>}
       </h2>

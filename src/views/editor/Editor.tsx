@@ -12,6 +12,8 @@ import { selectErrors, selectSource, selectStepLine } from '../../store/selector
 import { primaryOf } from '../../store/cursor.ts';
 import { ptlabHighlight, ptlabLanguage } from './ptlabLanguage.ts';
 import { activeLineField, setActiveLine } from './activeLine.ts';
+import { lineAt, linkedLinesField, setLinkedLines } from './linkedLines.ts';
+import { linkLine, useLinkStore } from '../../store/linking.ts';
 
 export const EDIT_DEBOUNCE_MS = 400;
 
@@ -58,9 +60,23 @@ export function Editor() {
           ptlabHighlight,
           lintGutter(),
           activeLineField,
+          linkedLinesField,
+          // Two-way linking: the statement under the pointer (else the caret's, while focused) outlines the tables it touches.
+          EditorView.domEventHandlers({
+            mousemove(e, view) {
+              void linkLine(lineAt(view, e.clientX, e.clientY));
+            },
+            mouseleave(_e, view) {
+              void linkLine(view.hasFocus ? view.state.doc.lineAt(view.state.selection.main.head).number : null);
+            },
+            blur() {
+              void linkLine(null);
+            },
+          }),
           EditorView.lineWrapping,
           EditorView.contentAttributes.of({ 'aria-label': 'Scenario source' }),
           EditorView.updateListener.of((u) => {
+            if (u.selectionSet && u.view.hasFocus && !u.docChanged) void linkLine(u.state.doc.lineAt(u.state.selection.main.head).number);
             if (!u.docChanged || u.transactions.some((t) => t.annotation(fromStore))) return;
             clearTimeout(timer);
             const text = u.state.doc.toString();
@@ -103,6 +119,13 @@ export function Editor() {
     const v = view.current;
     if (v) v.dispatch({ effects: setActiveLine.of(line) });
   }, [line]);
+
+  // The table under the pointer: the lines of the statements that changed it.
+  const tableLines = useLinkStore((l) => l.tableLines);
+  useEffect(() => {
+    const v = view.current;
+    if (v) v.dispatch({ effects: setLinkedLines.of(tableLines) });
+  }, [tableLines]);
 
   return <div className="editor" ref={host} />;
 }

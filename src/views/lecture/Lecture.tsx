@@ -7,6 +7,7 @@ import type { MechanismName } from '../../core/index.ts';
 import { formatKiB } from '../../layout/chart.ts';
 import { selectCompare, selectDoc, selectPrimary, selectStep, selectStepCount } from '../../store/selectors.ts';
 import { stepBounds } from '../../store/cursor.ts';
+import { selectQuizDesign } from '../../store/quiz.ts';
 import { useStore } from '../../store/store.ts';
 import { PageTableView } from '../pt/PageTableView.tsx';
 import { MECH_COLOUR } from '../panels/FigureChart.tsx';
@@ -63,6 +64,7 @@ export function Lecture({ embed }: { embed: boolean }) {
   const compare = useStore(selectCompare);
   const index = useStore(selectStep);
   const shown = useShown(m);
+  const quizDesign = useStore(selectQuizDesign);
   const s = () => useStore.getState();
   const full = () => `${pageBase()}#${encodeLink(linkStateOf(selectDoc(s())))}`;
   return (
@@ -72,7 +74,7 @@ export function Lecture({ embed }: { embed: boolean }) {
         {compare ? (
           <div className="lecture-lanes" style={{ gridTemplateColumns: `repeat(${compare.length}, minmax(0, 1fr))` }}>
             {compare.map((c) => (
-              <section key={c} className="lecture-lane" aria-label={`Lane ${c}`} style={{ borderTopColor: MECH_COLOUR[c] }}>
+              <section key={c} className="lecture-lane" aria-label={`Lane ${c}`} style={{ borderTopColor: MECH_COLOUR[c] }} data-quiz-lane={quizDesign === c || undefined}>
                 <h2>
                   {c} <Figures mechanism={c} />
                 </h2>

@@ -1,24 +1,20 @@
 // Lecture mode's caption: the statement, its `say` lines in large type, and a
 // quiz: the question alone before its step, then the answer with the step.
+// At most a quarter of the slide (styles.css): longer captions scroll.
 // Text only: captions come from strangers' links, so they are never markup.
 import type { StepResult } from '../../core/index.ts';
-import { quizAt } from '../../store/lecture.ts';
-import { selectQuiz, selectSource } from '../../store/selectors.ts';
+import { selectSource } from '../../store/selectors.ts';
+import { QuizCard } from '../panels/QuizCard.tsx';
 import { titleOf } from '../../store/presets.ts';
 import { useStore } from '../../store/store.ts';
 
 export function LectureCaption({ step, index }: { step: StepResult | null; index: number }) {
-  const quiz = useStore(selectQuiz);
   const source = useStore(selectSource);
-  const pending = useStore((s) => (s.quiz && !s.quiz.revealed ? quizAt(s, s.quiz.step) : null));
+  const pending = useStore((s) => !!s.quiz && !s.quiz.revealed);
   if (pending) {
     return (
-      <div className="lecture-caption quiz-pending" aria-live="polite">
-        <p className="lecture-kicker">Question — what happens next?</p>
-        <p className="lecture-say">{pending.question}</p>
-        <button type="button" className="reveal" onClick={() => useStore.getState().presentNext()}>
-          Reveal the answer
-        </button>
+      <div className="lecture-caption quiz-pending">
+        <QuizCard step={step} big />
       </div>
     );
   }
@@ -30,18 +26,13 @@ export function LectureCaption({ step, index }: { step: StepResult | null; index
       </div>
     );
   }
-  const revealed = quiz?.revealed && quiz.step === index && step.quiz;
   return (
     <div className="lecture-caption" aria-live="polite">
       <p className="lecture-stmt">
         <code>{step.text}</code>
         {step.iter !== undefined && <span className="muted"> (i = {step.iter})</span>}
       </p>
-      {revealed && step.quiz && (
-        <p className="lecture-answer">
-          <span className="muted">{step.quiz.question}</span> <strong>Answer: {step.quiz.answer}</strong>
-        </p>
-      )}
+      <QuizCard step={step} big />
       {step.say?.map((s, k) => (
         <p key={k} className="lecture-say">
           {s}

@@ -1,9 +1,19 @@
-// The scenario's narration for this step (`say`) and its question (`quiz`).
-import { useState } from 'react';
+// The scenario's narration for this step (`say`) and its question (`quiz`):
+// a quiz pending before the next step shows alone (QuizCard), so nothing on
+// screen gives its answer away.
 import type { StepResult } from '../../core/index.ts';
+import { useStore } from '../../store/store.ts';
+import { QuizCard } from './QuizCard.tsx';
 
 export function Caption({ step }: { step: StepResult | null }) {
-  const [shown, setShown] = useState<number | null>(null);
+  const pending = useStore((s) => !!s.quiz && !s.quiz.revealed);
+  if (pending) {
+    return (
+      <div className="caption caption-quiz">
+        <QuizCard step={step} />
+      </div>
+    );
+  }
   if (!step || (!step.say && !step.quiz)) return null;
   return (
     <div className="caption" aria-live="polite">
@@ -12,18 +22,7 @@ export function Caption({ step }: { step: StepResult | null }) {
           {s}
         </p>
       ))}
-      {step.quiz && (
-        <p className="quiz">
-          <strong>Quiz:</strong> {step.quiz.question}{' '}
-          {shown === step.index ? (
-            <span className="answer">Answer: {step.quiz.answer}</span>
-          ) : (
-            <button type="button" aria-label="Show the answer" onClick={() => setShown(step.index)}>
-              show answer
-            </button>
-          )}
-        </p>
-      )}
+      <QuizCard step={step} />
     </div>
   );
 }

@@ -7,6 +7,9 @@ import { formatAddr, formatSize } from '../../scenario/index.ts';
 import { useStore } from '../../store/store.ts';
 import { selectHoverSlot } from '../../store/selectors.ts';
 import type { Shown } from '../useShown.ts';
+import { useLinkStore, type LinkingState } from '../../store/linking.ts';
+
+const selectLineSlots = (l: LinkingState) => l.lineSlots;
 
 const H = 74;
 const VMA_Y = 16;
@@ -21,6 +24,7 @@ export function MappingStrip({ shown }: { shown: Shown }) {
   const box = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(600);
   const hover = useStore(selectHoverSlot);
+  const linked = useLinkStore(selectLineSlots);
   useEffect(() => {
     const el = box.current;
     if (!el || typeof ResizeObserver === 'undefined') return;
@@ -73,6 +77,11 @@ export function MappingStrip({ shown }: { shown: Shown }) {
             <title>{`${r.to - r.from} PTE table${r.to - r.from > 1 ? 's' : ''} ${r.state === 'empty' ? '(allocated, empty) ' : r.state === 'huge' ? '(huge pages) ' : ''}[${formatAddr(r.from * SLOT)}, ${formatAddr(r.to * SLOT)})`}</title>
           </rect>
         ))}
+        {/* The slots the statement under the pointer in the editor touches (two-way linking). */}
+        {[...linked].slice(0, 1024).map((s) => {
+          const x = axis.x(s * SLOT + SLOT / 2);
+          return x === null ? null : <rect key={`linked-${s}`} className="linked-slot" x={x - 2} y={VMA_Y - 2} width={4} height={RUN_Y + RUN_H - VMA_Y + 4} data-linked-slot={s} />;
+        })}
         {shared.map((s) => {
           const x = axis.x(s * SLOT + SLOT / 2);
           return x === null ? null : (

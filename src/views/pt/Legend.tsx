@@ -1,5 +1,6 @@
 // The colour legend: the count scale, and the swatches that are not on it.
 import type { MechanismName } from '../../core/index.ts';
+import { MarksLegend } from './MarksLegend.tsx';
 import { EMPTY_COLOUR, HUGE_COLOUR, legendStops, legendTicks, NONE_IN_VMA, valueName } from '../../layout/colour.ts';
 
 export function Legend({ mechanism }: { mechanism: MechanismName }) {
@@ -25,6 +26,7 @@ export function Legend({ mechanism }: { mechanism: MechanismName }) {
       <span className="legend-swatch">
         <span className="sw" style={{ background: NONE_IN_VMA }} /> mapped, no table
       </span>
+      <MarksLegend />
     </div>
   );
 }

@@ -10,6 +10,7 @@ import { useStore } from '../../store/store.ts';
 import { laneProgress, selectEntries, selectHoverSlot, selectPrimary, selectSelectedSlot, selectStep, selectViewMode, selectZoom } from '../../store/selectors.ts';
 import { shownLane } from '../../store/cursor.ts';
 import { useShown } from '../useShown.ts';
+import { linkTable, useLinkStore, type LinkingState } from '../../store/linking.ts';
 import type { ZoomControls, ZoomSync } from '../useZoom.ts';
 import { Legend } from './Legend.tsx';
 import { StripView } from './StripView.tsx';
@@ -42,6 +43,8 @@ const SEMANTIC_IN_PX = 36;
 /** Above this many PTE tables at once (over the run), the auto mode draws strips. */
 export const TREE_MAX_TABLES = 160;
 
+const selectLineSlots = (l: LinkingState) => l.lineSlots;
+
 const reportZoom: ZoomSync['report'] = (v) => useStore.getState().setZoom(v);
 
 /** Over a view that is not the current run's: what it shows and how far the new run is. */
@@ -66,6 +69,7 @@ export function PageTableView({ mechanism, compact = false, lecture = false }: {
   const shown = useShown(mechanism);
   const mode = useStore(selectViewMode);
   const maxPtes = useStore((s) => shownLane(s, mechanism)?.summary?.maxPtes ?? 0);
+  const frameSource = useStore((s) => shownLane(s, mechanism)?.frameSource ?? '');
   const progress = useStore(useMemo(() => laneProgress(mechanism), [mechanism]));
   const primary = useStore(selectPrimary) === mechanism;
   const selectedSlot = useStore(selectSelectedSlot);
@@ -91,11 +95,14 @@ export function PageTableView({ mechanism, compact = false, lecture = false }: {
     kind.current = strips;
   }, [strips, shown, sync]);
 
+  const linked = useLinkStore(selectLineSlots);
   const onHover = useCallback((item: TableItem | null, e?: React.MouseEvent, slot?: number) => {
     useStore.getState().setHover(item ? item.slot : slot ?? null);
+    // Two-way linking: the statements that changed this table light up in the editor (the primary lane's history).
+    if (primary) linkTable(item && item.status !== 'freed' ? item.slot : null);
     const r = box.current?.getBoundingClientRect();
     setTip(item && e && r ? { item, x: e.clientX - r.left, y: e.clientY - r.top } : null);
-  }, []);
+  }, [primary]);
   const onPick = useCallback((item: TableItem) => useStore.getState().select(item.slot), []);
 
   if (!shown) {
@@ -109,7 +116,7 @@ export function PageTableView({ mechanism, compact = false, lecture = false }: {
   const big = maxPtes > TREE_MAX_TABLES;
   const onUserZoom = mode !== 'auto' || big ? undefined : strips ? (t: ZoomTransform) => t.k * CELL >= SEMANTIC_IN_PX && setZoomedOut(false) : (t: ZoomTransform) => t.k < SEMANTIC_OUT_K && setZoomedOut(true);
   const label = `Page tables under ${mechanism}: ${shown.snapshot.pte.id.length} PTE tables`;
-  const props = { shown, selectedSlot, hoverSlot, onHover, onPick, controlsRef: controls, label, onUserZoom, sync, fitMaxK: lecture ? (strips ? 6 : 3.2) : undefined };
+  const props = { shown, selectedSlot, hoverSlot, onHover, onPick, controlsRef: controls, label, onUserZoom, sync, fitMaxK: lecture ? (strips ? 6 : 3.2) : undefined, linked, contentKey: `${shown.mechanism}\n${frameSource}` };
   const sel = primary && selectedSlot !== null ? shown.items.find((t) => t.slot === selectedSlot && t.status !== 'freed') ?? null : null;
   const ents = selectedSlot === null ? null : shown.eventEntries?.get(selectedSlot) ?? (entries && entries.slot === selectedSlot && entries.index === step ? entries.ents : null);
   const info = tip ? tableInfo(tip.item, mechanism, shown.vmas) : null;

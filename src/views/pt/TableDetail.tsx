@@ -5,6 +5,7 @@ import type { NamedVma } from '../../layout/vmas.ts';
 import type { MechanismName } from '../../core/index.ts';
 import { formatAddr } from '../../scenario/index.ts';
 import { tableInfo } from './tableInfo.ts';
+import { TableHistory } from './TableHistory.tsx';
 
 const CELL = 11;
 
@@ -39,6 +40,7 @@ export function TableDetail({ item, slot, ents, mechanism, vmas, onClose }: Prop
           ))}
         </dl>
       )}
+      {item && <TableHistory slot={slot} />}
       {ents ? (
         <>
           <svg className="entries" width={ENTRY_COLS * CELL + 96} height={rows * CELL + 2} role="img" aria-label="512 entries">

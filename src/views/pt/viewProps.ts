@@ -19,4 +19,8 @@ export interface PtViewProps {
   sync?: ZoomSync;
   /** How far fitting may magnify (lecture mode: more, for the back row). */
   fitMaxK?: number;
+  /** What is drawn (scenario and design): new content is fitted once; steps of the same content never re-fit by themselves. */
+  contentKey?: string;
+  /** Slots the statement under the pointer in the editor touches (two-way linking). */
+  linked?: ReadonlySet<number>;
 }

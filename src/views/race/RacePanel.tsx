@@ -7,6 +7,7 @@ import { useEffect } from 'react';
 import type { CpuId, MechanismName, StepResult } from '../../core/index.ts';
 import { cpuBlocked, onPlan, selectRaceSlot, useRaceStore, type RaceLab } from '../../store/race.ts';
 import { useStore } from '../../store/store.ts';
+import { RaceQuizAnswer } from '../panels/QuizCard.tsx';
 import { RaceLane } from './RaceLane.tsx';
 import { RaceTables } from './RaceTables.tsx';
 import { RaceTrace } from './RaceTrace.tsx';
@@ -128,6 +129,7 @@ export function RacePanel({ mechanism, step }: { mechanism: MechanismName; step:
             </span>
           </div>
           <Verdict lab={lab} />
+          {step && <RaceQuizAnswer step={step} ended={snap.status !== 'running'} />}
           <div className="race-grid">
             <RaceLane cpu={snap.cpus[0]} snap={snap} />
             <RaceTables snap={snap} />
