@@ -17,11 +17,14 @@ const support = kernelSupport();
 const from = Number(process.env.PTLAB_FUZZ_FROM ?? 1000);
 const more = Number(process.env.PTLAB_FUZZ_SEEDS ?? 0);
 const seeds = [...Array.from({ length: 24 }, (_, i) => i + 1), ...Array.from({ length: more }, (_, i) => from + i)];
+/** Seeds whose scenarios also page out and collapse (randomScenario's collapseAndPageout). */
+const thpSwapSeeds = [...Array.from({ length: 24 }, (_, i) => 101 + i), ...Array.from({ length: more }, (_, i) => from + 100000 + i)];
 
 describe.skipIf(!support.ok)(`random scenarios: the running kernel agrees with ptlab${support.ok ? '' : ` (skipped: ${support.reason})`}`, () => {
-  for (const seed of seeds) {
-    it(`seed ${seed}`, () => {
-      const text = randomScenario(seed);
+  const cases: { seed: number; opts: { collapseAndPageout?: boolean } }[] = [...seeds.map((seed) => ({ seed, opts: {} })), ...thpSwapSeeds.map((seed) => ({ seed, opts: { collapseAndPageout: true } }))];
+  for (const { seed, opts } of cases) {
+    it(`seed ${seed}${opts.collapseAndPageout ? ' (MADV_PAGEOUT, MADV_COLLAPSE)' : ''}`, () => {
+      const text = randomScenario(seed, 24, opts);
       const c = compile(text);
       if (!c.ok) throw new Error(`seed ${seed} did not compile: ${c.errors[0].message}\n${text}`);
       const r = compareWithKernel(c);
@@ -38,5 +41,9 @@ describe('the random scenario generator', () => {
     expect(randomScenario(7)).toBe(randomScenario(7));
     expect(randomScenario(7)).not.toBe(randomScenario(8));
     for (let s = 1; s <= 50; s++) expect(compile(randomScenario(s)).ok).toBe(true);
+    for (let s = 1; s <= 50; s++) expect(compile(randomScenario(s, 24, { collapseAndPageout: true })).ok).toBe(true);
+    const extra = Array.from({ length: 50 }, (_, s) => randomScenario(s, 24, { collapseAndPageout: true })).join('');
+    expect(extra).toMatch(/ collapse\n/);
+    expect(extra).toMatch(/ pageout\n/);
   });
 });

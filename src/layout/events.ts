@@ -33,7 +33,7 @@ export interface EventState {
 
 const slotOf = (addr: number) => Math.floor(addr / SLOT);
 const indexIn = (addr: number) => Math.floor((addr % SLOT) / PAGE);
-const isAnon = (e: number) => e === ANON || e === ANON_THP || e === 5 || e === 6; // 5: a never-written THP subpage; 6: lazily freed
+const isAnon = (e: number) => e === ANON || e === ANON_THP || e === 5 || e === 6 || e === 8 || e === 9; // 5: a never-written THP subpage; 6, 9: lazily freed; 8: read, never written
 
 export function applyEvents(
   before: ViewSnapshot,

@@ -18,7 +18,7 @@
 import { PAGE_SIZE, PMD_SIZE, HPAGE_PMD_NR } from '../constants.ts';
 import type { SimError } from '../types.ts';
 import type { Mm } from './mm.ts';
-import { HUGE_ANON, HUGE_ANON_LAZY, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_LAZY, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_FILE, PTE_NONE, PTE_SWAP, PTE_ZERO, type PteTable, type PteValue } from './pgtable.ts';
+import { HUGE_ANON, HUGE_ANON_LAZY, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_LAZY, PTE_ANON_LAZY_ZEROED, PTE_ANON_THP, PTE_ANON_ZEROED, PTE_ANON_THP_CLEAN, PTE_FILE, PTE_NONE, PTE_SWAP, PTE_ZERO, type PteTable, type PteValue } from './pgtable.ts';
 import { anon_vma_prepare, findVma, findVmaFrom, type Vma } from './vma.ts';
 
 /** RLIMIT_STACK's usual soft limit: how far below its top a stack may grow. */
@@ -166,9 +166,10 @@ function faultPtes(mm: Mm, vi: number, t: PteTable, addr: number, end: number, m
     // Every entry holds t.fill: a fault changes none of them, or (over the
     // whole slot) all of them at once, with no array.
     const f = t.fill;
-    const changes = f === PTE_NONE || f === PTE_SWAP || (write && (f === PTE_ZERO || f === PTE_ANON_LAZY));
+    const clean = f === PTE_ANON_LAZY || f === PTE_ANON_ZEROED || f === PTE_ANON_LAZY_ZEROED;
+    const changes = f === PTE_NONE || f === PTE_SWAP || (write && (f === PTE_ZERO || clean));
     if (!changes) return;
-    if (k0 === 0 && k1 === HPAGE_PMD_NR && f === PTE_ANON_LAZY) {
+    if (k0 === 0 && k1 === HPAGE_PMD_NR && clean) {
       t.setAll(PTE_ANON); // the writes set the dirty bits: no fault, no new page
       return;
     }
@@ -183,7 +184,7 @@ function faultPtes(mm: Mm, vi: number, t: PteTable, addr: number, end: number, m
       const anon = f === PTE_ZERO || mapsAnon;
       if (anon && mm.vmas[vi].anonVma === 0) anon_vma_prepare(mm, vi);
       if (f === PTE_ZERO) mm.enter('wp_page_copy');
-      t.setAll(anon ? PTE_ANON : PTE_ZERO);
+      t.setAll(anon ? (write ? PTE_ANON : PTE_ANON_ZEROED) : PTE_ZERO);
       faulted(mm, t, f === PTE_NONE ? HPAGE_PMD_NR : 0, anon ? HPAGE_PMD_NR : 0, HPAGE_PMD_NR);
       return;
     }
@@ -205,8 +206,8 @@ function faultPtes(mm: Mm, vi: number, t: PteTable, addr: number, end: number, m
       if (rec) recordFault(mm, t, base + k * PAGE_SIZE, 'anon', 'do_swap_page');
       continue;
     }
-    if (e === PTE_ANON_LAZY) {
-      if (write) ents[k] = PTE_ANON; // dirty again: no fault
+    if (e === PTE_ANON_LAZY || e === PTE_ANON_ZEROED || e === PTE_ANON_LAZY_ZEROED) {
+      if (write) ents[k] = PTE_ANON; // dirty again, or data now: no fault
       continue;
     }
     if (mapsAnon) {
@@ -215,7 +216,7 @@ function faultPtes(mm: Mm, vi: number, t: PteTable, addr: number, end: number, m
           anon_vma_prepare(mm, vi);
           anonPrepared = true;
         }
-        ents[k] = PTE_ANON;
+        ents[k] = write ? PTE_ANON : PTE_ANON_ZEROED;
         newEntries++;
         newAnon++;
         faults++;

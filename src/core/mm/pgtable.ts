@@ -26,9 +26,21 @@ export const PTE_ANON_THP_CLEAN = 5;
 export const PTE_ANON_LAZY = 6;
 /** A swap entry (MADV_PAGEOUT with swap): not present but non-none; in VmSwap, not RssAnon. */
 export const PTE_SWAP = 7;
-export type PteValue = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
+/**
+ * An anonymous page a read fault mapped on a kernel without the zero page
+ * (do_anonymous_page allocates a zeroed page): all zeros until written (a
+ * write needs no fault and makes it PTE_ANON). A collapse copies it as zeros,
+ * so a later folio split maps that subpage to the zero page.
+ */
+export const PTE_ANON_ZEROED = 8;
+/** A PTE_ANON_ZEROED page that MADV_FREE made lazy-free: PTE_ANON_LAZY whose content is still all zeros. */
+export const PTE_ANON_LAZY_ZEROED = 9;
+export type PteValue = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+/** Lazily freed (MADV_FREE, not written since): reclaim discards it. */
+export const isLazyPte = (e: number): boolean => e === PTE_ANON_LAZY || e === PTE_ANON_LAZY_ZEROED;
 /** Entries that count in RssAnon. */
-export const isAnonPte = (e: number): boolean => e === PTE_ANON || e === PTE_ANON_THP || e === PTE_ANON_THP_CLEAN || e === PTE_ANON_LAZY;
+export const isAnonPte = (e: number): boolean =>
+  e === PTE_ANON || e === PTE_ANON_THP || e === PTE_ANON_THP_CLEAN || e === PTE_ANON_LAZY || e === PTE_ANON_ZEROED || e === PTE_ANON_LAZY_ZEROED;
 
 export const HUGE_NONE = 0;
 export const HUGE_ANON = 1;
@@ -174,7 +186,7 @@ export class PmdTable {
   private readonly live: (PteTable | null)[] = new Array(PTRS_PER_PTE).fill(null);
   /** Compact PTE tables: id (0: none) ... */
   private ids: Int32Array | null = null;
-  /** ... and state: fill | huge << 3 | (refcount = entries) << 5. */
+  /** ... and state: fill | huge << 4 | (refcount = entries) << 6. */
   private state: Uint8Array | null = null;
   /** Populated entries. */
   used = 0;
@@ -238,7 +250,7 @@ export class PmdTable {
       this.state = new Uint8Array(PTRS_PER_PTE);
     }
     this.ids[k] = t.id;
-    this.state![k] = t.fill | (t.huge << 3) | (t.refcount !== 0 ? 32 : 0);
+    this.state![k] = t.fill | (t.huge << 4) | (t.refcount !== 0 ? 64 : 0);
     this.live[k] = null;
     this.liveN--;
     this.compactN++;
@@ -293,10 +305,10 @@ export class PmdTable {
   private expand(k: number): PteTable {
     const st = this.state![k];
     const t = newPteTable(this.ids![k], this.region * PTRS_PER_PTE + k);
-    t.fill = (st & 7) as PteValue;
-    t.huge = (st >> 3) & 3;
+    t.fill = (st & 15) as PteValue;
+    t.huge = (st >> 4) & 3;
     t.nonNone = t.fill === PTE_NONE ? 0 : PTRS_PER_PTE;
-    t.refcount = st & 32 ? t.nonNone : 0;
+    t.refcount = st & 64 ? t.nonNone : 0;
     return t;
   }
 }
