@@ -19,11 +19,18 @@ const more = Number(process.env.PTLAB_FUZZ_SEEDS ?? 0);
 const seeds = [...Array.from({ length: 24 }, (_, i) => i + 1), ...Array.from({ length: more }, (_, i) => from + i)];
 /** Forking scenarios: a fork along the way, statements in the child, sometimes its exit (both processes compared). */
 const forkSeeds = [...Array.from({ length: 16 }, (_, i) => 101 + i), ...Array.from({ length: more }, (_, i) => from + 5000 + i)];
+/** Seeds whose scenarios also page out and collapse (randomScenario's collapseAndPageout). */
+const thpSwapSeeds = [...Array.from({ length: 24 }, (_, i) => 101 + i), ...Array.from({ length: more }, (_, i) => from + 100000 + i)];
 
 describe.skipIf(!support.ok)(`random scenarios: the running kernel agrees with ptlab${support.ok ? '' : ` (skipped: ${support.reason})`}`, () => {
-  for (const [seed, fork] of [...seeds.map((s) => [s, false] as const), ...forkSeeds.map((s) => [s, true] as const)]) {
-    it(`seed ${seed}${fork ? ' (fork)' : ''}`, () => {
-      const text = randomScenario(seed, 24, { fork });
+  const cases: { seed: number; opts: { fork?: boolean; collapseAndPageout?: boolean } }[] = [
+    ...seeds.map((seed) => ({ seed, opts: {} })),
+    ...forkSeeds.map((seed) => ({ seed, opts: { fork: true } })),
+    ...thpSwapSeeds.map((seed) => ({ seed, opts: { collapseAndPageout: true } })),
+  ];
+  for (const { seed, opts } of cases) {
+    it(`seed ${seed}${opts.fork ? ' (fork)' : ''}${opts.collapseAndPageout ? ' (MADV_PAGEOUT, MADV_COLLAPSE)' : ''}`, () => {
+      const text = randomScenario(seed, 24, opts);
       const c = compile(text);
       if (!c.ok) throw new Error(`seed ${seed} did not compile: ${c.errors[0].message}\n${text}`);
       const r = compareWithKernel(c);
@@ -42,5 +49,9 @@ describe('the random scenario generator', () => {
     for (let s = 1; s <= 50; s++) expect(compile(randomScenario(s)).ok).toBe(true);
     for (let s = 1; s <= 50; s++) expect(compile(randomScenario(s, 24, { fork: true })).ok).toBe(true);
     expect(randomScenario(101, 24, { fork: true })).toMatch(/^fork/m);
+    for (let s = 1; s <= 50; s++) expect(compile(randomScenario(s, 24, { collapseAndPageout: true })).ok).toBe(true);
+    const extra = Array.from({ length: 50 }, (_, s) => randomScenario(s, 24, { collapseAndPageout: true })).join('');
+    expect(extra).toMatch(/ collapse\n/);
+    expect(extra).toMatch(/ pageout\n/);
   });
 });

@@ -1,6 +1,6 @@
 // The 512 entries of a PTE table for the detail panel: a 32 x 16 grid and
 // the runs of equal entries with their address ranges.
-import { PTE_ANON, PTE_ANON_COW, PTE_ANON_LAZY, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_FILE, PTE_NONE, PTE_SWAP, PTE_ZERO } from '../core/index.ts';
+import { PTE_ANON, PTE_ANON_COW, PTE_ANON_LAZY, PTE_ANON_LAZY_ZEROED, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_ANON_ZEROED, PTE_FILE, PTE_NONE, PTE_SWAP, PTE_ZERO } from '../core/index.ts';
 
 export const ENTRY_COLS = 32;
 
@@ -14,6 +14,8 @@ export const ENTRY_KINDS = [
   { code: PTE_ANON_COW, name: 'anonymous page fork write-protected (copy on write)', colour: '#e69f00' },
   { code: PTE_ANON_LAZY, name: 'lazily freed (MADV_FREE), still mapped', colour: '#56b4e9' },
   { code: PTE_SWAP, name: 'swap entry (paged out)', colour: '#8a6d00' },
+  { code: PTE_ANON_LAZY_ZEROED, name: 'lazily freed (MADV_FREE), read but never written', colour: '#a8d4ee' },
+  { code: PTE_ANON_ZEROED, name: 'anonymous page, read but never written (zeros; no zero page)', colour: '#7fb8d8' },
 ] as const;
 
 export const entryKind = (code: number) => ENTRY_KINDS.find((k) => k.code === code) ?? ENTRY_KINDS[0];

@@ -5,7 +5,7 @@
 // the picture. It is exact for the tables whose entries the worker sent
 // (every table the step's entry events touch); at the step's end the page
 // shows the core's own snapshot again.
-import type { SimEvent, VmaView } from '../core/index.ts';
+import { PTE_SWAP, isAnonPte, isLazyPte, type SimEvent, type VmaView } from '../core/index.ts';
 import type { ViewSnapshot } from '../worker/protocol.ts';
 
 const SLOT = 2 * 1024 * 1024;
@@ -15,7 +15,7 @@ const ANON = 1;
 const ZERO = 2;
 const FILE = 3;
 const ANON_THP = 4;
-const SWAP = 7;
+const SWAP = PTE_SWAP;
 
 interface T {
   id: number;
@@ -33,7 +33,7 @@ export interface EventState {
 
 const slotOf = (addr: number) => Math.floor(addr / SLOT);
 const indexIn = (addr: number) => Math.floor((addr % SLOT) / PAGE);
-const isAnon = (e: number) => e === ANON || e === ANON_THP || e === 5 || e === 6 || e === 7; // 5: a never-written THP subpage; 6: fork write-protected (PTE_ANON_COW); 7: lazily freed
+const isAnon = (e: number) => isAnonPte(e);
 
 export function applyEvents(
   before: ViewSnapshot,
@@ -100,7 +100,7 @@ export function applyEvents(
         const ents = entries.get(slotOf(e.addr));
         if (!ents) break;
         for (let k = indexIn(e.addr), stop = indexIn(e.end - 1) + 1, left = e.count; k < stop && left > 0; k++) {
-          if (!isAnon(ents[k]) || ents[k] === 6) continue;
+          if (!isAnon(ents[k]) || isLazyPte(ents[k])) continue;
           ents[k] = SWAP;
           rss -= 4;
           left--;

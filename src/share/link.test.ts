@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { deflateSync, strToU8 } from 'fflate';
 import { MECHANISMS } from '../scenario/ast.ts';
 import { decodeLink, encodeLink, MAX_INFLATED_BYTES, type LinkState } from './link.ts';
+import { compile } from '../scenario/index.ts';
 
 /** Links released as format v1. Never edit these: a v1 link must always mean this. */
 const GOLDEN: [string, LinkState][] = [
@@ -60,6 +61,17 @@ describe('links', () => {
       }),
       { seed: 5, numRuns: 500 },
     );
+  });
+
+  it('carry a scenario with swap, pageout, collapse and khugepaged to the same statements', () => {
+    const scenario = 'swap on\nthp always\nmmap A 4M at 0x100000000000\ntouch A 0 8K\nmadvise A 0 2M pageout\nmadvise A 0 2M collapse\nkhugepaged max_ptes_none 0 max_ptes_swap 8\nexpect VmSwap 0\n';
+    const r = decodeLink(encodeLink({ scenario, mechanisms: ['pte-ref'], step: 3 }));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const [a, b] = [compile(scenario), compile(r.state.scenario)];
+    expect(a.ok && b.ok).toBe(true);
+    if (a.ok && b.ok) expect(b.ops.map((o) => o.op)).toEqual(a.ops.map((o) => o.op));
+    if (a.ok) expect(a.ops.map((o) => o.op.op)).toEqual(['swap', 'thp', 'mmap', 'touch', 'madvise', 'madvise', 'khugepaged']);
   });
 
   it('say a newer ptlab made a link from a newer format', () => {

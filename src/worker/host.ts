@@ -63,7 +63,9 @@ export function eventSlots(events: SimEvent[]): number[] {
     switch (e.kind) {
       case 'pte_set':
       case 'ptes_cleared':
+      case 'ptes_swapped':
       case 'huge_split':
+      case 'huge_collapsed':
       case 'refcount':
         add(e.addr);
         break;

@@ -2,6 +2,7 @@
 import { PMD_SIZE } from '../constants.ts';
 import type { ReasonCode, TableReason } from '../types.ts';
 import type { ZapSlot } from '../mm/mechanism.ts';
+import { PTE_SWAP } from '../mm/pgtable.ts';
 
 export const kb = (bytes: number): string => {
   if (bytes >= 1 << 20 && bytes % (1 << 20) === 0) return `${bytes / (1 << 20)} MiB`;
@@ -22,9 +23,14 @@ export function describeKept(z: ZapSlot, code: ReasonCode): TableReason {
     case 'madv_free':
       text = 'kept: MADV_FREE never frees tables: it leaves the PTEs mapped and marks the pages lazy-free';
       break;
-    case 'pageout':
-      text = `kept: reclaim (MADV_PAGEOUT, try_to_unmap) never frees a PTE table${left ? ` (${entries}: swap entries and pages it could not page out)` : ''}`;
+    case 'pageout': {
+      let swapped = 0;
+      if (t.uniform) swapped = t.fill === PTE_SWAP ? left : 0;
+      else for (let k = 0; k < 512; k++) if (t.ents[k] === PTE_SWAP) swapped++;
+      const parts = [swapped ? plural(swapped, 'swap entry', 'swap entries') : '', left - swapped ? plural(left - swapped, 'page still mapped', 'pages still mapped') : ''].filter(Boolean);
+      text = `kept: reclaim (MADV_PAGEOUT, try_to_unmap) never frees a PTE table${parts.length ? `; ${parts.join(' and ')}` : ''}`;
       break;
+    }
     case 'baseline_keeps':
       text = left === 0 ? 'kept: baseline never frees a PTE table on a zap; it stays empty until munmap (free_pgtables)' : `kept: ${entries}; baseline never frees a PTE table on a zap`;
       break;

@@ -19,7 +19,7 @@ import { PAGE_SIZE, PMD_SIZE, HPAGE_PMD_NR, PTRS_PER_TABLE } from '../constants.
 import type { SimError } from '../types.ts';
 import type { Mm } from './mm.ts';
 import { cowShared, cowSharer, hugeShared } from './cow.ts';
-import { HUGE_ANON, HUGE_ANON_LAZY, HUGE_ANON_WP, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_COW, PTE_ANON_LAZY, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_FILE, PTE_NONE, PTE_SWAP, PTE_ZERO, isHugeAnon, type PteTable, type PteValue } from './pgtable.ts';
+import { HUGE_ANON, HUGE_ANON_LAZY, HUGE_ANON_WP, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_COW, PTE_ANON_LAZY, PTE_ANON_LAZY_ZEROED, PTE_ANON_THP, PTE_ANON_ZEROED, PTE_ANON_THP_CLEAN, PTE_FILE, PTE_NONE, PTE_SWAP, PTE_ZERO, isHugeAnon, type PteTable, type PteValue } from './pgtable.ts';
 import { __split_huge_pmd } from './zap.ts';
 import { anon_vma_prepare, findVma, findVmaFrom, type Vma } from './vma.ts';
 
@@ -85,7 +85,7 @@ export function faultRange(mm: Mm, start: number, end: number, write: boolean): 
     while (addr < segEnd) {
       const slot = Math.floor(addr / PMD_SIZE);
       if (fresh && addr % PMD_SIZE === 0 && addr + PMD_SIZE <= segEnd) {
-        const n = faultFreshSlots(mm, slot, Math.floor(segEnd / PMD_SIZE));
+        const n = faultFreshSlots(mm, slot, Math.floor(segEnd / PMD_SIZE), write ? PTE_ANON : PTE_ANON_ZEROED);
         if (n > 0) {
           addr += n * PMD_SIZE;
           continue;
@@ -106,13 +106,14 @@ export function faultRange(mm: Mm, start: number, end: number, write: boolean): 
  * faultSlot over whole slots [s0, s1) that have no PTE table, stopping at the
  * first that has one: each gets pmd_alloc, pmd_install and 512
  * do_anonymous_page faults, exactly as faultSlot would, but the table is
- * made compact at once (all anonymous; no object, no entry array) and the
+ * made compact at once (all `fill`: anonymous pages, written or, for a read
+ * on a kernel without the zero page, zeroed; no object, no entry array) and the
  * run is accounted in bulk. Only for a step that records no events, on an
  * anonymous VMA where THP is not allowed, after faultSlot did the first such
  * slot of the statement (so the anon_vma exists and the step's path has every
  * function). Returns the number of slots done.
  */
-function faultFreshSlots(mm: Mm, s0: number, s1: number): number {
+function faultFreshSlots(mm: Mm, s0: number, s1: number, fill: PteValue): number {
   const refcounted = mm.mech.refcounts;
   let s = s0;
   while (s < s1) {
@@ -121,7 +122,7 @@ function faultFreshSlots(mm: Mm, s0: number, s1: number): number {
     for (; s < end; s++) {
       const k = s % PTRS_PER_TABLE;
       if (pmd.has(k)) break;
-      pmd.linkCompact(k, mm.nextId++, PTE_ANON, refcounted);
+      pmd.linkCompact(k, mm.nextId++, fill, refcounted);
       pmd.used++;
     }
     if (s < end) break;
@@ -238,9 +239,10 @@ function faultPtes(mm: Mm, vi: number, t: PteTable, addr: number, end: number, m
     // Every entry holds t.fill: a fault changes none of them, or (over the
     // whole slot) all of them at once, with no array.
     const f = t.fill;
-    const changes = f === PTE_NONE || f === PTE_SWAP || (write && (f === PTE_ZERO || f === PTE_ANON_COW || f === PTE_ANON_LAZY));
+    const clean = f === PTE_ANON_LAZY || f === PTE_ANON_ZEROED || f === PTE_ANON_LAZY_ZEROED;
+    const changes = f === PTE_NONE || f === PTE_SWAP || (write && (f === PTE_ZERO || f === PTE_ANON_COW || clean));
     if (!changes) return;
-    if (k0 === 0 && k1 === HPAGE_PMD_NR && f === PTE_ANON_LAZY) {
+    if (k0 === 0 && k1 === HPAGE_PMD_NR && clean) {
       t.setAll(PTE_ANON); // the writes set the dirty bits: no fault, no new page
       return;
     }
@@ -255,7 +257,7 @@ function faultPtes(mm: Mm, vi: number, t: PteTable, addr: number, end: number, m
       const anon = f === PTE_ZERO || mapsAnon;
       if (anon && mm.vmas[vi].anonVma === 0) anon_vma_prepare(mm, vi);
       if (f === PTE_ZERO) mm.enter('wp_page_copy');
-      t.setAll(anon ? PTE_ANON : PTE_ZERO);
+      t.setAll(anon ? (write ? PTE_ANON : PTE_ANON_ZEROED) : PTE_ZERO);
       faulted(mm, t, f === PTE_NONE ? HPAGE_PMD_NR : 0, anon ? HPAGE_PMD_NR : 0, HPAGE_PMD_NR);
       return;
     }
@@ -279,8 +281,8 @@ function faultPtes(mm: Mm, vi: number, t: PteTable, addr: number, end: number, m
       if (rec) recordFault(mm, t, base + k * PAGE_SIZE, 'anon', 'do_swap_page');
       continue;
     }
-    if (e === PTE_ANON_LAZY) {
-      if (write) ents[k] = PTE_ANON; // dirty again: no fault
+    if (e === PTE_ANON_LAZY || e === PTE_ANON_ZEROED || e === PTE_ANON_LAZY_ZEROED) {
+      if (write) ents[k] = PTE_ANON; // dirty again, or data now: no fault
       continue;
     }
     if (e === PTE_ANON_COW && write) {
@@ -301,7 +303,7 @@ function faultPtes(mm: Mm, vi: number, t: PteTable, addr: number, end: number, m
           anon_vma_prepare(mm, vi);
           anonPrepared = true;
         }
-        ents[k] = PTE_ANON;
+        ents[k] = write ? PTE_ANON : PTE_ANON_ZEROED;
         newEntries++;
         newAnon++;
         faults++;

@@ -31,7 +31,7 @@
 import { HPAGE_PMD_NR, PMD_SIZE } from '../constants.ts';
 import type { SimError } from '../types.ts';
 import type { Mm } from './mm.ts';
-import { HUGE_ANON, HUGE_NONE, PTE_ANON, PTE_ANON_LAZY, PTE_ANON_THP, PTE_FILE, PTE_NONE, PTE_SWAP, PTE_ZERO, isAnonPte, type PteTable } from './pgtable.ts';
+import { HUGE_ANON, HUGE_NONE, PTE_ANON, PTE_ANON_LAZY, PTE_ANON_THP, PTE_FILE, PTE_NONE, PTE_SWAP, PTE_ZERO, isAnonPte, isLazyPte, type PteTable } from './pgtable.ts';
 import type { Vma } from './vma.ts';
 
 export type ScanResult =
@@ -93,7 +93,7 @@ export function hpage_collapse_scan_pmd(mm: Mm, v: Vma, slot: number, cc: Collap
       noneOrZero += n;
       if (cc.isKhugepaged && noneOrZero > lim.maxPtesNone) result = 'SCAN_EXCEED_NONE_PTE';
     } else if (e === PTE_FILE) result = 'SCAN_PAGE_ANON';
-    else if (e !== PTE_ANON_LAZY) referenced += n; // pte_young: touched since it was mapped (MADV_FREE made lazy pages old)
+    else if (!isLazyPte(e)) referenced += n; // pte_young: touched since it was mapped (MADV_FREE made lazy pages old)
     return result === 'SCAN_SUCCEED';
   };
   if (t.uniform) count(t.fill, HPAGE_PMD_NR);
@@ -205,9 +205,14 @@ export function madvise_collapse(mm: Mm, v: Vma, start: number, end: number): Si
   mm.enter('madvise_collapse');
   const s = Math.max(start, v.start);
   const e = Math.min(end, v.end);
-  // thp_vma_allowable_order without TVA_ENFORCE_SYSFS: only VM_NOHUGEPAGE and PR_SET_THP_DISABLE refuse.
+  // thp_vma_allowable_order without TVA_ENFORCE_SYSFS: only VM_NOHUGEPAGE and PR_SET_THP_DISABLE refuse ...
   if (v.kind !== 'anon' || v.nohugepage || mm.thp === 'never') {
     return { kind: 'einval', message: `MADV_COLLAPSE [${hex(s)}, ${hex(e)}): ${WHY.SCAN_VMA_CHECK} (EINVAL)` };
+  }
+  // ... and a VMA that holds no aligned 2 MiB block (thp_vma_suitable_order at vm_end - HPAGE_PMD_SIZE), even
+  // where the range covers no slot of it: found by random scenarios, an mprotect-split piece of a slot.
+  if (Math.floor((v.end - PMD_SIZE) / PMD_SIZE) * PMD_SIZE < v.start) {
+    return { kind: 'einval', message: `MADV_COLLAPSE [${hex(s)}, ${hex(e)}): the VMA [${hex(v.start)}, ${hex(v.end)}) holds no aligned 2 MiB block (EINVAL)` };
   }
   const hstart = Math.ceil(s / PMD_SIZE);
   const hend = Math.floor(e / PMD_SIZE);

@@ -12,7 +12,7 @@ import { PAGE_SIZE, PMD_SIZE, PTRS_PER_TABLE, PUD_SIZE, alignDown } from '../con
 import type { SimError } from '../types.ts';
 import { do_munmap, tlbFlush } from './mmap.ts';
 import type { Mm } from './mm.ts';
-import { HUGE_NONE, PTE_ANON, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_NONE } from './pgtable.ts';
+import { HUGE_NONE, PTE_NONE } from './pgtable.ts';
 import { findVma, findVmaFrom, insertVma, splitAt } from './vma.ts';
 import { __split_huge_pmd } from './zap.ts';
 
@@ -113,7 +113,11 @@ function move_page_tables(mm: Mm, oldAddr: number, newAddr: number, len: number)
         const e = src[k0 + k];
         if (e === PTE_NONE) continue;
         src[k0 + k] = PTE_NONE;
-        out[d0 + k] = e === PTE_ANON_THP || e === PTE_ANON_THP_CLEAN ? PTE_ANON : e;
+        // A PTE-mapped THP's subpages keep their marks: the folio stays large
+        // (split later by a partial MADV_FREE or by reclaim, when its
+        // never-written subpages leave RssAnon). Simplified: a folio moved
+        // across two tables is split table by table.
+        out[d0 + k] = e;
         count++;
       }
     }

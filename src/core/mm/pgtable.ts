@@ -33,9 +33,21 @@ export const PTE_ANON_COW = 6;
 export const PTE_ANON_LAZY = 7;
 /** A swap entry (MADV_PAGEOUT with swap): not present but non-none; in VmSwap, not RssAnon. */
 export const PTE_SWAP = 8;
-export type PteValue = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+/**
+ * An anonymous page a read fault mapped on a kernel without the zero page
+ * (do_anonymous_page allocates a zeroed page): all zeros until written (a
+ * write needs no fault and makes it PTE_ANON). A collapse copies it as zeros,
+ * so a later folio split maps that subpage to the zero page.
+ */
+export const PTE_ANON_ZEROED = 9;
+/** A PTE_ANON_ZEROED page that MADV_FREE made lazy-free: PTE_ANON_LAZY whose content is still all zeros. */
+export const PTE_ANON_LAZY_ZEROED = 10;
+export type PteValue = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
+/** Lazily freed (MADV_FREE, not written since): reclaim discards it. */
+export const isLazyPte = (e: number): boolean => e === PTE_ANON_LAZY || e === PTE_ANON_LAZY_ZEROED;
 /** Entries that count in RssAnon. */
-export const isAnonPte = (e: number): boolean => e === PTE_ANON || e === PTE_ANON_THP || e === PTE_ANON_THP_CLEAN || e === PTE_ANON_COW || e === PTE_ANON_LAZY;
+export const isAnonPte = (e: number): boolean =>
+  e === PTE_ANON || e === PTE_ANON_THP || e === PTE_ANON_THP_CLEAN || e === PTE_ANON_COW || e === PTE_ANON_LAZY || e === PTE_ANON_ZEROED || e === PTE_ANON_LAZY_ZEROED;
 
 export const HUGE_NONE = 0;
 export const HUGE_ANON = 1;

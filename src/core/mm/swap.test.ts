@@ -104,3 +104,25 @@ describe('MADV_PAGEOUT with swap on', () => {
     expect(swap(r.steps)).toEqual([0, 0, 0, 0, 4]);
   });
 });
+
+describe('MADV_PAGEOUT with swap, as measured on 6.18 with a swap file (kernel/FINDINGS.md)', () => {
+  const figs = (r: ReturnType<typeof run>) => r.steps.slice(2).map((s) => [s.figures.VmPTE, s.figures.RssAnon, s.figures.VmSwap ?? 0]);
+  it('4 KiB pages: out, back in one by one, out again, DONTNEED frees the table with its swap entries (pt-reclaim)', () => {
+    const r = run(`swap on\nmmap A 4M at ${X}\ntouch A 0 2M\nmadvise A 0 2M pageout\nread A 0 4K\ntouch A 1M 8K\ntouch A 0 2M\nmadvise A 0 2M pageout\nmadvise A 0 2M dontneed`, 'pt-reclaim');
+    expect(figs(r)).toEqual([[12, 2048, 0], [12, 0, 2048], [12, 4, 2044], [12, 12, 2036], [12, 2048, 0], [12, 0, 2048], [8, 0, 0]]);
+  });
+  it('a THP with one written subpage: split, the subpage swapped, the others on the zero page', () => {
+    for (const len of ['2M', '64K']) {
+      const r = run(`swap on\nmmap A 4M at ${X} hugepage\ntouch A 4K 4K\nmadvise A 0 ${len} pageout\nread A 8K 4K\ntouch A 4K 4K`, 'baseline');
+      expect(figs(r), len).toEqual([[12, 2048, 0], [12, 0, 4], [12, 0, 4], [12, 4, 0]]);
+    }
+  });
+  it('a THP written whole: all 512 subpages swapped; a read brings back one page', () => {
+    const r = run(`swap on\nmmap A 4M at ${X} hugepage\ntouch A 0 2M\nmadvise A 0 2M pageout\nread A 0 4K`, 'baseline');
+    expect(figs(r)).toEqual([[12, 2048, 0], [12, 0, 2048], [12, 4, 2044]]);
+  });
+  it('MADV_FREE drops swap entries', () => {
+    const r = run(`swap on\nmmap A 4M at ${X}\ntouch A 0 8K\nmadvise A 0 2M pageout\nmadvise A 0 2M free`, 'baseline');
+    expect(figs(r)).toEqual([[12, 8, 0], [12, 0, 8], [12, 0, 0]]);
+  });
+});

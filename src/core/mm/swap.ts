@@ -27,16 +27,16 @@
 // whole, which leaves the same PTEs once try_to_unmap splits the PMD).
 import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../constants.ts';
 import type { Mm } from './mm.ts';
-import { HUGE_ANON_LAZY, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_LAZY, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_NONE, PTE_SWAP, type PteTable } from './pgtable.ts';
+import { HUGE_ANON_LAZY, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_ZEROED, isLazyPte, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_NONE, PTE_SWAP, type PteTable } from './pgtable.ts';
 import type { Vma } from './vma.ts';
 import { forEachPresentSlot } from './walk.ts';
 import { __split_huge_pmd, split_folio } from './zap.ts';
 
-/** Does table t hold subpages of a THP folio that was never split (a PTE-mapped THP)? */
-function hasThpFolio(t: PteTable): boolean {
+/** Does [k0, k1) of table t map a subpage of a THP folio that was never split (a PTE-mapped THP)? */
+function hasThpFolio(t: PteTable, k0: number, k1: number): boolean {
   if (t.uniform) return t.fill === PTE_ANON_THP || t.fill === PTE_ANON_THP_CLEAN;
   const ents = t.ents;
-  for (let k = 0; k < HPAGE_PMD_NR; k++) if (ents[k] === PTE_ANON_THP || ents[k] === PTE_ANON_THP_CLEAN) return true;
+  for (let k = k0; k < k1; k++) if (ents[k] === PTE_ANON_THP || ents[k] === PTE_ANON_THP_CLEAN) return true;
   return false;
 }
 
@@ -60,7 +60,7 @@ export function madvise_pageout(mm: Mm, v: Vma, start: number, end: number, reqS
       const lazy = t.huge === HUGE_ANON_LAZY;
       __split_huge_pmd(mm, t);
       split_folio(mm, t, lazy);
-    } else if (hasThpFolio(t)) split_folio(mm, t); // a PTE-mapped THP: split_folio (or split_folio_to_list in reclaim)
+    } else if (hasThpFolio(t, (a - slotStart) / PAGE_SIZE, (b - slotStart) / PAGE_SIZE)) split_folio(mm, t); // a PTE-mapped THP: split_folio (or split_folio_to_list in reclaim)
     mm.enter('reclaim_pages');
     mm.enter('shrink_folio_list');
     const cleared = pageoutPtes(mm, t, (a - slotStart) / PAGE_SIZE, (b - slotStart) / PAGE_SIZE);
@@ -77,22 +77,22 @@ function pageoutPtes(mm: Mm, t: PteTable, k0: number, k1: number): number {
   let discarded = 0;
   let swapped = 0;
   if (t.uniform && k0 === 0 && k1 === HPAGE_PMD_NR) {
-    if (t.fill === PTE_ANON_LAZY) {
+    if (isLazyPte(t.fill)) {
       t.setAll(PTE_NONE);
       t.nonNone = 0;
       discarded = HPAGE_PMD_NR;
-    } else if (t.fill === PTE_ANON && swap) {
+    } else if ((t.fill === PTE_ANON || t.fill === PTE_ANON_ZEROED) && swap) {
       t.setAll(PTE_SWAP);
       swapped = HPAGE_PMD_NR;
     }
-  } else if (!t.uniform || t.fill === PTE_ANON_LAZY || (t.fill === PTE_ANON && swap)) {
+  } else if (!t.uniform || isLazyPte(t.fill) || ((t.fill === PTE_ANON || t.fill === PTE_ANON_ZEROED) && swap)) {
     const ents = t.ents;
     for (let k = k0; k < k1; k++) {
       const e = ents[k];
-      if (e === PTE_ANON_LAZY) {
+      if (isLazyPte(e)) {
         ents[k] = PTE_NONE;
         discarded++;
-      } else if (e === PTE_ANON && swap) {
+      } else if ((e === PTE_ANON || e === PTE_ANON_ZEROED) && swap) {
         ents[k] = PTE_SWAP;
         swapped++;
       }

@@ -9,7 +9,7 @@ import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../constants.ts';
 import type { ZapCause, ZapSlot } from './mechanism.ts';
 import type { Mm } from './mm.ts';
 import { hugeShared } from './cow.ts';
-import { HUGE_ANON, HUGE_ANON_LAZY, HUGE_ANON_WP, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_COW, PTE_ANON_LAZY, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_NONE, PTE_SWAP, PTE_ZERO, PteTable, isAnonHuge, isAnonPte, packState, stateCounted, stateFill, stateHuge, type PmdTable } from './pgtable.ts';
+import { HUGE_ANON, HUGE_ANON_LAZY, HUGE_ANON_WP, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_COW, PTE_ANON_LAZY, PTE_ANON_LAZY_ZEROED, PTE_ANON_ZEROED, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_NONE, PTE_SWAP, PTE_ZERO, PteTable, isAnonHuge, isAnonPte, packState, stateCounted, stateFill, stateHuge, type PmdTable } from './pgtable.ts';
 import type { Vma } from './vma.ts';
 import { forEachPresentSlot } from './walk.ts';
 
@@ -77,18 +77,18 @@ export function split_folio(mm: Mm, t: PteTable, lazy = false): void {
 }
 
 /** Does MADV_FREE of [k0, k1) leave a PTE-mapped THP's folio only partly covered (so split_folio runs)? */
-function splitsFolio(t: PteTable, k0: number, k1: number): boolean {
+export function splitsFolio(t: PteTable, k0: number, k1: number): boolean {
   const thp = (e: number) => e === PTE_ANON_THP || e === PTE_ANON_THP_CLEAN;
   if (t.uniform) return thp(t.fill) && !(k0 === 0 && k1 === HPAGE_PMD_NR);
   const ents = t.ents;
-  let any = false;
+  // The walk meets the folio only through a PTE inside the range (found by random scenarios).
+  let inRange = false;
+  for (let k = k0; k < k1 && !inRange; k++) inRange = thp(ents[k]);
+  if (!inRange) return false;
   let all = true;
-  for (let k = 0; k < HPAGE_PMD_NR; k++) {
-    if (thp(ents[k])) any = true;
-    else all = false;
-  }
+  for (let k = 0; k < HPAGE_PMD_NR && all; k++) all = thp(ents[k]);
   // madvise_folio_pte_batch: only a folio mapped whole within the range escapes the split.
-  return any && !(all && k0 === 0 && k1 === HPAGE_PMD_NR);
+  return !(all && k0 === 0 && k1 === HPAGE_PMD_NR);
 }
 
 /**
@@ -271,6 +271,7 @@ function madvise_free_pte_range(mm: Mm, t: PteTable, k0: number, k1: number): nu
   if (t.nonNone === 0) return 0;
   if (t.uniform && k0 === 0 && k1 === HPAGE_PMD_NR) {
     if (t.fill === PTE_ANON) t.setAll(PTE_ANON_LAZY);
+    else if (t.fill === PTE_ANON_ZEROED) t.setAll(PTE_ANON_LAZY_ZEROED);
     else if (t.fill === PTE_SWAP) {
       t.setAll(PTE_NONE);
       t.nonNone = 0;
@@ -279,11 +280,12 @@ function madvise_free_pte_range(mm: Mm, t: PteTable, k0: number, k1: number): nu
     }
     return 0;
   }
-  if (t.uniform && t.fill !== PTE_ANON && t.fill !== PTE_SWAP) return 0;
+  if (t.uniform && t.fill !== PTE_ANON && t.fill !== PTE_ANON_ZEROED && t.fill !== PTE_SWAP) return 0;
   const ents = t.ents;
   let cleared = 0;
   for (let k = k0; k < k1; k++) {
     if (ents[k] === PTE_ANON) ents[k] = PTE_ANON_LAZY;
+    else if (ents[k] === PTE_ANON_ZEROED) ents[k] = PTE_ANON_LAZY_ZEROED;
     else if (ents[k] === PTE_SWAP) {
       ents[k] = PTE_NONE;
       cleared++;
