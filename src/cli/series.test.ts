@@ -1,10 +1,10 @@
-// The tour's data against the core: all 15 patches, in order, each pointing
+// The tour's data (src/share/series.ts) against the core (here, beside the presets' goldens: it reads scenarios/): all 15 patches, in order, each pointing
 // at a preset step where the event it names really happens under pte-ref.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../scenario/index.ts';
 import { Run } from '../core/trace/run.ts';
-import { SERIES } from './series.ts';
+import { SERIES } from '../share/series.ts';
 
 const runs = new Map<string, Run>();
 function runOf(preset: string): Run {
