@@ -211,6 +211,8 @@ export const useStore = create<PtlabState>()((set, get) => {
         return;
       }
       set({ step: -1, event: null, playing: false, selectedSlot: null, entries: null, gallery: false, zoom: null, quiz: null });
+      // `# open: compare` (presets.ts): the preset's point is the comparison; every lane computes it side by side.
+      if (p.compare && !get().compare) set({ compare: [...MECHANISMS], heldFrom: null });
       // A preset compiles and fits the limits (presets.test.ts checks every one): the workers start at once, without
       // the main thread compiling 51,200 statements first only to learn what the test already knows.
       set({ source: p.source, presetId: p.id, errors: [], sizeMessage: null, goodSource: p.source, stoppedBy: null });

@@ -13,12 +13,12 @@ const SPAN = { pgd: '', pud: '512 GiB', pmd: '1 GiB' } as const;
 
 type Props = PtViewProps;
 
-export function TreeView({ shown, selectedSlot, hoverSlot, onHover, onPick, controlsRef, label, onUserZoom, sync, fitMaxK }: Props) {
+export function TreeView({ shown, selectedSlot, hoverSlot, onHover, onPick, controlsRef, label, onUserZoom, sync, fitMaxK, group }: Props) {
   const svg = useRef<SVGSVGElement>(null);
   const g = useRef<SVGGElement>(null);
   const layout = useMemo(() => layoutTree(shown.snapshot, shown.items, shown.prev), [shown]);
   const bounds = { x: layout.x0, y: layout.y0, w: Math.max(layout.width, 200), h: Math.max(layout.height, 60) };
-  const controls = useZoom(svg, bounds, (t: ZoomTransform) => g.current?.setAttribute('transform', t.toString()), { fitMaxK: fitMaxK ?? 1.3, onUserZoom, sync });
+  const controls = useZoom(svg, bounds, (t: ZoomTransform) => g.current?.setAttribute('transform', t.toString()), { fitMaxK: fitMaxK ?? 1.3, onUserZoom, sync, group });
   useEffect(() => {
     controlsRef.current = controls;
   });

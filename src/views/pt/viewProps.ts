@@ -3,6 +3,7 @@ import type { ZoomTransform } from 'd3';
 import type { TableItem } from '../../layout/tables.ts';
 import type { Shown } from '../useShown.ts';
 import type { ZoomControls, ZoomSync } from '../useZoom.ts';
+import type { ZoomGroup } from '../zoomGroup.ts';
 
 export interface PtViewProps {
   shown: Shown;
@@ -19,4 +20,6 @@ export interface PtViewProps {
   sync?: ZoomSync;
   /** How far fitting may magnify (lecture mode: more, for the back row). */
   fitMaxK?: number;
+  /** Compare lanes: one zoom and pan for all. */
+  group?: ZoomGroup;
 }
