@@ -17,7 +17,7 @@ export interface PtlabApi {
   quiz: { step: number; revealed: boolean } | null;
   restoring: boolean;
   seek(i: number): void;
-  loadPreset(id: string): void;
+  loadPreset(id: string, opts?: { single?: boolean }): void;
   setPrefetch(on: boolean): void;
   setSource(source: string): void;
 }

@@ -52,7 +52,6 @@ export function ComparePane({ mechanisms }: { mechanisms: MechanismName[] }) {
     <div className="compare">
       <div className="compare-bar">
         <ViewModeButtons />
-        <Legend mechanism="baseline" strips={strips} compare />
         <span className="zoom-buttons" role="group" aria-label="Zoom every lane" title="One zoom and pan for every lane: the wheel or a drag in any lane moves all">
           <button type="button" aria-label="Zoom in (every lane)" onClick={() => group.zoomBy(1.5)}>
             +
@@ -64,6 +63,7 @@ export function ComparePane({ mechanisms }: { mechanisms: MechanismName[] }) {
             ⤢ fit
           </button>
         </span>
+        <Legend mechanism="baseline" strips={strips} compare />
       </div>
       <div className="lanes" style={{ gridTemplateColumns: `repeat(${mechanisms.length}, minmax(0, 1fr))` }} data-mode={strips ? 'strip' : 'tree'}>
         {mechanisms.map((m) => (
