@@ -67,8 +67,8 @@ const fmt = (o) => `median ${o.median.toFixed(1)} ms, p95 ${o.p95.toFixed(1)} ms
 const timed = (page, action) =>
   page.evaluate(async (action) => {
     const t0 = performance.now();
-    if (action.preset) window.__ptlab.loadPreset(action.preset);
-    if (action.button) [...document.querySelectorAll('header button, .header button, button')].find((b) => b.textContent.trim() === action.button)?.click();
+    if (action.preset) window.__ptlab.loadPreset(action.preset, { single: !!action.single });
+    if (action.button) [...document.querySelectorAll('header button, .header button, button')].find((b) => (b.getAttribute('aria-label') ?? b.textContent.trim()) === action.button)?.click();
     let frames = 0;
     let blank = 0;
     let stale = 0;
@@ -103,7 +103,7 @@ async function main() {
     };
     requestAnimationFrame(f);
   });
-  await page.goto(URL);
+  await page.goto(`${URL}?tour=0`); // a returning visitor: no first-visit tour
   await page.waitForFunction(() => window.__ptlab?.ready);
   // As a person reading the first screen would: the workers warm their cores up on idle after the first run.
   await page.waitForFunction(() => window.__ptlab.warmed, null, { timeout: 30000 });
@@ -120,7 +120,8 @@ async function main() {
     await ready();
     await page.evaluate(() => window.__ptlab.loadPreset('01-first-touch'));
     await ready();
-    const run = await timed(page, { preset: '03-2021-test-50g' });
+    // In this lane alone (the preset itself opens side by side: measured below).
+    const run = await timed(page, { preset: '03-2021-test-50g', single: true });
     await ready();
     const readyMs = Math.round(run.ms);
     const simMs = await page.evaluate((m) => window.__ptlab.lanes[m]?.ms, mechanism);

@@ -57,7 +57,7 @@ test('the node view exports as PNG and as a standalone SVG with the table rects'
   await ptlab.waitReady();
   await page.waitForTimeout(700); // the new table's fade-in
   const png = await exported(page, 'Page tables as PNG');
-  expect(png.name).toBe('ptlab-01-first-touch-pte-ref-step2.png');
+  expect(png.name).toBe('ptlab-01-first-touch-pt-reclaim-step2.png');
   const size = expectPng(png.bytes);
   keep('export-tree.png', png.bytes);
   expect(size.width).toBeGreaterThan(300);
@@ -104,11 +104,11 @@ test('the strip view exports its canvas as PNG and every table as an SVG rect', 
 test('the run exports as the CLI JSON; the scenario as a .ptlab file; files open by picker and by drop', async ({ ptlab, page }) => {
   await ptlab.open();
   const json = await exported(page, 'Run as JSON');
-  expect(json.name).toBe('ptlab-01-first-touch-pte-ref.json');
+  expect(json.name).toBe('ptlab-01-first-touch-pt-reclaim.json');
   const src = readFileSync('scenarios/01-first-touch.ptlab', 'utf8');
   const c = compile(src);
   if (!c.ok) throw new Error('preset does not compile');
-  const cli = { results: [toJson(runFlat(c.ops, { mechanism: 'pte-ref' }, c.initialExpects), 'all')] };
+  const cli = { results: [toJson(runFlat(c.ops, { mechanism: 'pt-reclaim' }, c.initialExpects), 'all')] };
   expect(JSON.parse(json.bytes.toString('utf8'))).toEqual(JSON.parse(JSON.stringify(cli)));
 
   const file = await exported(page, 'Scenario as .ptlab');

@@ -6,6 +6,7 @@ import { test, expect } from './fixtures.ts';
 
 test('presentation mode steps with the clicker; a quiz asks, then reveals with its step', async ({ ptlab, page }) => {
   await ptlab.open();
+  await ptlab.press('pte-ref'); // the first preset's narration follows pte-ref (pt-reclaim is the default)
   await page.keyboard.press('Shift+P');
   const deck = page.getByRole('main', { name: 'Presentation' });
   await expect(deck).toBeVisible();

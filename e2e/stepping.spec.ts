@@ -11,7 +11,9 @@ const ONE = 'rgb(10, 50, 106)';
 test('the first preset loads, steps forward and back, with figures and colours', async ({ ptlab, page }) => {
   await ptlab.open();
   await expect(page.getByRole('button', { name: 'Presets' })).toContainText('First touch');
-  expect(await ptlab.state()).toMatchObject({ step: -1, steps: 5, mechanism: 'pte-ref' });
+  // Mainline's design first; this walk-through is about pte-ref's refcount.
+  expect(await ptlab.state()).toMatchObject({ step: -1, steps: 5, mechanism: 'pt-reclaim' });
+  await ptlab.press('pte-ref');
   await expect(ptlab.figure('VmPTE')).toHaveText('0 kB');
 
   await ptlab.press('Next statement'); // mmap
@@ -114,6 +116,7 @@ test('play stops at a breakpoint on state; the timeline scrubs', async ({ ptlab,
   await ptlab.open();
   await ptlab.choosePreset(/2021 series' test at 1 GiB/);
   await ptlab.waitReady();
+  await page.getByRole('button', { name: '▸ Break when' }).click(); // collapsed on the first screen
   await page.getByRole('checkbox', { name: /a PTE table is freed/ }).check();
   await page.getByRole('combobox', { name: 'Speed' }).selectOption('250');
   await ptlab.button('Play').click();

@@ -6,11 +6,12 @@ export const ENTRY_COLS = 32;
 
 export const ENTRY_KINDS = [
   { code: PTE_NONE, name: 'none', colour: '#f3f4f6' },
-  { code: PTE_ANON, name: 'anonymous page', colour: '#0072b2' },
+  // Not blue: the count legend's low end (cividis) is dark blue; an entry is a different thing from a table's count.
+  { code: PTE_ANON, name: 'anonymous page', colour: '#c51b7d' },
   { code: PTE_ZERO, name: 'zero page', colour: '#a0a0a0' },
   { code: PTE_FILE, name: 'file page', colour: '#009e73' },
-  { code: PTE_ANON_THP, name: 'from a split huge page', colour: '#cc79a7' },
-  { code: PTE_ANON_THP_CLEAN, name: 'from a split huge page, never written (zeros)', colour: '#e8c3d9' },
+  { code: PTE_ANON_THP, name: 'from a split huge page', colour: '#8c510a' },
+  { code: PTE_ANON_THP_CLEAN, name: 'from a split huge page, never written (zeros)', colour: '#dfc27d' },
   { code: PTE_ANON_COW, name: 'anonymous page fork write-protected (copy on write)', colour: '#e69f00' },
   { code: PTE_ANON_LAZY, name: 'lazily freed (MADV_FREE), still mapped', colour: '#56b4e9' },
   { code: PTE_SWAP, name: 'swap entry (paged out)', colour: '#8a6d00' },

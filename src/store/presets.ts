@@ -1,5 +1,8 @@
 // The preset gallery: every scenarios/*.ptlab file, bundled at build time.
 // Each preset opens with two comment lines: its title and a one-line description.
+// Among those leading comments, `# open: compare` is preset metadata (a comment, so
+// the language, the CLI and the kernel twin ignore it): the preset opens with all
+// three designs side by side, as the 50 GiB test does, whose point is the ratio.
 
 export interface Preset {
   /** File name without extension, e.g. "01-first-touch". */
@@ -10,7 +13,12 @@ export interface Preset {
   source: string;
   /** A large preset (a recorded program) loads its text on demand, keeping it out of the first screen's JavaScript. */
   load?: () => Promise<string>;
+  /** `# open: compare`: the preset opens in compare mode. */
+  compare?: boolean;
 }
+
+/** A leading comment that is preset metadata, not title or description: `# open: compare`. */
+const DIRECTIVE = /^open:\s*(\S+)\s*$/i;
 
 const files = import.meta.glob(['/scenarios/*.ptlab', '!/scenarios/*-recorded-*.ptlab'], { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
 const lazyFiles = import.meta.glob('/scenarios/*-recorded-*.ptlab', { query: '?raw', import: 'default' }) as Record<string, () => Promise<string>>;
@@ -19,12 +27,17 @@ const lazyHeads = import.meta.glob('/scenarios/*-recorded-*.ptlab', { query: '?h
 export function parsePreset(path: string, source: string): Preset {
   const id = path.replace(/^.*\//, '').replace(/\.ptlab$/, '');
   const comments: string[] = [];
+  let compare = false;
   for (const line of source.split('\n')) {
     const m = /^\s*#\s?(.*)$/.exec(line);
     if (!m) break;
-    comments.push(m[1].trim());
+    const d = DIRECTIVE.exec(m[1].trim());
+    if (d) compare ||= d[1].toLowerCase() === 'compare';
+    else comments.push(m[1].trim());
   }
-  return { id, title: comments[0] || id, description: comments[1] ?? '', source };
+  const p: Preset = { id, title: comments[0] || id, description: comments[1] ?? '', source };
+  if (compare) p.compare = true;
+  return p;
 }
 
 export const PRESETS: Preset[] = [

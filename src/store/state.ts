@@ -105,7 +105,8 @@ export interface RuntimeState {
 export const initialDoc: DocState = {
   source: '',
   presetId: null,
-  mechanism: 'pte-ref',
+  // Mainline's design first: what a newcomer's kernel (6.14+) does.
+  mechanism: 'pt-reclaim',
   compare: null,
   step: -1,
   event: null,

@@ -18,7 +18,8 @@ import { quizActions, type QuizActions } from './quiz.ts';
 
 export interface Actions extends CursorActions, LinkActions, LectureActions, QuizActions {
   setSource(source: string, presetId?: string | null): void;
-  loadPreset(id: string): void;
+  /** Open a preset (from its start); `asDeclared: false` ignores its `# open: compare` (keeps the mode on screen). */
+  loadPreset(id: string, opts?: { asDeclared?: boolean }): void;
   setMechanism(m: MechanismName): void;
   setCompare(list: MechanismName[] | null): void;
   cancelRun(): void;
@@ -204,15 +205,17 @@ export const useStore = create<PtlabState>()((set, get) => {
       ensureRuns();
     },
 
-    loadPreset(id) {
+    loadPreset(id, opts) {
       const p = presetById(id) ?? DEFAULT_PRESET;
       if (!p.source && p.load) {
         // A large preset's text loads first (the view on screen stays until its run is ready).
         set({ gallery: false });
-        void loadPresetSource(p).then(() => get().loadPreset(p.id));
+        void loadPresetSource(p).then(() => get().loadPreset(p.id, opts));
         return;
       }
       set({ step: -1, event: null, playing: false, selectedSlot: null, entries: null, gallery: false, zoom: null, quiz: null });
+      // `# open: compare` (presets.ts): the preset's point is the comparison; every lane computes it side by side.
+      if (p.compare && opts?.asDeclared !== false && !get().compare) set({ compare: [...MECHANISMS], heldFrom: null });
       // A preset compiles and fits the limits (presets.test.ts checks every one): the workers start at once, without
       // the main thread compiling 51,200 statements first only to learn what the test already knows.
       set({ source: p.source, presetId: p.id, errors: [], sizeMessage: null, goodSource: p.source, stoppedBy: null });

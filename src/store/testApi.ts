@@ -28,7 +28,8 @@ export interface PtlabTestApi {
   /** A link is being opened (its run is not ready yet). */
   readonly restoring: boolean;
   seek(step: number): void;
-  loadPreset(id: string): void;
+  /** single: in the mode on screen, even for a preset that opens side by side (`# open: compare`). */
+  loadPreset(id: string, opts?: { single?: boolean }): void;
   /** Off: designs off screen no longer compute on idle (so a switch shows the stale view). */
   setPrefetch(on: boolean): void;
   setSource(source: string): void;
@@ -84,7 +85,7 @@ export function installTestApi(target: Record<string, unknown>): void {
       return Object.values(s().lanes).some((l) => l?.status === 'running');
     },
     seek: (i) => s().seek(i),
-    loadPreset: (id) => s().loadPreset(id),
+    loadPreset: (id, opts) => s().loadPreset(id, { asDeclared: !opts?.single }),
     setPrefetch: (on) => {
       prefetch.on = on;
     },

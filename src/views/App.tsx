@@ -1,7 +1,9 @@
-// The page: editor on the left; stepping, the page-table view, the mapping
-// strip, the kernel path and the figures on the right; or, in compare mode,
-// the lanes side by side. In lecture and embed mode, only the view and caption.
-import { useEffect } from 'react';
+// The page: editor on the left (collapsible); the VmPTE headline, stepping,
+// breakpoints (collapsible), then the page-table view with the figures and the
+// why-line pinned beside it, the mapping strip, the kernel path and the charts;
+// or, in compare mode, the lanes side by side. In lecture and embed mode, only
+// the view and caption. A first visit shows a short tour (lazy.tsx).
+import { useEffect, useState } from 'react';
 import { useStore } from '../store/store.ts';
 import { figuresAt, selectCompare, selectErrors, selectMode, selectPlaying, selectPrimary, selectStale } from '../store/selectors.ts';
 import { shownLane } from '../store/cursor.ts';
@@ -23,7 +25,10 @@ import { KernelPath } from './panels/KernelPath.tsx';
 import { Figures } from './panels/Figures.tsx';
 import { Charts } from './panels/Charts.tsx';
 import { MappingStrip } from './panels/MappingStrip.tsx';
-import { Dialogs, Editor, InspectSnapshot, Lecture, RacePanel } from './lazy.tsx';
+import { Dialogs, Editor, InspectSnapshot, Lecture, RacePanel, Tour } from './lazy.tsx';
+import { Headline } from './panels/Headline.tsx';
+import { WhyLine } from './panels/WhyLine.tsx';
+import { remembered, remember } from './remember.ts';
 import { useShown } from './useShown.ts';
 import { handleKey } from './shortcuts.ts';
 
@@ -77,13 +82,19 @@ function Single() {
     <>
       <Caption step={shown?.event === null ? shown?.step ?? null : null} />
       <RacePanel mechanism={m} step={shown?.step ?? null} />
-      <PageTableView mechanism={m} />
+      <div className="single">
+        <PageTableView mechanism={m} />
+        {/* Pinned beside the view, so the numbers and the reason stay in sight at 1024 x 700. */}
+        <aside className="side" aria-label="This step">
+          {shown && <Figures figures={shown.snapshot.figures} before={before} />}
+          <WhyLine step={shown?.step} stale={shown?.stale} />
+        </aside>
+      </div>
       <Processes procs={lane?.frame?.procs} />
       {shown && <MappingStrip shown={shown} />}
       <div className="lower">
         <KernelPath step={shown?.step ?? null} events={shown?.events ?? null} event={shown?.event ?? null} />
         <div className="numbers">
-          {shown && <Figures figures={shown.snapshot.figures} before={before} />}
           <Charts mechanisms={[m]} />
         </div>
       </div>
@@ -92,10 +103,13 @@ function Single() {
 }
 
 function ComparePage({ mechanisms }: { mechanisms: NonNullable<ReturnType<typeof selectCompare>> }) {
-  const shown = useShown(mechanisms[0]);
+  const primary = useStore(selectPrimary);
+  const shown = useShown(primary);
   return (
     <>
       <Caption step={shown?.step ?? null} />
+      {/* The race lab steps the primary lane's design (or the unsafe one) on two CPUs, in compare mode too. */}
+      <RacePanel mechanism={primary} step={shown?.step ?? null} />
       <ComparePane mechanisms={mechanisms} />
       <Charts mechanisms={mechanisms} />
     </>
@@ -110,17 +124,26 @@ export function App() {
   const dragging = useFileDrop(mode === 'normal');
   // A run on screen is not the one asked for yet: what belongs to the previous run is dimmed (styles.css) and marked.
   const stale = useStore(selectStale);
+  const [editorOpen, setEditorOpen] = useState(() => remembered('editor') !== 'closed');
+  const toggleEditor = () => {
+    remember('editor', editorOpen ? 'closed' : 'open');
+    setEditorOpen(!editorOpen);
+  };
   if (mode !== 'normal') return <Lecture embed={mode === 'embed'} />;
   return (
     <div className={`app${dragging ? ' app-drop' : ''}`}>
       <Header />
       <LinkNotice />
-      <div className="body">
+      <div className={`body${editorOpen ? '' : ' body-editor-closed'}`}>
         <aside className="left" aria-label="Scenario">
-          <Editor />
-          <ErrorList />
+          <button type="button" className="panel-toggle" aria-expanded={editorOpen} aria-label={editorOpen ? 'Hide the scenario editor' : 'Show the scenario editor'} title={editorOpen ? 'Hide the scenario editor' : 'Show the scenario editor'} onClick={toggleEditor}>
+            {editorOpen ? '◂ scenario' : '▸'}
+          </button>
+          {editorOpen && <Editor />}
+          {editorOpen && <ErrorList />}
         </aside>
         <main className="main" data-stale={stale || undefined}>
+          <Headline />
           <RunStatus />
           <Transport />
           <Timeline />
@@ -130,6 +153,7 @@ export function App() {
       </div>
       <Gallery />
       <HelpOverlay />
+      <Tour />
       <Dialogs />
       <InspectSnapshot />
       <Notice />

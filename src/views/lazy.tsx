@@ -2,12 +2,13 @@
 // its own, fetched from the same origin, which the CSP allows): the CodeMirror
 // editor (a read-only copy of the text stands in until it is there), the race
 // lab (only at a race step), the share, export and sweep dialogs (when opened) and
-// lecture mode. Each stand-in takes the place, and the name, of what it stands for.
-import { lazy, Suspense } from 'react';
+// lecture mode, the first-visit tour. Each stand-in takes the place, and the name, of what it stands for.
+import { lazy, Suspense, useEffect, useState } from 'react';
 import type { MechanismName, StepResult } from '../core/index.ts';
 import { useStore } from '../store/store.ts';
 import { selectDialog, selectSource } from '../store/selectors.ts';
 import { useInspectView } from '../store/inspectView.ts';
+import { remember, remembered } from './remember.ts';
 
 const CodeEditor = lazy(() => import('./editor/Editor.tsx').then((m) => ({ default: m.Editor })));
 const RaceLab = lazy(() => import('./race/RacePanel.tsx').then((m) => ({ default: m.RacePanel })));
@@ -15,7 +16,8 @@ const Share = lazy(() => import('./share/ShareDialog.tsx').then((m) => ({ defaul
 const Export = lazy(() => import('./share/ExportDialog.tsx').then((m) => ({ default: m.ExportDialog })));
 const Sweep = lazy(() => import('./sweep/SweepDialog.tsx').then((m) => ({ default: m.SweepDialog })));
 const Inspect = lazy(() => import('./inspect/InspectView.tsx').then((m) => ({ default: m.InspectHost })));
-const Tour = lazy(() => import('./tour/TourDialog.tsx').then((m) => ({ default: m.TourDialog })));
+const SeriesTour = lazy(() => import('./tour/TourDialog.tsx').then((m) => ({ default: m.TourDialog })));
+const TourCards = lazy(() => import('./tour/Tour.tsx').then((m) => ({ default: m.TourCards })));
 const LectureMode = lazy(() => import('./lecture/Lecture.tsx').then((m) => ({ default: m.Lecture })));
 
 /** The scenario text, plain, while CodeMirror loads. */
@@ -54,7 +56,7 @@ export function RacePanel({ mechanism, step }: { mechanism: MechanismName; step:
 
 export function Dialogs() {
   const dialog = useStore(selectDialog);
-  return <Suspense fallback={null}>{dialog === 'share' ? <Share /> : dialog === 'export' ? <Export /> : dialog === 'sweep' ? <Sweep /> : dialog === 'tour' ? <Tour /> : null}</Suspense>;
+  return <Suspense fallback={null}>{dialog === 'share' ? <Share /> : dialog === 'export' ? <Export /> : dialog === 'sweep' ? <Sweep /> : dialog === 'tour' ? <SeriesTour /> : null}</Suspense>;
 }
 
 /** A live process's snapshot (ptlab inspect --save), when one was opened. */
@@ -71,6 +73,31 @@ export function Lecture({ embed }: { embed: boolean }) {
   return (
     <Suspense fallback={<div className="lecture" aria-busy="true" />}>
       <LectureMode embed={embed} />
+    </Suspense>
+  );
+}
+
+/**
+ * The first-visit tour, once: never after it was shown (localStorage "ptlab.tour"), and never with `?tour=0` in the
+ * address (tests, kiosks). `?tour=1` shows it again. Its code loads only when it shows.
+ */
+export function shouldShowTour(search: string, seen: string | null): boolean {
+  const flag = new URLSearchParams(search).get('tour');
+  if (flag === '0') return false;
+  if (flag === '1') return true;
+  return seen === null;
+}
+
+export function Tour() {
+  const [show, setShow] = useState(() => typeof location !== 'undefined' && shouldShowTour(location.search, remembered('tour')));
+  // Seen as soon as it shows: a visitor who closes the tab mid-tour does not get it again either.
+  useEffect(() => {
+    if (show) remember('tour', 'seen');
+  }, [show]);
+  if (!show) return null;
+  return (
+    <Suspense fallback={null}>
+      <TourCards onDone={() => setShow(false)} />
     </Suspense>
   );
 }

@@ -19,8 +19,9 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: ['Shift+ArrowLeft', ','], label: 'Previous kernel event', run: (s) => void s.stepEvent(-1) },
   { keys: ['Home'], label: 'Go to the start (before the first statement)', run: (s) => s.seek(-1) },
   { keys: ['End'], label: 'Go to the end', run: (s) => s.seek(Number.MAX_SAFE_INTEGER) },
+  // n / N (Shift+n), like b / B: forward, and back with Shift. p is never "previous": it only presents.
   { keys: ['n'], label: 'Next step that frees a PTE table', run: (s) => s.jumpMarker('freed', 1) },
-  { keys: ['p'], label: 'Previous step that frees a PTE table', run: (s) => s.jumpMarker('freed', -1) },
+  { keys: ['N'], label: 'Previous step that frees a PTE table (Shift+n)', run: (s) => s.jumpMarker('freed', -1) },
   { keys: ['b'], label: 'Run to the next breakpoint', run: (s) => s.runToBreak(1) },
   { keys: ['Shift+B', 'B'], label: 'Run back to the previous breakpoint', run: (s) => s.runToBreak(-1) },
   { keys: [']'], label: 'Play faster', run: (s) => s.setSpeed(s.speed * 2) },
@@ -31,7 +32,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: ['c'], label: 'Compare all three mechanisms side by side (again: back to one)', run: (s) => s.setCompare(s.compare ? null : ['baseline', 'pte-ref', 'pt-reclaim']) },
   { keys: ['v'], label: 'Page-table view: nodes / strips / automatic', run: (s) => s.setViewMode(s.viewMode === 'auto' ? 'tree' : s.viewMode === 'tree' ? 'strip' : 'auto') },
   { keys: ['g'], label: 'Open the preset gallery', run: (s) => s.toggleGallery() },
-  { keys: ['P'], label: 'Presentation (lecture) mode: clicker keys, arrows and Space step; Esc leaves', run: (s) => s.togglePresent() },
+  { keys: ['p', 'P'], label: 'Presentation (lecture) mode: clicker keys, arrows and Space step; Esc or p leaves', run: (s) => s.togglePresent() },
   { keys: ['?'], label: 'This help', run: (s) => s.toggleHelp() },
   { keys: ['Escape'], label: 'Close overlays, deselect the table', run: (s) => (s.help || s.gallery || s.dialog ? (s.toggleHelp(false), s.toggleGallery(false), s.openDialog(null)) : s.select(null)) },
 ];
@@ -42,7 +43,7 @@ export const LECTURE_SHORTCUTS: Shortcut[] = [
   { keys: ['PageUp', 'ArrowLeft', 'ArrowUp', 'Backspace'], label: 'Back', run: (s) => s.presentPrev() },
   { keys: ['Home'], label: 'Go to the start', run: (s) => s.seek(-1) },
   { keys: ['End'], label: 'Go to the end', run: (s) => s.seek(Number.MAX_SAFE_INTEGER) },
-  { keys: ['Escape', 'P'], label: 'Leave the presentation', run: (s) => s.mode === 'present' && s.setMode('normal') },
+  { keys: ['Escape', 'p', 'P'], label: 'Leave the presentation', run: (s) => s.mode === 'present' && s.setMode('normal') },
 ];
 
 /** Shortcuts that only work with the page-table view focused (listed in help, handled there). */

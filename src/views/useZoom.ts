@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef } from 'react';
 import { select, zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3';
 import type { ZoomView } from '../store/state.ts';
+import type { GroupMember, ZoomGroup } from './zoomGroup.ts';
 
 export interface Bounds {
   x: number;
@@ -63,8 +64,10 @@ export function useZoom<E extends Element>(
   ref: React.RefObject<E | null>,
   bounds: Bounds,
   onTransform: (t: ZoomTransform) => void,
-  opts: { maxK?: number; minK?: number; fitMaxK?: number; onUserZoom?: (t: ZoomTransform) => void; sync?: ZoomSync; contentKey?: string } = {},
+  opts: { maxK?: number; minK?: number; fitMaxK?: number; onUserZoom?: (t: ZoomTransform) => void; sync?: ZoomSync; contentKey?: string; group?: ZoomGroup } = {},
 ): ZoomControls {
+  const group = opts.group;
+  const member = useRef<GroupMember | null>(null);
   const behaviour = useRef<ZoomBehavior<E, unknown> | null>(null);
   const current = useRef<ZoomTransform>(zoomIdentity);
   const follow = useRef(true);
@@ -113,10 +116,13 @@ export function useZoom<E extends Element>(
       .on('zoom', (e: { transform: ZoomTransform; sourceEvent: unknown }) => {
         current.current = e.transform;
         cb.current(e.transform);
+        // The transform on the element itself: e2e tests read that compare lanes share it.
+        (el as Element).setAttribute('data-zoom', `${e.transform.k.toFixed(4)},${e.transform.x.toFixed(1)},${e.transform.y.toFixed(1)}`);
         if (e.sourceEvent) {
           follow.current = false;
           gesture.current = true;
           userCb.current?.(e.transform);
+          if (group && member.current) group.moved(member.current, e.transform);
         }
       })
       // Settled (a gesture, a transition or a jump): tell the store.
@@ -129,7 +135,7 @@ export function useZoom<E extends Element>(
     return () => {
       select(el).on('.zoom', null);
     };
-  }, [ref, size, report, opts.minK, opts.maxK]);
+  }, [ref, size, report, opts.minK, opts.maxK, group]);
 
   const apply = useCallback((t: ZoomTransform, animate: boolean) => {
     const el = ref.current;
@@ -142,31 +148,63 @@ export function useZoom<E extends Element>(
     } else sel.call(z.transform, t);
   }, [ref]);
 
-  const controls: ZoomControls = {
-    zoomBy(f) {
-      follow.current = false;
-      const el = ref.current;
-      const z = behaviour.current;
-      if (!el || !z) return;
-      if (reducedMotion()) select(el).call(z.scaleBy, f);
-      else select(el).transition().duration(150).call(z.scaleBy as never, f);
-    },
-    panBy(dx, dy) {
-      follow.current = false;
-      apply(current.current.translate(dx / current.current.k, dy / current.current.k), false);
-    },
-    fit(animate = true) {
-      follow.current = true;
-      const { w, h } = size();
-      apply(fitTransform(boundsRef.current, w, h, opts.fitMaxK), animate);
-    },
-    focus(b) {
-      follow.current = false;
-      const { w, h } = size();
-      apply(fitTransform(b, w, h, opts.maxK ?? 40, 24), true);
-    },
-    transform: () => current.current,
-  };
+  const controls: ZoomControls = group
+    ? {
+        // In a group every control moves every lane (this one included) to the same transform.
+        zoomBy(f) {
+          group.zoomBy(f, opts.minK ?? 0.02, opts.maxK ?? 40);
+        },
+        panBy(dx, dy) {
+          group.panBy(dx, dy);
+        },
+        fit(animate = true) {
+          group.fit(animate);
+        },
+        focus(b) {
+          const { w, h } = size();
+          group.follow = false;
+          group.applyAll(fitTransform(b, w, h, opts.maxK ?? 40, 24), true);
+        },
+        transform: () => current.current,
+      }
+    : {
+        zoomBy(f) {
+          follow.current = false;
+          const el = ref.current;
+          const z = behaviour.current;
+          if (!el || !z) return;
+          if (reducedMotion()) select(el).call(z.scaleBy, f);
+          else select(el).transition().duration(150).call(z.scaleBy as never, f);
+        },
+        panBy(dx, dy) {
+          follow.current = false;
+          apply(current.current.translate(dx / current.current.k, dy / current.current.k), false);
+        },
+        fit(animate = true) {
+          follow.current = true;
+          const { w, h } = size();
+          apply(fitTransform(boundsRef.current, w, h, opts.fitMaxK), animate);
+        },
+        focus(b) {
+          follow.current = false;
+          const { w, h } = size();
+          apply(fitTransform(b, w, h, opts.maxK ?? 40, 24), true);
+        },
+        transform: () => current.current,
+      };
+  const following = () => (group ? group.follow : follow.current);
+
+  // Join the group: it fits the union of every lane's content, or gives this lane the transform the others have.
+  useEffect(() => {
+    if (!group) return;
+    const m: GroupMember = { bounds: () => boundsRef.current, size, apply: (t, animate) => apply(t, animate) };
+    member.current = m;
+    const leave = group.add(m);
+    return () => {
+      leave();
+      member.current = null;
+    };
+  }, [group, size, apply]);
 
   useEffect(() => {
     const el = ref.current;
@@ -174,7 +212,7 @@ export function useZoom<E extends Element>(
     const ro = new ResizeObserver((entries) => {
       const r = entries[entries.length - 1].contentRect;
       sized.current = { w: r.width, h: r.height };
-      if (follow.current) controls.fit(false);
+      if (following()) controls.fit(false);
     });
     ro.observe(el);
     return () => ro.disconnect();
@@ -187,7 +225,7 @@ export function useZoom<E extends Element>(
   const key = `${bounds.x},${bounds.y},${bounds.w},${bounds.h}`;
   const fittedFor = useRef<string | null>(null);
   useEffect(() => {
-    if (!follow.current) return;
+    if (!following()) return;
     const content = opts.contentKey ?? '';
     const { w, h } = size();
     if (fittedFor.current !== content || !inView(current.current, boundsRef.current, w, h)) controls.fit(fittedFor.current === content);

@@ -98,8 +98,17 @@ describe('stepping controls', () => {
   it('every shortcut has a label in the help, and keys typed in the editor are left alone', () => {
     useStore.setState({ help: true });
     render(<HelpOverlay />);
-    const dialog = screen.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    const dialog = screen.getByRole('dialog', { name: 'Keyboard shortcuts and glossary' });
     for (const s of SHORTCUTS) expect(within(dialog).getByText(s.label)).toBeTruthy();
+    // The glossary names the words the view uses.
+    const words = within(dialog).getAllByRole('term').map((t) => t.textContent);
+    for (const w of ['PTE table', 'refcount', 'VmPTE', 'RssAnon', 'slot', 'zap', 'THP']) expect(words.some((t) => t?.startsWith(w))).toBe(true);
+    // p presents, and only presents: "previous free" is Shift+n (N), never p.
+    const byKey = (k: string) => SHORTCUTS.filter((s) => s.keys.includes(k)).map((s) => s.label);
+    expect(byKey('p')).toEqual(byKey('P'));
+    expect(byKey('p')[0]).toMatch(/^Presentation/);
+    expect(byKey('N')[0]).toMatch(/^Previous step that frees/);
+    expect(new Set(SHORTCUTS.flatMap((s) => s.keys)).size).toBe(SHORTCUTS.flatMap((s) => s.keys).length);
     const toggle = vi.spyOn(useStore.getState(), 'togglePlay');
     const ed = document.createElement('div');
     ed.className = 'cm-editor';

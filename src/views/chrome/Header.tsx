@@ -1,20 +1,14 @@
-// The top bar: presets, mechanism, compare, view mode, share, export, present, help.
-import type { MechanismName } from '../../core/index.ts';
+// The top bar: presets, the design (each with the kernels that have it), compare, share, export, sweep, present, help.
+// One line at 1024 px: the view mode (nodes / strips) sits with the view it changes (ViewModeButtons).
 import { MECHANISMS } from '../../scenario/index.ts';
 import { useStore } from '../../store/store.ts';
-import { selectCompare, selectMechanism, selectPresetId, selectViewMode } from '../../store/selectors.ts';
+import { selectCompare, selectMechanism, selectPresetId } from '../../store/selectors.ts';
 import { presetById } from '../../store/presets.ts';
-
-const TITLES: Record<MechanismName, string> = {
-  baseline: 'baseline: zaps never free PTE tables; only munmap does',
-  'pte-ref': 'pte-ref: the 2021 refcount series; a table is freed when its refcount reaches 0',
-  'pt-reclaim': 'pt-reclaim: mainline 6.14+; MADV_DONTNEED of a whole empty slot frees the table',
-};
+import { DESIGN_ERA, DESIGN_TITLE } from '../designs.ts';
 
 export function Header() {
   const mechanism = useStore(selectMechanism);
   const compare = useStore(selectCompare);
-  const mode = useStore(selectViewMode);
   const preset = useStore(selectPresetId);
   const s = () => useStore.getState();
   return (
@@ -22,28 +16,24 @@ export function Header() {
       <h1>
         ptlab <span className="muted">page tables, live</span>
       </h1>
-      <button type="button" className="preset-button" aria-label="Presets" onClick={() => s().toggleGallery(true)}>
+      <button type="button" className="preset-button" aria-label="Presets" title="The preset gallery (g)" onClick={() => s().toggleGallery(true)}>
         ☰ {preset ? presetById(preset)?.title ?? preset : 'custom scenario'}
       </button>
-      <div className="seg" role="group" aria-label="Mechanism">
+      <div className="seg design-seg" role="group" aria-label="Mechanism">
         {MECHANISMS.map((m) => (
-          <button key={m} type="button" aria-pressed={!compare && m === mechanism} title={TITLES[m]} onClick={() => {
+          // The name alone is the accessible name (the era is its visible subtitle; the title says more).
+          <button key={m} type="button" aria-label={m} aria-pressed={!compare && m === mechanism} title={DESIGN_TITLE[m]} onClick={() => {
             s().setCompare(null);
             s().setMechanism(m);
           }}>
-            {m}
+            <span className="design-name">{m}</span>
+            <span className="design-era">{DESIGN_ERA[m]}</span>
           </button>
         ))}
-      </div>
-      <button type="button" aria-pressed={!!compare} aria-label="Compare mechanisms" onClick={() => s().setCompare(compare ? null : [...MECHANISMS])}>
-        compare all
-      </button>
-      <div className="seg" role="group" aria-label="Page-table view">
-        {(['auto', 'tree', 'strip'] as const).map((m) => (
-          <button key={m} type="button" aria-pressed={mode === m} onClick={() => s().setViewMode(m)}>
-            {m === 'tree' ? 'nodes' : m === 'strip' ? 'strips' : 'auto'}
-          </button>
-        ))}
+        <button type="button" aria-pressed={!!compare} aria-label="Compare mechanisms" title="All three designs side by side, in lockstep, on one scale (c)" onClick={() => s().setCompare(compare ? null : [...MECHANISMS])}>
+          <span className="design-name">compare all</span>
+          <span className="design-era">side by side</span>
+        </button>
       </div>
       <span className="header-actions">
         <button type="button" onClick={() => s().openDialog('share')} title="Links to this scenario and step, and embed code">
@@ -58,11 +48,11 @@ export function Header() {
         <button type="button" onClick={() => s().openDialog('tour')} title="The 15 patches of the 2021 series, each at a step that shows it">
           Tour
         </button>
-        <button type="button" onClick={() => s().setMode('present')} title="Presentation mode (P): view and caption fill the screen; clicker keys step">
+        <button type="button" onClick={() => s().setMode('present')} title="Presentation mode (p): view and caption fill the screen; clicker keys step">
           Present
         </button>
       </span>
-      <button type="button" className="help-button" aria-label="Keyboard shortcuts and help" onClick={() => s().toggleHelp(true)}>
+      <button type="button" className="help-button" aria-label="Keyboard shortcuts and help" title="Keys, and what the words mean (?)" onClick={() => s().toggleHelp(true)}>
         ?
       </button>
     </header>

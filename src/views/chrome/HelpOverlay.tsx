@@ -1,15 +1,26 @@
-// Every shortcut, from the same table the key handler uses.
+// Every shortcut, from the same table the key handler uses, and the words the lab uses (glossary.ts).
 import { useStore } from '../../store/store.ts';
 import { selectHelp } from '../../store/selectors.ts';
 import { keyLabel, LECTURE_SHORTCUTS, SHORTCUTS, VIEW_SHORTCUTS } from '../shortcuts.ts';
 import { RACE_SHORTCUTS } from '../race/raceKeys.ts';
 import { Overlay } from './Overlay.tsx';
+import { GLOSSARY } from './glossary.ts';
 
 export function HelpOverlay() {
   const open = useStore(selectHelp);
   if (!open) return null;
   return (
-    <Overlay title="Keyboard shortcuts" onClose={() => useStore.getState().toggleHelp(false)}>
+    <Overlay title="Keyboard shortcuts and glossary" onClose={() => useStore.getState().toggleHelp(false)}>
+      <h3>Words</h3>
+      <dl className="glossary" aria-label="Glossary">
+        {GLOSSARY.map((g) => (
+          <div key={g.term}>
+            <dt>{g.term}</dt>
+            <dd>{g.text}</dd>
+          </div>
+        ))}
+      </dl>
+      <h3>Keys</h3>
       <table className="shortcuts">
         <tbody>
           {[...SHORTCUTS, ...RACE_SHORTCUTS, ...VIEW_SHORTCUTS, ...LECTURE_SHORTCUTS.map((l) => ({ ...l, label: `In presentation mode: ${l.label.toLowerCase()}` }))].map((s) => (

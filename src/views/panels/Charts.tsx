@@ -1,5 +1,5 @@
 // VmPTE and RssAnon over the run for every lane on screen.
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import type { MechanismName } from '../../core/index.ts';
 import { useStore } from '../../store/store.ts';
 import { selectStale, selectStep, selectStepCount } from '../../store/selectors.ts';
@@ -7,6 +7,9 @@ import { shownLane } from '../../store/cursor.ts';
 import { useShallow } from 'zustand/react/shallow';
 import type { Timeline } from '../../worker/protocol.ts';
 import { FigureChart } from './FigureChart.tsx';
+import { logScaleWanted } from '../../layout/chart.ts';
+
+type ScaleChoice = 'auto' | 'linear' | 'log';
 
 const ids = new WeakMap<Timeline, number>();
 let nextId = 1;
@@ -27,11 +30,16 @@ export function Charts({ mechanisms }: { mechanisms: MechanismName[] }) {
   const key = tls.map(([m, t]) => `${m}:${idOf(t)}`).join('|');
   const vmPte = useMemo(() => tls.map(([m, t]) => ({ key: m, label: m, mechanism: m, values: t.vmPte })), [key]); // eslint-disable-line react-hooks/exhaustive-deps
   const rss = useMemo(() => tls.map(([m, t]) => ({ key: m, label: m, mechanism: m, values: t.rssAnon })), [key]); // eslint-disable-line react-hooks/exhaustive-deps
+  // One y scale for every lane; log by default when they span orders of magnitude (102,640 kB against 240 kB).
+  const [vmChoice, setVmChoice] = useState<ScaleChoice>('auto');
+  const [rssChoice, setRssChoice] = useState<ScaleChoice>('auto');
+  const vmLog = useMemo(() => logScaleWanted(vmPte, n, vmChoice), [vmPte, n, vmChoice]);
+  const rssLog = useMemo(() => logScaleWanted(rss, n, rssChoice), [rss, n, rssChoice]);
   if (!tls.length) return null;
   return (
     <div className="charts" role="group" aria-label={stale ? 'Charts (previous run)' : 'Charts'} data-stale={stale || undefined}>
-      <FigureChart title="VmPTE" series={vmPte} n={n} step={step} />
-      <FigureChart title="RssAnon" series={rss} n={n} step={step} />
+      <FigureChart title="VmPTE" series={vmPte} n={n} step={step} log={vmLog} onToggleLog={() => setVmChoice(vmLog ? 'linear' : 'log')} />
+      <FigureChart title="RssAnon" series={rss} n={n} step={step} log={rssLog} onToggleLog={() => setRssChoice(rssLog ? 'linear' : 'log')} />
     </div>
   );
 }

@@ -2,14 +2,25 @@
 // d3 computed the paths (layout/chart.ts); click the chart to go to a step.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { MechanismName } from '../../core/index.ts';
-import { chartModel, formatKiB, type ChartSeries } from '../../layout/chart.ts';
+import { chartModel, formatKiB, formatTick, type ChartSeries } from '../../layout/chart.ts';
 import { useStore } from '../../store/store.ts';
 
 export const MECH_COLOUR: Record<MechanismName, string> = { baseline: '#e69f00', 'pte-ref': '#0072b2', 'pt-reclaim': '#009e73' };
 const MECH_DASH: Record<MechanismName, string | undefined> = { baseline: undefined, 'pte-ref': undefined, 'pt-reclaim': '6 3' };
 const HEIGHT = 110;
 
-export function FigureChart({ title, series, n, step }: { title: string; series: (ChartSeries & { mechanism: MechanismName })[]; n: number; step: number }) {
+interface Props {
+  title: string;
+  series: (ChartSeries & { mechanism: MechanismName })[];
+  n: number;
+  step: number;
+  /** A log y scale (one scale for every lane either way). */
+  log?: boolean;
+  /** Offer the linear / log switch. */
+  onToggleLog?: () => void;
+}
+
+export function FigureChart({ title, series, n, step, log = false, onToggleLog }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(360);
   useEffect(() => {
@@ -19,7 +30,7 @@ export function FigureChart({ title, series, n, step }: { title: string; series:
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
-  const model = useMemo(() => chartModel(series, n, width, HEIGHT), [series, n, width]);
+  const model = useMemo(() => chartModel(series, n, width, HEIGHT, undefined, { log }), [series, n, width, log]);
   const x = model.x(Math.max(-1, Math.min(step, n - 1)));
   const seek = (e: React.MouseEvent<SVGSVGElement>) => {
     const r = e.currentTarget.getBoundingClientRect();
@@ -38,13 +49,18 @@ export function FigureChart({ title, series, n, step }: { title: string; series:
             ))}
           </span>
         )}
+        {onToggleLog && (
+          <button type="button" className="chart-scale" aria-pressed={log} aria-label={`${title}: log scale`} title="One scale for every lane: linear, or log when the values span orders of magnitude" onClick={onToggleLog}>
+            log scale
+          </button>
+        )}
       </div>
-      <svg width={width} height={HEIGHT} role="img" aria-label={`${title} over the run`} onClick={seek}>
+      <svg width={width} height={HEIGHT} role="img" aria-label={`${title} over the run`} data-scale={model.log ? 'log' : 'linear'} data-ymax={model.yTicks.length ? model.yTicks[model.yTicks.length - 1].value : 0} onClick={seek}>
         {model.yTicks.map((t) => (
           <g key={t.value}>
             <line x1={56} x2={width - 8} y1={t.y} y2={t.y} className="grid" />
             <text x={52} y={t.y + 4} textAnchor="end" className="tick">
-              {formatKiB(t.value)}
+              {model.log ? formatTick(t.value) : formatKiB(t.value)}
             </text>
           </g>
         ))}

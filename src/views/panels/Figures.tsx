@@ -8,7 +8,8 @@ function Delta({ now, before }: { now: number; before: number | undefined }) {
   return <span className={d > 0 ? 'delta up' : 'delta down'}>{d > 0 ? '+' : '−'}{formatKiB(Math.abs(d))}</span>;
 }
 
-export function Figures({ figures, before }: { figures: F; before?: F | null }) {
+/** only: the figures to show (a compare lane shows VmPTE, RssAnon and PTE tables; the table below has the rest). */
+export function Figures({ figures, before, only }: { figures: F; before?: F | null; only?: string[] }) {
   const rows: [string, number, number | undefined, boolean][] = [
     ['VmPTE', figures.VmPTE, before?.VmPTE, true],
     ['RssAnon', figures.RssAnon, before?.RssAnon, true],
@@ -21,7 +22,7 @@ export function Figures({ figures, before }: { figures: F; before?: F | null }) 
   ];
   return (
     <dl className="figures" aria-label="Figures">
-      {rows.map(([k, v, b, kb]) => (
+      {rows.filter(([k]) => !only || only.includes(k)).map(([k, v, b, kb]) => (
         <div key={k} data-figure={k}>
           <dt>{k}</dt>
           <dd>

@@ -18,6 +18,12 @@ const RUN_Y = 46;
 const RUN_H = 10;
 const SLOT = 2 * 1024 * 1024;
 const RUN_FILL = { table: '#3b5b8c', empty: EMPTY_COLOUR, huge: HUGE_COLOUR } as const;
+const KEY = [
+  { fill: RUN_FILL.table, label: 'PTE tables' },
+  { fill: RUN_FILL.empty, label: 'empty tables' },
+  { fill: RUN_FILL.huge, label: 'huge pages' },
+];
+const KEY_W = KEY.length * 96;
 const PALETTE = ['#cfe3f5', '#f5e2c8', '#d5efdf', '#eddcf1', '#f8d9d9', '#e5e5e5'];
 
 export function MappingStrip({ shown }: { shown: Shown }) {
@@ -94,6 +100,17 @@ export function MappingStrip({ shown }: { shown: Shown }) {
         <text x={0} y={10} className="strip-title">
           mappings{shared.length ? '  (▼ a 2 MiB slot shared by two or more VMAs)' : ''}
         </text>
+        {/* The key to the runs under the mappings (slate is not on the view's count scale). */}
+        <g className="strip-key" aria-label="Key" transform={`translate(${Math.max(0, width - KEY_W)}, 1)`}>
+          {KEY.map((k, i) => (
+            <g key={k.label} transform={`translate(${i * 96}, 0)`}>
+              <rect width={10} height={10} fill={k.fill} />
+              <text x={14} y={9} className="strip-key-label">
+                {k.label}
+              </text>
+            </g>
+          ))}
+        </g>
       </svg>
     </div>
   );

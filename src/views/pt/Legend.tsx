@@ -3,12 +3,13 @@ import type { MechanismName } from '../../core/index.ts';
 import { MarksLegend } from './MarksLegend.tsx';
 import { EMPTY_COLOUR, HUGE_COLOUR, legendStops, legendTicks, NONE_IN_VMA, valueName } from '../../layout/colour.ts';
 
-export function Legend({ mechanism }: { mechanism: MechanismName }) {
+/** strips: the strip view also draws slots that are mapped but have no table. */
+export function Legend({ mechanism, strips = true, compare = false }: { mechanism: MechanismName; strips?: boolean; compare?: boolean }) {
   const stops = legendStops();
   const gradient = `linear-gradient(to right, ${stops.map(([o, c]) => `${c} ${(o * 100).toFixed(1)}%`).join(', ')})`;
   return (
     <div className="legend" aria-label="Colour legend">
-      <span className="legend-title">PTE table {valueName(mechanism)}</span>
+      <span className="legend-title">{compare ? 'PTE table entries (pte-ref: refcount)' : `PTE table ${valueName(mechanism)}`}</span>
       <span className="legend-scale">
         <span className="legend-bar" style={{ background: gradient }} />
         {legendTicks().map((t) => (
@@ -23,9 +24,11 @@ export function Legend({ mechanism }: { mechanism: MechanismName }) {
       <span className="legend-swatch">
         <span className="sw" style={{ background: HUGE_COLOUR }} /> huge page
       </span>
-      <span className="legend-swatch">
-        <span className="sw" style={{ background: NONE_IN_VMA }} /> mapped, no table
-      </span>
+      {strips && (
+        <span className="legend-swatch">
+          <span className="sw" style={{ background: NONE_IN_VMA }} /> mapped, no table
+        </span>
+      )}
       <MarksLegend />
     </div>
   );

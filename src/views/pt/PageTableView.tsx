@@ -12,6 +12,7 @@ import { shownLane } from '../../store/cursor.ts';
 import { useShown } from '../useShown.ts';
 import { linkTable, useLinkStore, type LinkingState } from '../../store/linking.ts';
 import type { ZoomControls, ZoomSync } from '../useZoom.ts';
+import type { ZoomGroup } from '../zoomGroup.ts';
 import { Legend } from './Legend.tsx';
 import { StripView } from './StripView.tsx';
 import { TableDetail } from './TableDetail.tsx';
@@ -19,6 +20,7 @@ import { tableInfo } from './tableInfo.ts';
 import { Tooltip } from './Tooltip.tsx';
 import { TreeView } from './TreeView.tsx';
 import { ZoomButtons } from './ZoomButtons.tsx';
+import { ViewModeButtons } from './ViewModeButtons.tsx';
 
 const PAN_KEYS: Record<string, [number, number]> = { ArrowLeft: [80, 0], ArrowRight: [-80, 0], ArrowUp: [0, 80], ArrowDown: [0, -80] };
 
@@ -64,11 +66,23 @@ function StaleBadge({ mechanism, from, progress }: { mechanism: MechanismName; f
   );
 }
 
-/** compact: a compare lane; lecture: presentation or embed (bigger fit, no detail panel, arrows step). */
-export function PageTableView({ mechanism, compact = false, lecture = false }: { mechanism: MechanismName; compact?: boolean; lecture?: boolean }) {
+interface ViewProps {
+  mechanism: MechanismName;
+  /** A compare lane. */
+  compact?: boolean;
+  /** Presentation or embed: bigger fit, no detail panel, arrows step. */
+  lecture?: boolean;
+  /** Compare lanes: one zoom and pan for all (zoomGroup.ts). */
+  group?: ZoomGroup;
+  /** Compare lanes: the most PTE tables any lane has at once, so all lanes draw nodes or all draw strips. */
+  sharedMaxPtes?: number;
+}
+
+export function PageTableView({ mechanism, compact = false, lecture = false, group, sharedMaxPtes }: ViewProps) {
   const shown = useShown(mechanism);
   const mode = useStore(selectViewMode);
-  const maxPtes = useStore((s) => shownLane(s, mechanism)?.summary?.maxPtes ?? 0);
+  const ownMaxPtes = useStore((s) => shownLane(s, mechanism)?.summary?.maxPtes ?? 0);
+  const maxPtes = sharedMaxPtes ?? ownMaxPtes;
   const frameSource = useStore((s) => shownLane(s, mechanism)?.frameSource ?? '');
   const progress = useStore(useMemo(() => laneProgress(mechanism), [mechanism]));
   const primary = useStore(selectPrimary) === mechanism;
@@ -114,9 +128,10 @@ export function PageTableView({ mechanism, compact = false, lecture = false }: {
     );
   }
   const big = maxPtes > TREE_MAX_TABLES;
-  const onUserZoom = mode !== 'auto' || big ? undefined : strips ? (t: ZoomTransform) => t.k * CELL >= SEMANTIC_IN_PX && setZoomedOut(false) : (t: ZoomTransform) => t.k < SEMANTIC_OUT_K && setZoomedOut(true);
+  // Grouped lanes switch nodes <-> strips together (by sharedMaxPtes), never one by its own zoom.
+  const onUserZoom = mode !== 'auto' || big || group ? undefined : strips ? (t: ZoomTransform) => t.k * CELL >= SEMANTIC_IN_PX && setZoomedOut(false) : (t: ZoomTransform) => t.k < SEMANTIC_OUT_K && setZoomedOut(true);
   const label = `Page tables under ${mechanism}: ${shown.snapshot.pte.id.length} PTE tables`;
-  const props = { shown, selectedSlot, hoverSlot, onHover, onPick, controlsRef: controls, label, onUserZoom, sync, fitMaxK: lecture ? (strips ? 6 : 3.2) : undefined, linked, contentKey: `${shown.mechanism}\n${frameSource}` };
+  const props = { shown, selectedSlot, hoverSlot, onHover, onPick, controlsRef: controls, label, onUserZoom, sync, fitMaxK: lecture ? (strips ? 6 : 3.2) : undefined, linked, contentKey: `${shown.mechanism}\n${frameSource}`, group };
   const sel = primary && selectedSlot !== null ? shown.items.find((t) => t.slot === selectedSlot && t.status !== 'freed') ?? null : null;
   const ents = selectedSlot === null ? null : shown.eventEntries?.get(selectedSlot) ?? (entries && entries.slot === selectedSlot && entries.index === step ? entries.ents : null);
   const info = tip ? tableInfo(tip.item, mechanism, shown.vmas) : null;
@@ -135,8 +150,9 @@ export function PageTableView({ mechanism, compact = false, lecture = false }: {
         {stale && <StaleBadge mechanism={mechanism} from={shown.mechanism} progress={progress} />}
       </div>
       <div className="pt-bar">
-        {!compact && <Legend mechanism={mechanism} />}
-        {!lecture && <ZoomButtons controls={controls} mechanism={mechanism} />}
+        {!compact && <Legend mechanism={mechanism} strips={strips} />}
+        {!compact && !lecture && <ViewModeButtons />}
+        {!lecture && !group && <ZoomButtons controls={controls} mechanism={mechanism} />}
       </div>
       {primary && !compact && !lecture && selectedSlot !== null && (
         <TableDetail item={sel} slot={selectedSlot} ents={ents} mechanism={mechanism} vmas={shown.vmas} onClose={() => useStore.getState().select(null)} />

@@ -12,7 +12,7 @@ const FADE_MS = 600;
 
 type Props = PtViewProps;
 
-export function StripView({ shown, selectedSlot, hoverSlot, onHover, onPick, controlsRef, label, onUserZoom, sync, fitMaxK, contentKey }: Props) {
+export function StripView({ shown, selectedSlot, hoverSlot, onHover, onPick, controlsRef, label, onUserZoom, sync, fitMaxK, contentKey, group }: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [aspect, setAspect] = useState(2);
   const transform = useRef<ZoomTransform>(zoomIdentity);
@@ -64,7 +64,7 @@ export function StripView({ shown, selectedSlot, hoverSlot, onHover, onPick, con
   const controls = useZoom(canvas, { x: 0, y: 0, w: Math.max(layout.width, CELL * 64), h: Math.max(layout.height, CELL * 10) }, (t) => {
     transform.current = t;
     schedule();
-  }, { maxK: 60, fitMaxK: fitMaxK ?? 3, onUserZoom, sync, contentKey });
+  }, { maxK: 60, fitMaxK: fitMaxK ?? 3, onUserZoom, sync, contentKey, group });
   useEffect(() => {
     controlsRef.current = controls;
   });

@@ -4,10 +4,13 @@ import type { TableItem } from '../../layout/tables.ts';
 import type { NamedVma } from '../../layout/vmas.ts';
 import type { MechanismName } from '../../core/index.ts';
 import { formatAddr } from '../../scenario/index.ts';
-import { tableInfo } from './tableInfo.ts';
+import { slotRange, tableInfo } from './tableInfo.ts';
 import { TableHistory } from './TableHistory.tsx';
 
-const CELL = 11;
+const CELL = 12;
+/** Row labels: the offset into the slot ("+128K"); the slot's base address is in the title. */
+const LABEL_W = 52;
+const offsetLabel = (bytes: number) => (bytes === 0 ? '+0' : `+${bytes / 1024}K`);
 
 interface Props {
   item: TableItem | null;
@@ -25,7 +28,7 @@ export function TableDetail({ item, slot, ents, mechanism, vmas, onClose }: Prop
   return (
     <aside className="detail" aria-label="PTE table entries">
       <header>
-        <h3>{info ? info.title : `Slot ${formatAddr(base)}: no table`}</h3>
+        <h3>{info ? info.title : `Slot ${slotRange(slot)}: no table`}</h3>
         <button type="button" aria-label="Close table detail" onClick={onClose}>
           ×
         </button>
@@ -43,14 +46,15 @@ export function TableDetail({ item, slot, ents, mechanism, vmas, onClose }: Prop
       {item && <TableHistory slot={slot} />}
       {ents ? (
         <>
-          <svg className="entries" width={ENTRY_COLS * CELL + 96} height={rows * CELL + 2} role="img" aria-label="512 entries">
+          <svg className="entries" width={ENTRY_COLS * CELL + LABEL_W} height={rows * CELL + 2} role="img" aria-label={`512 entries, rows of ${ENTRY_COLS} from ${formatAddr(base)}`}>
             {Array.from({ length: rows }, (_, r) => (
-              <text key={r} x={92} y={r * CELL + CELL - 2} textAnchor="end" className="entries-addr">
-                {formatAddr(base + r * ENTRY_COLS * 4096)}
+              <text key={r} x={LABEL_W - 4} y={r * CELL + CELL - 2} textAnchor="end" className="entries-addr">
+                {offsetLabel(r * ENTRY_COLS * 4096)}
+                <title>{formatAddr(base + r * ENTRY_COLS * 4096)}</title>
               </text>
             ))}
             {Array.from(ents, (e, k) => (
-              <rect key={k} x={96 + (k % ENTRY_COLS) * CELL} y={Math.floor(k / ENTRY_COLS) * CELL} width={CELL - 1} height={CELL - 1} fill={entryKind(e).colour}>
+              <rect key={k} x={LABEL_W + (k % ENTRY_COLS) * CELL} y={Math.floor(k / ENTRY_COLS) * CELL} width={CELL - 1} height={CELL - 1} fill={entryKind(e).colour}>
                 <title>{`${formatAddr(base + k * 4096)}: ${entryKind(e).name}`}</title>
               </rect>
             ))}

@@ -14,7 +14,7 @@ const SPAN = { pgd: '', pud: '512 GiB', pmd: '1 GiB' } as const;
 
 type Props = PtViewProps;
 
-export function TreeView({ shown, selectedSlot, hoverSlot, onHover, onPick, controlsRef, label, onUserZoom, sync, fitMaxK, linked, contentKey }: Props) {
+export function TreeView({ shown, selectedSlot, hoverSlot, onHover, onPick, controlsRef, label, onUserZoom, sync, fitMaxK, linked, contentKey, group }: Props) {
   const svg = useRef<SVGSVGElement>(null);
   const g = useRef<SVGGElement>(null);
   // A step that faulted pages in walked PGD -> PUD -> PMD -> PTE table for each: drawn along that path.
@@ -22,7 +22,7 @@ export function TreeView({ shown, selectedSlot, hoverSlot, onHover, onPick, cont
   const walk = useMemo(() => (step && step.faults > 0 && faultsIn(step.op) ? opSlots(step.op, 512) : undefined), [step]);
   const layout = useMemo(() => layoutTree(shown.snapshot, shown.items, shown.prev, walk), [shown, walk]);
   const bounds = { x: layout.x0, y: layout.y0, w: Math.max(layout.width, 200), h: Math.max(layout.height, 60) };
-  const controls = useZoom(svg, bounds, (t: ZoomTransform) => g.current?.setAttribute('transform', t.toString()), { fitMaxK: fitMaxK ?? 1.3, onUserZoom, sync, contentKey });
+  const controls = useZoom(svg, bounds, (t: ZoomTransform) => g.current?.setAttribute('transform', t.toString()), { fitMaxK: fitMaxK ?? 1.3, onUserZoom, sync, contentKey, group });
   useEffect(() => {
     controlsRef.current = controls;
   });

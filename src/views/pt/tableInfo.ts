@@ -6,6 +6,9 @@ import { formatAddr, formatSize } from '../../scenario/index.ts';
 
 const SLOT = 2 * 1024 * 1024;
 
+/** "0x100000200000–0x100000400000": the 2 MiB a slot's table maps. */
+export const slotRange = (slot: number): string => `${formatAddr(slot * SLOT)}–${formatAddr((slot + 1) * SLOT)}`;
+
 export interface InfoLine {
   k: string;
   v: string;
@@ -15,7 +18,7 @@ export function tableInfo(t: TableItem, mechanism: MechanismName, vmas: NamedVma
   const a = t.slot * SLOT;
   const served = vmasOfSlot(vmas, t.slot);
   const lines: InfoLine[] = [
-    { k: 'maps', v: `${formatAddr(a)} – ${formatAddr(a + SLOT)} (2 MiB)` },
+    { k: 'maps', v: `${formatAddr(a)} – ${formatAddr(a + SLOT)} (2 MiB, one slot)` },
     { k: 'level', v: t.kind ? 'huge PMD entry (deposited PTE table)' : `PTE table, entry ${t.slot % 512} of PMD table at ${formatAddr(Math.floor(t.slot / 512) * 2 ** 30)}` },
     { k: 'entries', v: t.kind ? '512 (one 2 MiB page)' : `${t.nonNone} of 512 non-none` },
   ];
@@ -26,6 +29,9 @@ export function tableInfo(t: TableItem, mechanism: MechanismName, vmas: NamedVma
   });
   if (t.status === 'new') lines.push({ k: 'this step', v: 'allocated' });
   if (t.status === 'freed') lines.push({ k: 'this step', v: 'freed' });
-  const title = t.kind ? `Huge page #${t.id}` : t.kind === 0 && t.value === 0 ? `PTE table #${t.id}: empty, still allocated` : `PTE table #${t.id}`;
+  // Named by what it maps, not by its id (an id reads like an index); the id, the order tables were allocated in, comes second.
+  lines.push({ k: t.kind ? 'deposited table' : 'table id', v: `#${t.id} (allocation order in this run)` });
+  const range = slotRange(t.slot);
+  const title = t.kind ? `Huge page at ${range}` : t.kind === 0 && t.value === 0 ? `PTE table for ${range}: empty, still allocated` : `PTE table for ${range}`;
   return { title, lines };
 }

@@ -3,6 +3,7 @@ import type { ZoomTransform } from 'd3';
 import type { TableItem } from '../../layout/tables.ts';
 import type { Shown } from '../useShown.ts';
 import type { ZoomControls, ZoomSync } from '../useZoom.ts';
+import type { ZoomGroup } from '../zoomGroup.ts';
 
 export interface PtViewProps {
   shown: Shown;
@@ -23,4 +24,6 @@ export interface PtViewProps {
   contentKey?: string;
   /** Slots the statement under the pointer in the editor touches (two-way linking). */
   linked?: ReadonlySet<number>;
+  /** Compare lanes: one zoom and pan for all. */
+  group?: ZoomGroup;
 }

@@ -53,7 +53,7 @@ export function TourDialog() {
       <p className="muted">
         {SERIES_COVER.title} ({SERIES_COVER.author}, {SERIES_COVER.date}, based on {SERIES_COVER.basedOn}; never merged). Pick a patch to see what it changes here and open the step that shows it.
       </p>
-      <div className="tour">
+      <div className="series-tour">
         <ol className="tour-list" aria-label="Patches of the series">
           {SERIES.map((x) => (
             <li key={x.n}>

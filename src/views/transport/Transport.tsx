@@ -7,9 +7,9 @@ const SPEEDS = [0.5, 1, 2, 4, 8, 16, 60, 250, 1000, 5000];
 
 const act = () => useStore.getState();
 
-function Btn({ label, text, onClick, disabled, pressed }: { label: string; text: string; onClick(): void; disabled?: boolean; pressed?: boolean }) {
+function Btn({ label, text, onClick, disabled, pressed, tip, className }: { label: string; text: string; onClick(): void; disabled?: boolean; pressed?: boolean; tip?: string; className?: string }) {
   return (
-    <button type="button" aria-label={label} title={label} onClick={onClick} disabled={disabled} aria-pressed={pressed}>
+    <button type="button" aria-label={label} title={tip ?? label} onClick={onClick} disabled={disabled} aria-pressed={pressed} className={className}>
       {text}
     </button>
   );
@@ -31,17 +31,23 @@ export function Transport() {
   const atEnd = step >= n - 1 && event === null;
   return (
     <div className="transport" role="toolbar" aria-label="Stepping">
-      <Btn label="Go to start" text="|◀" onClick={() => act().seek(-1)} disabled={atStart} />
-      <Btn label="Previous free" text="⇤ free" onClick={() => act().jumpMarker('freed', -1)} disabled={n === 0} />
-      <Btn label="Previous statement" text="◀" onClick={() => act().stepBy(-1)} disabled={atStart} />
-      <Btn label="Previous kernel event" text="◁ event" onClick={() => void act().stepEvent(-1)} disabled={atStart} />
-      <Btn label={playing ? 'Pause' : 'Play'} text={playing ? '❚❚ pause' : '▶ play'} onClick={() => act().togglePlay()} disabled={n === 0} />
-      <Btn label="Next kernel event" text="event ▷" onClick={() => void act().stepEvent(1)} disabled={atEnd} />
-      <Btn label="Next statement" text="▶" onClick={() => act().stepBy(1)} disabled={atEnd} />
-      <Btn label="Next free" text="free ⇥" onClick={() => act().jumpMarker('freed', 1)} disabled={n === 0} />
-      <Btn label="Go to end" text="▶|" onClick={() => act().seek(n - 1)} disabled={atEnd} />
-      <label className="speed">
-        speed
+      <Btn label="Go to start" text="|◀" tip="Go to the start (Home)" onClick={() => act().seek(-1)} disabled={atStart} />
+      <Btn label="Previous free" text="⇤ free" tip="Back to the previous step that frees a PTE table (Shift+n)" onClick={() => act().jumpMarker('freed', -1)} disabled={n === 0} />
+      <Btn label="Previous statement" text="◀ step" tip="One statement back (←)" onClick={() => act().stepBy(-1)} disabled={atStart} />
+      <Btn label="Previous kernel event" text="◁ event" tip="One kernel event back, inside a statement (Shift+←)" onClick={() => void act().stepEvent(-1)} disabled={atStart} />
+      <Btn
+        label={playing ? 'Pause' : 'Play'}
+        text={playing ? '❚❚ pause' : '▶▶ play'}
+        tip={playing ? 'Pause (Space)' : 'Play: step on by itself at the chosen speed (Space)'}
+        className="play-button"
+        onClick={() => act().togglePlay()}
+        disabled={n === 0}
+      />
+      <Btn label="Next kernel event" text="event ▷" tip="One kernel event on, inside a statement (Shift+→)" onClick={() => void act().stepEvent(1)} disabled={atEnd} />
+      <Btn label="Next statement" text="step ▶" tip="One statement on (→)" onClick={() => act().stepBy(1)} disabled={atEnd} />
+      <Btn label="Next free" text="free ⇥" tip="On to the next step that frees a PTE table (n)" onClick={() => act().jumpMarker('freed', 1)} disabled={n === 0} />
+      <Btn label="Go to end" text="▶|" tip="Go to the end (End)" onClick={() => act().seek(n - 1)} disabled={atEnd} />
+      <label className="speed" title="Play speed">
         <select aria-label="Speed" value={String(speed)} onChange={(e) => act().setSpeed(Number(e.target.value))}>
           {(SPEEDS.includes(speed) ? SPEEDS : [...SPEEDS, speed].sort((a, b) => a - b)).map((v) => (
             <option key={v} value={String(v)}>
