@@ -149,6 +149,16 @@ export const GENERATORS: OpGenerator[] = [
       return { op: 'mremap', name: m.name, to: BASE + ctx.nextRegion++ * REGION + ctx.pick([0, M2, 1 << 20]) };
     },
   },
+  // Reclaim and THP collapse (khugepaged.ts, swap.ts): MADV_PAGEOUT with swap off or on, MADV_COLLAPSE of a
+  // range (EINVAL where THP is never: the statement then ends the sequence, in every design alike), one khugepaged scan.
+  { kind: 'pageout', weight: 2, gen: (ctx) => rangeOp(ctx, mapped, (m, off, len) => ({ op: 'madvise', name: m.name, off, len, advice: 'pageout' })) },
+  { kind: 'swap', weight: 1, gen: (ctx) => ({ op: 'swap', on: ctx.int(2) === 0 }) },
+  {
+    kind: 'collapse',
+    weight: 1,
+    gen: (ctx) => (ctx.thp === 'never' ? null : rangeOp(ctx, mapped, (m, off, len) => ({ op: 'madvise', name: m.name, off, len, advice: 'collapse' }))),
+  },
+  { kind: 'khugepaged', weight: 1, gen: (ctx) => (ctx.thp === 'never' ? null : { op: 'khugepaged', ...(ctx.int(2) ? { maxPtesNone: ctx.pick([0, 64, 511]) } : {}) }) },
   // Read-only walkers: mincore needs every page mapped (else ENOMEM); pagemap reads holes as not present.
   { kind: 'mincore', weight: 1, gen: (ctx) => rangeOp(ctx, mapped, (m, off, len) => ({ op: 'mincore', name: m.name, off, len })) },
   { kind: 'pagemap', weight: 1, gen: (ctx) => rangeOp(ctx, () => true, (m, off, len) => ({ op: 'pagemap', name: m.name, off, len })) },

@@ -38,7 +38,7 @@ describe('soak', () => {
   it('uses every statement kind of the generator table', () => {
     const seen = new Set<string>();
     for (let i = 0; i < 60; i++) for (const op of generate(3, i).ops) seen.add(op.op === 'madvise' ? op.advice : op.op);
-    for (const k of ['mmap', 'touch', 'read', 'dontneed', 'free', 'mprotect', 'munmap', 'mremap', 'mincore', 'pagemap']) expect(seen, k).toContain(k);
+    for (const k of ['mmap', 'touch', 'read', 'dontneed', 'free', 'mprotect', 'munmap', 'mremap', 'mincore', 'pagemap', 'pageout', 'swap', 'collapse', 'khugepaged']) expect(seen, k).toContain(k);
     expect(GENERATORS.length).toBeGreaterThan(8);
   });
 

@@ -25,6 +25,10 @@ export function formatOp(op: FlatOp): string {
       return `thp ${op.mode}`;
     case 'zeropage':
       return `zeropage ${op.on ? 'on' : 'off'}`;
+    case 'swap':
+      return `swap ${op.on ? 'on' : 'off'}`;
+    case 'khugepaged':
+      return ['khugepaged', ...(op.maxPtesNone !== undefined ? [`max_ptes_none ${op.maxPtesNone}`] : []), ...(op.maxPtesSwap !== undefined ? [`max_ptes_swap ${op.maxPtesSwap}`] : []), ...(op.maxPtesShared !== undefined ? [`max_ptes_shared ${op.maxPtesShared}`] : [])].join(' ');
     default:
       throw new Error(`the soak cannot print a ${op.op} statement`);
   }
