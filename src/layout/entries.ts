@@ -14,9 +14,9 @@ export const ENTRY_KINDS = [
   { code: PTE_ANON_THP_CLEAN, name: 'from a split huge page, never written (zeros)', colour: '#dfc27d' },
   { code: PTE_ANON_COW, name: 'anonymous page fork write-protected (copy on write)', colour: '#e69f00' },
   { code: PTE_ANON_LAZY, name: 'lazily freed (MADV_FREE), still mapped', colour: '#56b4e9' },
-  { code: PTE_SWAP, name: 'swap entry (paged out)', colour: '#8a6d00' },
-  { code: PTE_ANON_LAZY_ZEROED, name: 'lazily freed (MADV_FREE), read but never written', colour: '#a8d4ee' },
-  { code: PTE_ANON_ZEROED, name: 'anonymous page, read but never written (zeros; no zero page)', colour: '#7fb8d8' },
+  { code: PTE_SWAP, name: 'swap entry (paged out)', colour: '#5e3c99' },
+  { code: PTE_ANON_LAZY_ZEROED, name: 'lazily freed (MADV_FREE), read but never written', colour: '#9ecae1' },
+  { code: PTE_ANON_ZEROED, name: 'anonymous page, read but never written (zeros; no zero page)', colour: '#f1b6da' },
 ] as const;
 
 export const entryKind = (code: number) => ENTRY_KINDS.find((k) => k.code === code) ?? ENTRY_KINDS[0];
