@@ -70,6 +70,8 @@ describe.skipIf(!support.ok)(`ptlab record on this machine${support.ok ? '' : ` 
     const rec = await record({ command: [bin], out });
     expect(rec.report).toMatchObject({ started: true, ended: true, lost: 0, refused: null, exitCode: 0 });
     const r = replay(out);
+    // A replay that stopped early says why (once in ~15 loaded runs it has: see the note in kernel/FINDINGS.md).
+    expect(r['pt-reclaim'].error, readFileSync(out, 'utf8').slice(0, 4000)).toBeUndefined();
     expect({ VmPTE: r['pt-reclaim'].final.VmPTE, RssAnon: r['pt-reclaim'].final.RssAnon }).toEqual(rec.snapshot.figures.get('exit'));
     expect(r['pt-reclaim'].expectFailures).toEqual([]);
   });
