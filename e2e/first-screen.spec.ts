@@ -60,7 +60,7 @@ test('the table detail names a table by the range it maps, with readable labels 
   await ptlab.waitReady();
   await page.locator('g.tbl:not(.tbl-freed)').first().click();
   const detail = page.getByRole('complementary', { name: 'PTE table entries' });
-  await expect(detail.getByRole('heading')).toHaveText('PTE table for 0x100000000000–0x100000200000');
+  await expect(detail.getByRole('heading', { level: 3 })).toHaveText('PTE table for 0x100000000000–0x100000200000');
   await expect(detail).toContainText('#');
   await expect(detail.locator('.entries-addr').first()).toHaveText(/^\+0(0x100000000000)?$/); // the offset; the address is its <title>
   await expect(detail.locator('.entries-addr').nth(1)).toHaveText(/^\+128K/);
