@@ -55,10 +55,17 @@ test('the 50 GiB preset opens side by side: one mode, one zoom, one y scale, and
   const wheeled = (await zooms(page))[0];
   await page.getByRole('button', { name: 'Fit every lane' }).click();
   await expect.poll(async () => (await zooms(page))[0]).not.toBe(wheeled);
-  await expect.poll(async () => new Set(await zooms(page)).size).toBe(1);
+  // Settled: the lanes agree and the (animated) fit has stopped moving.
+  const settled = async () => {
+    const a = (await zooms(page)).join(' ');
+    await page.waitForTimeout(400);
+    const b = await zooms(page);
+    return a === b.join(' ') && new Set(b).size === 1;
+  };
+  await expect.poll(settled, { timeout: 10_000 }).toBe(true);
   const fitted = (await zooms(page))[0];
   await page.getByRole('button', { name: 'Fit every lane' }).click();
-  await page.waitForTimeout(600);
+  await expect.poll(settled, { timeout: 10_000 }).toBe(true);
   expect(await zooms(page)).toEqual([fitted, fitted, fitted]);
 
   // One VmPTE chart for the three lanes, on a log scale by default (102,640 kB against 240 kB); linear on request.
