@@ -38,7 +38,10 @@ const allocators: { name: string; preload?: string; env?: Record<string, string>
   { name: 'tcmalloc', preload: `${LIB}libtcmalloc_minimal.so.4` },
 ];
 
-describe.skipIf(!support.ok)(`ptlab record on this machine${support.ok ? '' : ` (skipped: ${support.reason})`}`, () => {
+// A real program under perf, beside the rest of the suite, has twice in ~15 loaded full runs replayed
+// short (kernel/FINDINGS.md, "Open: a recording that replays short"): each attempt still asserts the
+// exact figures, and a deterministic regression fails all three; the flake itself is open.
+describe.skipIf(!support.ok)(`ptlab record on this machine${support.ok ? '' : ` (skipped: ${support.reason})`}`, { retry: 2 }, () => {
   const server = support.ok ? cc(fileURLToPath(new URL('../../examples/alloc-server.c', import.meta.url)), 'alloc-server') : '';
 
   for (const a of allocators) {
