@@ -39,6 +39,16 @@ describe('dup_mmap', () => {
     expect(r.mm.vmas.length).toBe(1);
     expect(fig(r, 'child')).toMatchObject({ VmPTE: 16, RssAnon: 4096 });
   });
+  it('the system-wide settings (swap, khugepaged limits) reach the child at fork and after it', () => {
+    const r = run(`swap on\nkhugepaged max_ptes_none 64\nmmap A 2M at ${X}\ntouch A 0 2M\nfork\nin child: touch A 0 2M\nin child: madvise A 0 2M pageout`);
+    const child = r.procs[1].mm;
+    expect([child.swap, child.khugepaged.maxPtesNone]).toEqual([true, 64]);
+    // With swap on, the child's pageout of its own copies (written after the fork: not shared) made them swap entries.
+    expect(fig(r, 'child')).toMatchObject({ RssAnon: 0, VmSwap: 2048 });
+    const later = run(`mmap A 2M at ${X}\ntouch A 0 2M\nfork\nswap on\nin child: touch A 0 2M\nin child: madvise A 0 2M pageout`);
+    expect(later.procs[1].mm.swap).toBe(true);
+    expect(fig(later, 'child')).toMatchObject({ RssAnon: 0, VmSwap: 2048 });
+  });
   it('wipeonfork of a file mapping is EINVAL', () => {
     const c = compile(`mmap F 8K at ${X} file "lib.so"\nmadvise F 0 8K wipeonfork`);
     if (!c.ok) throw new Error('parse');

@@ -43,6 +43,8 @@ export function dup_mmap(parent: Mm, child: Mm): void {
   child.enter('dup_mmap');
   child.thp = parent.thp;
   child.zeroPage = parent.zeroPage;
+  child.swap = parent.swap; // system-wide, as thp and the zero page
+  child.khugepaged = { ...parent.khugepaged };
   child.mmapBase = parent.mmapBase;
   child.nextId = parent.nextId;
   child.nextAnonVma = parent.nextAnonVma;

@@ -3,8 +3,8 @@
 // mapping names (a child starts with a copy of its parent's). A statement
 // runs in one process: the first, or the one `in NAME:` names; `fork` makes a
 // child of the process it runs in (dup_mmap), `exit NAME` runs the child's
-// exit_mmap and drops it. The sysfs knobs (`thp`, `zeropage`) are global: they
-// reach every process. A single-process run never comes here but for
+// exit_mmap and drops it. The system-wide settings (`thp`, `zeropage`, `swap`,
+// and `khugepaged`, whose scan visits every mm) reach every process. A single-process run never comes here but for
 // prepare()'s first test, so its fast path is unchanged.
 import { FIRST_PROCESS, type FlatOp } from '../../scenario/ast.ts';
 import { dup_mmap, exit_mmap } from '../mm/fork.ts';
@@ -79,6 +79,8 @@ export function prepare(procs: Proc[], op: FlatOp): Prepared {
     }
     case 'thp':
     case 'zeropage':
+    case 'swap':
+    case 'khugepaged':
       if (procs.length > 1) {
         return {
           mm: first.mm,
