@@ -152,7 +152,7 @@ export function PageTableView({ mechanism, compact = false, lecture = false, gro
         {stale && <StaleBadge mechanism={mechanism} from={shown.mechanism} progress={progress} />}
       </div>
       <div className="pt-bar">
-        {!compact && <Legend mechanism={mechanism} strips={strips} />}
+        {!compact && <Legend mechanism={mechanism} strips={strips} aggregate={!!shown.snapshot.cells} />}
         {!compact && !lecture && <ViewModeButtons />}
         {!lecture && !group && <ZoomButtons controls={controls} mechanism={mechanism} />}
       </div>

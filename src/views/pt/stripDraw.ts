@@ -39,6 +39,54 @@ export interface Atlas {
   row: Map<number, number>;
   cols: number;
   overview: HTMLCanvasElement | null;
+  /** Production size (slot cells): blocks are painted when first drawn, into a bounded cache (no full atlas). */
+  lazy?: LazyBlocks;
+}
+
+/** Blocks the lazy cache holds (64x8 pixels each: 8 MB). */
+const LAZY_CAPACITY = 4096;
+/** Production size: blocks drawn narrower than this show their mean colour, wider ones their slots. */
+export const LAZY_SLOT_PX = 64;
+
+/**
+ * The slots of a production-size state (tens of thousands of PMD tables):
+ * each block's mean colour up front, and its 512 slots painted on demand into
+ * a canvas of LAZY_CAPACITY blocks, the least recently drawn making room.
+ */
+export class LazyBlocks {
+  readonly means: Uint8ClampedArray;
+  private readonly canvas: HTMLCanvasElement;
+  private readonly ctx: CanvasRenderingContext2D;
+  private readonly where = new Map<number, number>();
+  private readonly img = new ImageData(STRIP_COLS, STRIP_ROWS);
+  private next = 0;
+  constructor(
+    private readonly n: number,
+    private readonly paintBlock: (k: number, px: Uint8ClampedArray) => void,
+    means: Uint8ClampedArray,
+  ) {
+    this.means = means;
+    this.canvas = document.createElement('canvas');
+    this.canvas.width = STRIP_COLS * 64;
+    this.canvas.height = STRIP_ROWS * Math.ceil(Math.min(n, LAZY_CAPACITY) / 64);
+    this.ctx = this.canvas.getContext('2d')!;
+  }
+  /** The cache canvas and block k's place in it (painted now if it was not there). */
+  get(k: number): [HTMLCanvasElement, number, number] {
+    let at = this.where.get(k);
+    if (at === undefined) {
+      if (this.where.size >= Math.min(this.n, LAZY_CAPACITY)) {
+        // Oldest first (a Map keeps insertion order; get() re-inserts what it draws).
+        const [old, place] = this.where.entries().next().value!;
+        this.where.delete(old);
+        at = place;
+      } else at = this.next++;
+      this.paintBlock(k, this.img.data);
+      this.ctx.putImageData(this.img, (at % 64) * STRIP_COLS, Math.floor(at / 64) * STRIP_ROWS);
+    } else this.where.delete(k);
+    this.where.set(k, at);
+    return [this.canvas, (at % 64) * STRIP_COLS, Math.floor(at / 64) * STRIP_ROWS];
+  }
 }
 
 /** Blocks drawn narrower than this many pixels show the overview (a pixel per PMD table). */
@@ -58,6 +106,7 @@ export function itemFill(t: TableItem): string {
 
 /** Paint every slot (holes, mapped slots, tables) into the atlas; `reuse` is the previous atlas's canvas. */
 export function paintAtlas(layout: StripLayout, items: TableItem[], vmas: NamedVma[], reuse?: HTMLCanvasElement, cells?: CellSource): Atlas {
+  if (cells) return lazyAtlas(layout, vmas, cells, reuse);
   const n = Math.max(1, layout.blocks.length);
   // Blocks per atlas row: a square-ish atlas (a canvas side is limited to ~32k pixels).
   const cols = Math.max(1, Math.ceil(Math.sqrt((n * STRIP_ROWS) / STRIP_COLS)));
@@ -95,30 +144,90 @@ export function paintAtlas(layout: StripLayout, items: TableItem[], vmas: NamedV
       for (let i = Math.max(s0, r * 512) - r * 512, e = Math.min(s1, r * 512 + 511) - r * 512; i <= e; i++) put(r, i, inVma);
     }
   }
-  if (cells) {
-    // One colour per value, looked up, not computed: 28.8 million slots in the 55 TiB process.
-    const lut: [number, number, number][] = [];
-    const huge = rgbOf(HUGE_COLOUR);
-    for (const [region, k] of row) {
-      const c = cells.rowOf.get(region);
-      if (c === undefined) continue;
-      const base = c * 512;
-      for (let i = 0; i < 512; i++) {
-        const v = cells.cells[base + i];
-        if (v === 0) continue;
-        const rgbv = v >= CELL_HUGE_ZERO ? huge : (lut[v] ??= rgbOf(countColour(v - 1)));
-        const o = at(k, i);
-        px[o] = rgbv[0];
-        px[o + 1] = rgbv[1];
-        px[o + 2] = rgbv[2];
-      }
-    }
-  } else for (const t of items) if (t.status !== 'freed') put(Math.floor(t.slot / 512), t.slot % 512, rgbOf(itemFill(t)));
+  for (const t of items) if (t.status !== 'freed') put(Math.floor(t.slot / 512), t.slot % 512, rgbOf(itemFill(t)));
   const canvas = reuse ?? document.createElement('canvas');
   canvas.width = W;
   canvas.height = rows * STRIP_ROWS;
   canvas.getContext('2d')!.putImageData(img, 0, 0);
   return { canvas, row, cols, overview: layout.blocks.length >= OVERVIEW_MIN_BLOCKS ? paintOverview(layout, px, at) : null };
+}
+
+/** Slot colours of one block from the cells: holes, mapped slots without a table, tables by value. */
+function blockPainter(layout: StripLayout, vmas: NamedVma[], cells: CellSource): (k: number, px: Uint8ClampedArray) => void {
+  const outside = rgbOf(NONE_OUTSIDE);
+  const inVma = rgbOf(NONE_IN_VMA);
+  const huge = rgbOf(HUGE_COLOUR);
+  const lut: [number, number, number][] = [];
+  const spans = vmas.map((v) => [Math.floor(v.start / SLOT_BYTES), Math.floor((v.end - 1) / SLOT_BYTES)] as const).sort((a, b) => a[0] - b[0]);
+  return (k, px) => {
+    const region = layout.blocks[k].region;
+    const base0 = region * 512;
+    for (let i = 0; i < 512; i++) {
+      px[i * 4] = outside[0];
+      px[i * 4 + 1] = outside[1];
+      px[i * 4 + 2] = outside[2];
+      px[i * 4 + 3] = 255;
+    }
+    for (const [s0, s1] of spans) {
+      if (s1 < base0 || s0 > base0 + 511) continue;
+      for (let i = Math.max(s0, base0) - base0, e = Math.min(s1, base0 + 511) - base0; i <= e; i++) {
+        px[i * 4] = inVma[0];
+        px[i * 4 + 1] = inVma[1];
+        px[i * 4 + 2] = inVma[2];
+      }
+    }
+    const c = cells.rowOf.get(region);
+    if (c === undefined) return;
+    const base = c * 512;
+    for (let i = 0; i < 512; i++) {
+      const v = cells.cells[base + i];
+      if (v === 0) continue;
+      const rgbv = v >= CELL_HUGE_ZERO ? huge : (lut[v] ??= rgbOf(countColour(v - 1)));
+      px[i * 4] = rgbv[0];
+      px[i * 4 + 1] = rgbv[1];
+      px[i * 4 + 2] = rgbv[2];
+    }
+  };
+}
+
+/** Production size: block means and the overview now, slots when a block is first drawn large enough. */
+function lazyAtlas(layout: StripLayout, vmas: NamedVma[], cells: CellSource, reuse?: HTMLCanvasElement): Atlas {
+  const n = layout.blocks.length;
+  const paint = blockPainter(layout, vmas, cells);
+  const px = new Uint8ClampedArray(512 * 4);
+  const means = new Uint8ClampedArray(Math.max(1, n) * 3);
+  // A block's colour far out: its tables' mean colour over the mean of its other slots, weighted so that a
+  // PMD table with a few PTE tables still shows them (at least 40%), and a full one is all tables.
+  for (let k = 0; k < n; k++) {
+    paint(k, px);
+    const c = cells.rowOf.get(layout.blocks[k].region);
+    const base = c === undefined ? -1 : c * 512;
+    const sum = [0, 0, 0];
+    const bg = [0, 0, 0];
+    let tables = 0;
+    for (let i = 0; i < 512; i++) {
+      const into = base >= 0 && cells.cells[base + i] !== 0 ? (tables++, sum) : bg;
+      into[0] += px[i * 4];
+      into[1] += px[i * 4 + 1];
+      into[2] += px[i * 4 + 2];
+    }
+    const w = tables ? 0.4 + (0.6 * tables) / 512 : 0;
+    for (let j = 0; j < 3; j++) means[k * 3 + j] = (tables ? (w * sum[j]) / tables : 0) + (tables < 512 ? ((1 - w) * bg[j]) / (512 - tables) : 0);
+  }
+  const rows = Math.ceil(Math.max(1, n) / layout.perRow);
+  const img = new ImageData(layout.perRow, rows);
+  for (let k = 0; k < n; k++) {
+    const o = k * 4;
+    img.data[o] = means[k * 3];
+    img.data[o + 1] = means[k * 3 + 1];
+    img.data[o + 2] = means[k * 3 + 2];
+    img.data[o + 3] = layout.blocks[k].status === 'freed' ? 90 : 255;
+  }
+  const overview = reuse ?? document.createElement('canvas');
+  overview.width = layout.perRow;
+  overview.height = rows;
+  overview.getContext('2d')!.putImageData(img, 0, 0);
+  return { canvas: overview, row: new Map(layout.blocks.map((b, k) => [b.region, k])), cols: 1, overview, lazy: new LazyBlocks(n, paint, means) };
 }
 
 /** One pixel per block, in the blocks' own layout: the mean colour of its 512 slots. */
@@ -180,9 +289,19 @@ export function drawStrips(ctx: CanvasRenderingContext2D, layout: StripLayout, a
     return;
   }
   const blocks = visibleBlocks(layout, wx0, wy0, wx1, wy1);
+  const lazy = atlas.lazy;
+  const slotsShown = !lazy || BLOCK_W * t.k >= LAZY_SLOT_PX;
   for (const b of blocks) {
     const k = atlas.row.get(b.region);
-    if (k !== undefined) ctx.drawImage(atlas.canvas, (k % atlas.cols) * STRIP_COLS, Math.floor(k / atlas.cols) * STRIP_ROWS, STRIP_COLS, STRIP_ROWS, b.x, b.y + LABEL_H, BLOCK_W, STRIP_ROWS * CELL);
+    if (k === undefined) continue;
+    if (lazy && !slotsShown) {
+      // A block too small to show its slots: its mean colour.
+      ctx.fillStyle = `rgb(${lazy.means[k * 3]}, ${lazy.means[k * 3 + 1]}, ${lazy.means[k * 3 + 2]})`;
+      ctx.fillRect(b.x, b.y + LABEL_H, BLOCK_W, STRIP_ROWS * CELL);
+    } else if (lazy) {
+      const [src, sx, sy] = lazy.get(k);
+      ctx.drawImage(src, sx, sy, STRIP_COLS, STRIP_ROWS, b.x, b.y + LABEL_H, BLOCK_W, STRIP_ROWS * CELL);
+    } else ctx.drawImage(atlas.canvas, (k % atlas.cols) * STRIP_COLS, Math.floor(k / atlas.cols) * STRIP_ROWS, STRIP_COLS, STRIP_ROWS, b.x, b.y + LABEL_H, BLOCK_W, STRIP_ROWS * CELL);
     ctx.strokeStyle = '#9aa4b1';
     ctx.lineWidth = 1 / t.k;
     ctx.strokeRect(b.x, b.y + LABEL_H, BLOCK_W, STRIP_ROWS * CELL);
