@@ -17,8 +17,14 @@ import { PATHS } from '../mm/mm.ts';
 // page by page, so the log stays small):
 /** Float64: VmPTE, RssAnon, VmSize (kB), faults, op addr, op len, VmSwap (kB). */
 const FW = 7;
-/** Int32: pud, pmd, pte tables, path id, rare index (-1: none), first reason, reasons. */
-const IW = 7;
+/**
+ * Int32: pud, pmd, pte tables, path id, rare index (-1: none), first reason,
+ * reasons, tables allocated (pud, pmd, pte) and freed (pud, pmd, pte), first
+ * "more reasons" triple, their count. Columns, not objects: nearly every step
+ * of a long run allocates or frees a table, and 700,000 small objects cost
+ * the garbage collector more than the numbers cost memory.
+ */
+const IW = 15;
 /** Uint8: op kind, op aux (advice / prot). */
 const BW = 2;
 /** Per step with costs: the 14 counters. */
@@ -38,8 +44,6 @@ export const NO_REASONS = Object.freeze([]) as unknown as TableReason[];
 
 /** What only some steps have. */
 interface Rare {
-  allocated?: Levels;
-  freed?: Levels;
   op?: ResolvedOp;
   error?: StepResult['error'];
   expectFailures?: string[];
@@ -110,12 +114,21 @@ export class StepLog {
     m[q + 5] = this.reasons;
     m[q + 6] = s.reasons.length;
     for (const r of s.reasons) this.pushReason(r);
-    if (s.allocated !== ZERO_LEVELS) (rare ??= {}).allocated = s.allocated;
-    if (s.freed !== ZERO_LEVELS) (rare ??= {}).freed = s.freed;
+    const al = s.allocated;
+    const fr = s.freed;
+    m[q + 7] = al.pud;
+    m[q + 8] = al.pmd;
+    m[q + 9] = al.pte;
+    m[q + 10] = fr.pud;
+    m[q + 11] = fr.pmd;
+    m[q + 12] = fr.pte;
+    const more = s.moreReasons;
+    m[q + 13] = this.more;
+    m[q + 14] = more ? more.length : 0;
+    if (more) for (const r of more) this.pushMore(r);
     if (s.error) (rare ??= {}).error = s.error;
     if (s.expectFailures) (rare ??= {}).expectFailures = s.expectFailures;
     if (s.race) (rare ??= {}).race = s.race;
-    if (s.moreReasons) (rare ??= {}).moreReasons = s.moreReasons;
     if (s.procs) (rare ??= {}).procs = s.procs;
     if (rare) {
       m[q + 4] = this.rare.length;
@@ -138,6 +151,26 @@ export class StepLog {
     b.set(this.u8);
     this.u8 = b;
     if (this.costs) this.costs = grow(this.costs);
+  }
+
+  /** Reasons past a step's cap, counted by code: (verdict, code, count) triples. */
+  private mr: Float64Array = new Float64Array(3 * 256);
+  private more = 0;
+  private pushMore(r: NonNullable<StepResult['moreReasons']>[number]): void {
+    const k = this.more++;
+    if ((k + 1) * 3 > this.mr.length) this.mr = grow(this.mr);
+    this.mr[3 * k] = r.verdict === 'freed' ? 0 : 1;
+    this.mr[3 * k + 1] = this.intern(r.code);
+    this.mr[3 * k + 2] = r.count;
+  }
+  private moreAt(first: number, count: number): NonNullable<StepResult['moreReasons']> {
+    const out: NonNullable<StepResult['moreReasons']> = [];
+    for (let k = first; k < first + count; k++) out.push({ verdict: this.mr[3 * k] === 0 ? 'freed' : 'kept', code: this.strings[this.mr[3 * k + 1]] as TableReason['code'], count: this.mr[3 * k + 2] });
+    return out;
+  }
+  private levels(q: number): Levels {
+    const m = this.i32;
+    return m[q] === 0 && m[q + 1] === 0 && m[q + 2] === 0 ? ZERO_LEVELS : { pud: m[q], pmd: m[q + 1], pte: m[q + 2] };
   }
 
   private pushReason(r: TableReason): void {
@@ -202,9 +235,7 @@ export class StepLog {
 
   /** Did step i allocate or free a PTE table? */
   changedPte(i: number): boolean {
-    const r = this.i32[i * IW + 4];
-    const rare = r >= 0 ? this.rare[r] : undefined;
-    return !!rare && ((rare.allocated?.pte ?? 0) > 0 || (rare.freed?.pte ?? 0) > 0);
+    return this.i32[i * IW + 9] > 0 || this.i32[i * IW + 12] > 0;
   }
 
   /** Step i's result; `st` is statement i of the program. A new object each call. */
@@ -222,8 +253,8 @@ export class StepLog {
       figures: this.figures(i),
       path: PATHS[m[q + 3]] as string[],
       reasons: m[q + 6] ? this.reasonsAt(m[q + 5], m[q + 6]) : NO_REASONS,
-      allocated: rare?.allocated ?? ZERO_LEVELS,
-      freed: rare?.freed ?? ZERO_LEVELS,
+      allocated: this.levels(q + 7),
+      freed: this.levels(q + 10),
       faults: n[o + 3],
     };
     if (st.iter !== undefined) step.iter = st.iter;
@@ -234,7 +265,7 @@ export class StepLog {
     if (st.say) step.say = st.say;
     if (st.quiz) step.quiz = st.quiz;
     if (rare?.race) step.race = rare.race;
-    if (rare?.moreReasons) step.moreReasons = rare.moreReasons;
+    if (m[q + 14]) step.moreReasons = this.moreAt(m[q + 13], m[q + 14]);
     if (rare?.procs) step.procs = rare.procs;
     if (rare?.error) step.error = rare.error;
     if (rare?.expectFailures) step.expectFailures = rare.expectFailures;
