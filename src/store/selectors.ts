@@ -39,6 +39,16 @@ export const selectPrimaryFrame = (s: PtlabState) => s.lanes[primaryOf(s)]?.fram
 /** The timeline on screen in the primary's place (a held or previous run's while the primary computes). */
 export const selectShownTimeline = (s: PtlabState) => shownLane(s, primaryOf(s))?.timeline ?? null;
 
+/**
+ * The most PTE tables at once in the run whose frame is on screen in m's place: the views draw nodes or strips by it.
+ * A stale frame counts by its own run (frameMaxPtes), not by the new run's summary that arrived before its frame.
+ */
+export function shownMaxPtes(s: PtlabState, m: MechanismName): number {
+  const l = shownLane(s, m);
+  if (!l) return 0;
+  return l.frame && l.frameSource !== l.source ? l.frameMaxPtes : l.summary?.maxPtes ?? 0;
+}
+
 /** What is on screen for lane m: its own current frame, or a stale one (a previous run's, or the held lane's), or nothing yet. */
 export type LaneShowing = 'current' | 'stale' | 'none';
 export const laneShowing = (m: MechanismName) => (s: PtlabState): LaneShowing =>

@@ -36,6 +36,12 @@ export interface LaneState {
   prevFrame: Frame | null;
   /** The source `frame` was computed from: after a re-run the old frame stays on screen until the new one arrives. */
   frameSource: string | null;
+  /**
+   * The most PTE tables at once in the run `frame` belongs to. Once a new run is ready, `summary` is the new run's
+   * while `frame` may still be the previous run's (until its frame arrives): the views choose nodes or strips by
+   * this, so a stale frame of 25,600 tables is never drawn as 25,600 SVG nodes because the new run is small.
+   */
+  frameMaxPtes: number;
   /** Why the last run failed or stopped. */
   message: string | null;
 }
@@ -149,5 +155,6 @@ export const newLane = (mechanism: MechanismName): LaneState => ({
   frame: null,
   prevFrame: null,
   frameSource: null,
+  frameMaxPtes: 0,
   message: null,
 });

@@ -117,7 +117,7 @@ export const useStore = create<PtlabState>()((set, get) => {
   const showFrame = (m: MechanismName, frame: Frame) => {
     const lane = get().lanes[m];
     const same = lane?.frameSource === lane?.source;
-    patchLane(m, { frame, prevFrame: same ? lane?.frame ?? null : null, frameSource: lane?.source ?? null });
+    patchLane(m, { frame, prevFrame: same ? lane?.frame ?? null : null, frameSource: lane?.source ?? null, frameMaxPtes: lane?.summary?.maxPtes ?? 0 });
     // The primary lane shows its own run: the view held from before a switch can go.
     const s = get();
     if (s.heldFrom !== null && m === primaryOf(s) && laneCurrent(s, m)) set({ heldFrom: null });

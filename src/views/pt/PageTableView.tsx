@@ -7,7 +7,7 @@ import type { MechanismName } from '../../core/index.ts';
 import { CELL } from '../../layout/strip.ts';
 import type { TableItem } from '../../layout/tables.ts';
 import { useStore } from '../../store/store.ts';
-import { laneProgress, selectEntries, selectHoverSlot, selectPrimary, selectSelectedSlot, selectStep, selectViewMode, selectZoom } from '../../store/selectors.ts';
+import { laneProgress, selectEntries, selectHoverSlot, selectPrimary, selectSelectedSlot, selectStep, selectViewMode, selectZoom, shownMaxPtes } from '../../store/selectors.ts';
 import { shownLane } from '../../store/cursor.ts';
 import { useShown } from '../useShown.ts';
 import { linkTable, useLinkStore, type LinkingState } from '../../store/linking.ts';
@@ -81,7 +81,7 @@ interface ViewProps {
 export function PageTableView({ mechanism, compact = false, lecture = false, group, sharedMaxPtes }: ViewProps) {
   const shown = useShown(mechanism);
   const mode = useStore(selectViewMode);
-  const ownMaxPtes = useStore((s) => shownLane(s, mechanism)?.summary?.maxPtes ?? 0);
+  const ownMaxPtes = useStore((s) => shownMaxPtes(s, mechanism));
   const maxPtes = sharedMaxPtes ?? ownMaxPtes;
   const frameSource = useStore((s) => shownLane(s, mechanism)?.frameSource ?? '');
   const progress = useStore(useMemo(() => laneProgress(mechanism), [mechanism]));
