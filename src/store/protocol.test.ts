@@ -2,7 +2,7 @@
 // and LaneClient over the in-process port.
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimHost, eventSlots } from '../worker/host.ts';
-import { localSimPort } from '../worker/spawn.ts';
+import { localSimPort } from '../worker/localPort.ts';
 import { FLAG_EMPTIED, type FromWorker, type ToWorker } from '../worker/protocol.ts';
 import { LaneClient } from './laneClient.ts';
 
