@@ -55,7 +55,9 @@ function StaleBadge({ mechanism, from, progress }: { mechanism: MechanismName; f
     <div className="pt-stale-badge" role="status" aria-label="Previous run">
       {progress !== null ? (
         <>
-          <span className="pt-spinner" aria-hidden="true" />
+          {/* The worker's progress as a pie, redrawn only when progress arrives: an endless spinner made the
+              compositor draw every frame, which on two cores took CPU from the runs themselves. */}
+          <span className="pt-progress-pie" aria-hidden="true" style={{ '--p': progress } as React.CSSProperties} />
           computing{from !== mechanism ? ` ${mechanism}` : ''}… {progress}%
         </>
       ) : (
