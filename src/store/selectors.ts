@@ -60,9 +60,9 @@ export const selectStale = (s: PtlabState): boolean =>
 
 /** A lane's run in progress, in percent (null: not running). */
 export const laneProgress = (m: MechanismName) => (s: PtlabState): number | null => {
-  const l = s.lanes[m];
-  if (l?.status !== 'running') return null;
-  return l.total ? Math.min(99, Math.floor((100 * l.done) / l.total)) : 0;
+  if (s.lanes[m]?.status !== 'running') return null;
+  const p = s.progress[m];
+  return p?.total ? Math.min(99, Math.floor((100 * p.done) / p.total)) : 0;
 };
 
 export const laneSelector = (m: MechanismName) => (s: PtlabState) => s.lanes[m];
@@ -79,11 +79,10 @@ export const selectRunning = (s: PtlabState): { done: number; total: number } | 
   let total = 0;
   let any = false;
   for (const m of s.compare ?? [s.mechanism]) {
-    const l = s.lanes[m];
-    if (l?.status !== 'running') continue;
+    if (s.lanes[m]?.status !== 'running') continue;
     any = true;
-    done += l.done;
-    total += l.total;
+    done += s.progress[m]?.done ?? 0;
+    total += s.progress[m]?.total ?? 0;
   }
   return any ? { done, total } : null;
 };

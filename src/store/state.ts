@@ -24,9 +24,6 @@ export type LaneStatus = 'idle' | 'running' | 'ready' | 'failed';
 export interface LaneState {
   mechanism: MechanismName;
   status: LaneStatus;
-  /** Steps done / total of the run in progress. */
-  done: number;
-  total: number;
   /** The source the timeline and frames belong to. */
   source: string | null;
   timeline: Timeline | null;
@@ -86,6 +83,11 @@ export interface RuntimeState {
   goodSource: string | null;
   lanes: Partial<Record<MechanismName, LaneState>>;
   /**
+   * Steps done / total of each lane's run in progress. Apart from `lanes`, so a progress message (5 a second per
+   * lane) re-renders only what shows progress: a new lane object re-rendered every view that reads the lane.
+   */
+  progress: Partial<Record<MechanismName, { done: number; total: number }>>;
+  /**
    * The lane whose frame the primary view keeps showing (dimmed, marked stale) while the primary lane has none of
    * the current run yet: the mechanism on screen before a switch. Cleared when the primary lane shows a frame.
    */
@@ -130,6 +132,7 @@ export const initialRuntime: RuntimeState = {
   sizeMessage: null,
   goodSource: null,
   lanes: {},
+  progress: {},
   heldFrom: null,
   playing: false,
   stoppedBy: null,
@@ -147,8 +150,6 @@ export const initialRuntime: RuntimeState = {
 export const newLane = (mechanism: MechanismName): LaneState => ({
   mechanism,
   status: 'idle',
-  done: 0,
-  total: 0,
   source: null,
   timeline: null,
   summary: null,

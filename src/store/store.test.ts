@@ -239,7 +239,7 @@ describe('cancel', () => {
     st().setSource(LOOP);
     await ready();
     st().setSource('mmap A 50G\nrepeat 25600 { touch A i*2M 2M; madvise A i*2M 2M dontneed }');
-    await until(() => (st().lanes.baseline?.done ?? 0) > 0, 'progress');
+    await until(() => (st().progress.baseline?.done ?? 0) > 0, 'progress');
     st().cancelRun();
     await until(() => st().lanes.baseline?.status === 'ready', 'cancelled');
     expect(st().lanes.baseline?.message).toBe('run cancelled');

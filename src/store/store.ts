@@ -79,9 +79,9 @@ export const useStore = create<PtlabState>()((set, get) => {
     let c = clients.get(m);
     if (!c) {
       c = new LaneClient(() => spawn(), {
-        progress: (done, total) => patchLane(m, { done, total }),
+        progress: (done, total) => set((s) => ({ progress: { ...s.progress, [m]: { done, total } } })),
         ready: (timeline, summary) => {
-          patchLane(m, { status: 'ready', timeline, summary, done: summary.steps, total: summary.ops, message: null, source: pendingSource.get(m) ?? null });
+          patchLane(m, { status: 'ready', timeline, summary, message: null, source: pendingSource.get(m) ?? null });
           get().finishRestore();
           get().refresh();
           warmOthers();
@@ -136,7 +136,8 @@ export const useStore = create<PtlabState>()((set, get) => {
     const lane = get().lanes[m];
     if (lane && (lane.status === 'running' ? pendingSource.get(m) === src : lane.source === src)) return;
     pendingSource.set(m, src);
-    patchLane(m, { status: 'running', done: 0, total: 0, message: null });
+    patchLane(m, { status: 'running', message: null });
+    set((s) => ({ progress: { ...s.progress, [m]: { done: 0, total: 0 } } }));
     client(m).run(src, m);
   };
 

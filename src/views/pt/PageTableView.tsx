@@ -49,8 +49,12 @@ const selectLineSlots = (l: LinkingState) => l.lineSlots;
 
 const reportZoom: ZoomSync['report'] = (v) => useStore.getState().setZoom(v);
 
+/** The lane's progress, read where it is shown: progress arrives 5 times a second and re-renders only these. */
+const useProgress = (mechanism: MechanismName) => useStore(useMemo(() => laneProgress(mechanism), [mechanism]));
+
 /** Over a view that is not the current run's: what it shows and how far the new run is. */
-function StaleBadge({ mechanism, from, progress }: { mechanism: MechanismName; from: MechanismName; progress: number | null }) {
+function StaleBadge({ mechanism, from }: { mechanism: MechanismName; from: MechanismName }) {
+  const progress = useProgress(mechanism);
   return (
     <div className="pt-stale-badge" role="status" aria-label="Previous run">
       {progress !== null ? (
@@ -66,6 +70,12 @@ function StaleBadge({ mechanism, from, progress }: { mechanism: MechanismName; f
       <span className="muted"> · showing {from !== mechanism ? `${from}, ` : ''}the previous run</span>
     </div>
   );
+}
+
+/** In the view's place when there is nothing to show yet. */
+function ComputingNote({ mechanism }: { mechanism: MechanismName }) {
+  const progress = useProgress(mechanism);
+  return <p role="status">{progress !== null ? `Computing ${mechanism}… ${progress}%` : `${mechanism}: no run`}</p>;
 }
 
 interface ViewProps {
@@ -86,7 +96,6 @@ export function PageTableView({ mechanism, compact = false, lecture = false, gro
   const ownMaxPtes = useStore((s) => shownMaxPtes(s, mechanism));
   const maxPtes = sharedMaxPtes ?? ownMaxPtes;
   const frameSource = useStore((s) => shownLane(s, mechanism)?.frameSource ?? '');
-  const progress = useStore(useMemo(() => laneProgress(mechanism), [mechanism]));
   const primary = useStore(selectPrimary) === mechanism;
   const selectedSlot = useStore(selectSelectedSlot);
   const hoverSlot = useStore(selectHoverSlot);
@@ -125,7 +134,7 @@ export function PageTableView({ mechanism, compact = false, lecture = false, gro
     // Nothing to keep on screen (the first run, a lane just added): say what is happening, in the view's place.
     return (
       <div className={`pt-view pt-empty${compact ? ' pt-compact' : ''}`} data-mechanism={mechanism}>
-        <p role="status">{progress !== null ? `Computing ${mechanism}… ${progress}%` : `${mechanism}: no run`}</p>
+        <ComputingNote mechanism={mechanism} />
       </div>
     );
   }
@@ -149,7 +158,7 @@ export function PageTableView({ mechanism, compact = false, lecture = false, gro
       <div className="pt-stage" ref={box} onKeyDown={(e) => viewKeys(e, controls.current, lecture)}>
         {strips ? <StripView {...props} /> : <TreeView {...props} />}
         {info && tip && <Tooltip x={tip.x} y={tip.y} title={info.title} lines={info.lines} />}
-        {stale && <StaleBadge mechanism={mechanism} from={shown.mechanism} progress={progress} />}
+        {stale && <StaleBadge mechanism={mechanism} from={shown.mechanism} />}
       </div>
       <div className="pt-bar">
         {!compact && <Legend mechanism={mechanism} strips={strips} />}
