@@ -79,9 +79,9 @@ export const useStore = create<PtlabState>()((set, get) => {
     let c = clients.get(m);
     if (!c) {
       c = new LaneClient(() => spawn(), {
-        progress: (done, total) => patchLane(m, { done, total }),
+        progress: (done, total) => set((s) => ({ progress: { ...s.progress, [m]: { done, total } } })),
         ready: (timeline, summary) => {
-          patchLane(m, { status: 'ready', timeline, summary, done: summary.steps, total: summary.ops, message: null, source: pendingSource.get(m) ?? null });
+          patchLane(m, { status: 'ready', timeline, summary, message: null, source: pendingSource.get(m) ?? null });
           get().finishRestore();
           get().refresh();
           warmOthers();
@@ -120,7 +120,7 @@ export const useStore = create<PtlabState>()((set, get) => {
     // A production-size frame's slot cells (tens of MB) are not kept for the one after it: fades and ghosts need its tables only.
     const prev = same ? lane?.frame ?? null : null;
     const prevFrame = prev?.snapshot.cells ? { ...prev, snapshot: { ...prev.snapshot, cells: undefined } } : prev;
-    patchLane(m, { frame, prevFrame, frameSource: lane?.source ?? null });
+    patchLane(m, { frame, prevFrame, frameSource: lane?.source ?? null, frameMaxPtes: lane?.summary?.maxPtes ?? 0 });
     // The primary lane shows its own run: the view held from before a switch can go.
     const s = get();
     if (s.heldFrom !== null && m === primaryOf(s) && laneCurrent(s, m)) set({ heldFrom: null });
@@ -139,7 +139,8 @@ export const useStore = create<PtlabState>()((set, get) => {
     const lane = get().lanes[m];
     if (lane && (lane.status === 'running' ? pendingSource.get(m) === src : lane.source === src)) return;
     pendingSource.set(m, src);
-    patchLane(m, { status: 'running', done: 0, total: 0, message: null });
+    patchLane(m, { status: 'running', message: null });
+    set((s) => ({ progress: { ...s.progress, [m]: { done: 0, total: 0 } } }));
     client(m).run(src, m);
   };
 

@@ -14,10 +14,16 @@ export interface HostEnv {
   /** Give the event loop a turn (a cancel message may arrive). */
   yieldNow(): Promise<void>;
   now(): number;
+  /** Steps between two looks at the clock inside a chunk (default CLOCK_EVERY; tests with a fake clock: 1). */
+  clockEvery?: number;
 }
 
 /** How long one chunk of simulation runs before the worker posts progress and yields. */
 export const CHUNK_MS = 40;
+/** Steps between two looks at the clock inside a chunk (a clock read costs about as much as a small step). */
+const CLOCK_EVERY = 16;
+/** ... or after this much slot work (mm.work) since the last look. */
+const CLOCK_WORK = 1024;
 /** The shortest time between two progress messages. */
 export const PROGRESS_MS = 200;
 /** Work a run may do in the browser (slot operations: the page checks src/store/limits.ts first; this is the backstop). */
@@ -158,12 +164,20 @@ export class SimHost {
     try {
       while (!run.done) {
         const until = this.env.now() + CHUNK_MS;
-        do {
+        let k = 0;
+        let work = run.mm.work;
+        const every = this.env.clockEvery ?? CLOCK_EVERY;
+        for (;;) {
           run.advance(1);
           const s = run.lastStep!; // read now: valid until the next advance
           recordStep(a.timeline, s, stepFlags(run, s), run.lastStatement?.live?.slots ?? -1);
           if (s.figures.tables.pte > maxPtes) maxPtes = s.figures.tables.pte;
-        } while (!run.done && this.env.now() < until);
+          if (run.done) break;
+          // The clock every CLOCK_EVERY steps, or at once after a step that worked on many slots (a 50 GiB munmap).
+          if (++k % every !== 0 && run.mm.work - work < CLOCK_WORK) continue;
+          work = run.mm.work;
+          if (this.env.now() >= until) break;
+        }
         if (run.done) break;
         // Progress at most 5 times a second: each one re-renders the page, and
         // with three lanes computing on two cores the page's renders cost the runs.
