@@ -30,8 +30,11 @@ async function waitServer() {
 }
 
 /** RSS (kB) of Chromium's renderer and GPU processes: what the tab costs the machine. */
+const split = { renderer: 0, gpu: 0 };
 function tabRssKb(browserPid) {
   let kb = 0;
+  let r = 0;
+  let g = 0;
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
@@ -39,17 +42,22 @@ function tabRssKb(browserPid) {
       if (!cmd.includes('chromium') || !/--type=(renderer|gpu-process)/.test(cmd)) continue;
       const stat = readFileSync(`/proc/${pid}/status`, 'utf8');
       if (browserPid && !stat.includes(`PPid:\t${browserPid}`) && !cmd.includes('--type=renderer') && !cmd.includes('--type=gpu-process')) continue;
-      kb += Number(/VmRSS:\s+(\d+)/.exec(stat)?.[1] ?? 0);
+      const v = Number(/VmRSS:\s+(\d+)/.exec(stat)?.[1] ?? 0);
+      kb += v;
+      if (cmd.includes('--type=renderer')) r += v;
+      else g += v;
     } catch {
       /* gone */
     }
   }
+  split.renderer = Math.max(split.renderer, r);
+  split.gpu = Math.max(split.gpu, g);
   return kb;
 }
 
 const target = (label, value, unit, goal) => {
   const ratio = value / goal;
-  console.log(`${label}: ${value.toFixed(unit === 's' ? 1 : 0)} ${unit} (target <= ${goal} ${unit}: ${ratio.toFixed(2)}x${ratio <= 1 ? ', met' : ', NOT met'})`);
+  console.log(`${label}: ${value.toFixed(unit === 's' || unit === 'GiB' ? 2 : 0)} ${unit} (target <= ${goal} ${unit}: ${ratio.toFixed(2)}x${ratio <= 1 ? ', met' : ', NOT met'})`);
 };
 
 await waitServer();
@@ -89,6 +97,8 @@ try {
     clearInterval(poll);
     peak = Math.max(peak, tabRssKb());
     target(`  ${mechanism}: peak memory of the tab (renderer + GPU process)`, peak / 2 ** 20, 'GiB', 1.5);
+    console.log(`  ${mechanism}: peaks apart: renderer ${(split.renderer / 1024).toFixed(0)} MiB, GPU process ${(split.gpu / 1024).toFixed(0)} MiB`);
+    split.renderer = split.gpu = 0;
     if (mechanism === designs[0]) await page.screenshot({ path: '/tmp/ptlab-55t.png' });
     await page.close();
   }
