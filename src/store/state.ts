@@ -105,7 +105,7 @@ export interface RuntimeState {
   restoring: PendingRestore | null;
   /** A quiz shown before the step it precedes (every mode); revealed with that step, with the learner's guess if any. */
   quiz: { step: number; revealed: boolean; guess?: string } | null;
-  dialog: 'share' | 'export' | 'sweep' | 'tour' | null;
+  dialog: 'share' | 'export' | 'sweep' | 'tour' | 'curves' | null;
   /** A short message about a file or an export ("Saved scenario.ptlab"). */
   notice: string | null;
 }
