@@ -260,3 +260,34 @@ describe('stopped', () => {
     expect(st().stoppedBy).toBeNull();
   });
 });
+
+describe('production-size runs', () => {
+  const BIG = 'mmap X 600G at 0x100000000000\ntouch X 0 600G\nmadvise X 0 300G dontneed\n';
+  it('are computed only for the designs on screen, and one off screen gives its run back', async () => {
+    st().setMechanism('baseline');
+    st().setSource(BIG);
+    await ready();
+    expect(st().lanes.baseline!.summary!.maxPtes).toBe(307_200);
+    // No prefetch: give an idle callback the chance it would have had.
+    await new Promise((r) => setTimeout(r, 400));
+    expect(st().lanes['pte-ref']?.status ?? 'idle').not.toBe('running');
+    expect(st().lanes['pte-ref']?.source ?? null).toBeNull();
+    st().setMechanism('pte-ref');
+    // The baseline run is dropped at once; its last frame stays for the held view.
+    expect(st().lanes.baseline!.source).toBeNull();
+    expect(st().lanes.baseline!.frame).not.toBeNull();
+    await ready();
+    expect(st().lanes['pte-ref']!.frame!.snapshot.cells).toBeDefined();
+    st().seek(2);
+    await ready();
+    expect(st().lanes['pte-ref']!.frame!.snapshot.figures.tables.pte).toBe(153_600);
+    // Back to baseline: computed again, and frames come from the new run.
+    st().setMechanism('baseline');
+    expect(st().lanes.baseline!.status).toBe('running');
+    await ready();
+    st().seek(1);
+    await ready();
+    expect(st().lanes.baseline!.frame!.index).toBe(1);
+    expect(st().lanes.baseline!.frame!.snapshot.figures.tables.pte).toBe(307_200);
+  });
+});

@@ -6,7 +6,7 @@ import type { MechanismName } from '../core/index.ts';
 import { MECHANISMS } from '../scenario/index.ts';
 import { compile } from '../scenario/index.ts';
 import type { SimPort } from '../worker/spawn.ts';
-import type { Frame } from '../worker/protocol.ts';
+import { BIG_TABLES, type Frame } from '../worker/protocol.ts';
 import { LaneClient } from './laneClient.ts';
 import { LIMITS, measure, tooLarge, tooManyChars } from './limits.ts';
 import { DEFAULT_PRESET, loadPresetSource, presetById } from './presets.ts';
@@ -154,6 +154,12 @@ export const useStore = create<PtlabState>()((set, get) => {
     for (const m of MECHANISMS) {
       const lane = get().lanes[m];
       if (!visible.includes(m) && lane?.status === 'running' && pendingSource.get(m) !== src) clients.get(m)?.cancel();
+      // A production-size run off screen gives its worker's memory back; shown again, it is computed again.
+      // Its last frame stays on the page, for the view held across a switch.
+      if (!visible.includes(m) && lane?.status === 'ready' && lane.source !== null && (lane.summary?.maxPtes ?? 0) > BIG_TABLES) {
+        clients.get(m)?.drop();
+        patchLane(m, { source: null });
+      }
     }
     get().refresh();
   };
@@ -169,6 +175,8 @@ export const useStore = create<PtlabState>()((set, get) => {
     const src = s.goodSource;
     const visible = visibleMechanisms(s);
     if (src === null || !visible.every((m) => s.lanes[m]?.status === 'ready' && s.lanes[m]?.source === src)) return;
+    // A production-size run holds about a gigabyte in its worker: the designs off screen compute it when asked.
+    if (visible.some((m) => (s.lanes[m]?.summary?.maxPtes ?? 0) > BIG_TABLES)) return;
     const idle = (globalThis as { requestIdleCallback?: (f: () => void) => void }).requestIdleCallback ?? ((f: () => void) => setTimeout(f, 200));
     idle(() => {
       if (get().goodSource !== src) return;

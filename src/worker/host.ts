@@ -7,7 +7,7 @@ import { compile, type Program } from '../scenario/index.ts';
 import { toJson } from '../share/runJson.ts';
 import { encodeCells, encodeSnapshot, frameBytes, newTimeline, recordStep, trimTimeline } from './encode.ts';
 import { answer } from './queries.ts';
-import { FLAG_EMPTIED, FLAG_ERROR, FLAG_EXPECT_FAILED, FLAG_SAY, type Frame, type FromWorker, type ProcView, type Timeline, type ToWorker } from './protocol.ts';
+import { BIG_TABLES, FLAG_EMPTIED, FLAG_ERROR, FLAG_EXPECT_FAILED, FLAG_SAY, type Frame, type FromWorker, type ProcView, type Timeline, type ToWorker } from './protocol.ts';
 
 export interface HostEnv {
   post(msg: FromWorker, transfer?: ArrayBuffer[]): void;
@@ -32,13 +32,6 @@ export const MAX_WORK = 170_000_000;
 export const FRAME_CACHE = 32;
 /** ... and the most bytes they may hold (a production-size frame is ~1 KB per GiB mapped). */
 export const FRAME_CACHE_BYTES = 96 * 2 ** 20;
-/**
- * Production size: a run that may keep more PTE tables than this at once
- * (slots its touches span) keeps 4 reason lines a step (the rest counted by
- * code), and its frames carry one number per 2 MiB slot (slotCells) instead
- * of a list of tables (the 55 TiB process keeps 28.8 million).
- */
-export const BIG_TABLES = 200_000;
 const BIG_REASONS = 4;
 /** Checkpoints (time travel) of one run hold at most this much; past it they thin out (Run's checkpointBytes). */
 export const CHECKPOINT_BYTES = 256 * 2 ** 20;
@@ -127,6 +120,13 @@ export class SimHost {
         return this.start(msg.runId, msg.source, msg.mechanism);
       case 'warm':
         return this.warmUp(msg.mechanism);
+      case 'drop':
+        if (this.ready && this.ready.runId === msg.runId) {
+          this.ready = null;
+          this.cache.clear();
+          this.cacheBytes = 0;
+        }
+        return;
       case 'cancel':
         if (this.pending && this.pending.runId === msg.runId) this.pending.cancelled = true;
         return;
