@@ -29,7 +29,11 @@ async function waitServer() {
   throw new Error('preview server did not start');
 }
 
-/** RSS (kB) of Chromium's renderer and GPU processes: what the tab costs the machine. */
+/**
+ * RSS (kB) of the tab: its renderer (the largest renderer process: it runs
+ * the page and its workers; headless Chromium keeps a spare one or two of
+ * ~100 MB that are not the tab's) plus the GPU process.
+ */
 const split = { renderer: 0, gpu: 0 };
 function tabRssKb(browserPid) {
   let kb = 0;
@@ -43,13 +47,13 @@ function tabRssKb(browserPid) {
       const stat = readFileSync(`/proc/${pid}/status`, 'utf8');
       if (browserPid && !stat.includes(`PPid:\t${browserPid}`) && !cmd.includes('--type=renderer') && !cmd.includes('--type=gpu-process')) continue;
       const v = Number(/VmRSS:\s+(\d+)/.exec(stat)?.[1] ?? 0);
-      kb += v;
-      if (cmd.includes('--type=renderer')) r += v;
+      if (cmd.includes('--type=renderer')) r = Math.max(r, v);
       else g += v;
     } catch {
       /* gone */
     }
   }
+  kb = r + g;
   split.renderer = Math.max(split.renderer, r);
   split.gpu = Math.max(split.gpu, g);
   return kb;

@@ -32,9 +32,9 @@ export const MAX_WORK = 170_000_000;
 export const FRAME_CACHE = 32;
 /** ... and the most bytes they may hold (a production-size frame is ~1 KB per GiB mapped). */
 export const FRAME_CACHE_BYTES = 96 * 2 ** 20;
-const BIG_REASONS = 4;
+const BIG_REASONS = 2;
 /** Checkpoints (time travel) of one run hold at most this much; past it they thin out (Run's checkpointBytes). */
-export const CHECKPOINT_BYTES = 256 * 2 ** 20;
+export const CHECKPOINT_BYTES = 96 * 2 ** 20;
 /** Recorded frames carry the pre-step entries of at most this many tables. */
 export const MAX_EVENT_TABLES = 64;
 /** What warmUp runs: the 50 GiB preset's shape, 1/12 of its length. */
@@ -291,11 +291,15 @@ export class SimHost {
     const key = `${index}:${record}`;
     let frame = this.cache.get(key);
     if (frame) this.cache.delete(key);
-    else {
-      frame = this.buildFrame(a.run, index, record, a.maxPtes > BIG_TABLES);
-      this.cacheBytes += frameBytes(frame);
+    else frame = this.buildFrame(a.run, index, record, a.maxPtes > BIG_TABLES);
+    const bytes = frameBytes(frame);
+    if (bytes > FRAME_CACHE_BYTES / 4) {
+      // A production-size frame (slot cells, tens of MB) is rebuilt when asked again, not kept: its buffers are transferred.
+      const buffers = [frame.snapshot.cells?.buffer, frame.before?.cells?.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+      return this.env.post({ t: 'frame', runId, reqId, frame }, buffers);
     }
     this.cache.set(key, frame);
+    this.cacheBytes += bytes;
     while (this.cache.size > 1 && (this.cache.size > FRAME_CACHE || this.cacheBytes > FRAME_CACHE_BYTES)) {
       const oldest = this.cache.keys().next().value!;
       this.cacheBytes -= frameBytes(this.cache.get(oldest)!);

@@ -132,7 +132,7 @@ export interface ProcView {
 
 /**
  * Production size: a run that may keep more PTE tables than this at once
- * (slots its touches span) keeps 4 reason lines a step (the rest counted by
+ * (slots its touches span) keeps 2 reason lines a step (the rest counted by
  * code), and its frames carry one number per 2 MiB slot (slotCells) instead
  * of a list of tables (the 55 TiB process keeps 28.8 million). The page
  * computes such a run only for the designs on screen (no prefetch: each
