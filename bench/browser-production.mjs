@@ -83,6 +83,7 @@ try {
     await page.waitForFunction(() => !window.__ptlab.ready, null, { timeout: 10_000 }).catch(() => {});
     await page.waitForFunction(() => window.__ptlab.ready && document.querySelector('main .pt-view:not([data-stale]) canvas.pt-canvas[data-cells]'), null, { timeout: 300_000, polling: 500 });
     const s = (Date.now() - t0) / 1000;
+    const atReady = tabRssKb();
     const shown = await page.evaluate(() => document.querySelector('main .pt-view')?.getAttribute('data-mechanism'));
     // The last step's headline: the figures the CLI prints (scenarios/golden/29-production-55t.txt).
     await page.evaluate((n) => window.__ptlab.seek(n), 699_443);
@@ -90,6 +91,7 @@ try {
     const figures = await page.evaluate(() => document.querySelector('[data-testid="headline"]')?.getAttribute('aria-label') ?? '');
     target(`  ${mechanism}: ready and drawn after the click (${shown})`, s, 's', 60);
     console.log(`  ${mechanism}: at the end, ${figures}`);
+    console.log(`  ${mechanism}: tab memory when ready ${(atReady / 1024).toFixed(0)} MiB, at the last step ${(tabRssKb() / 1024).toFixed(0)} MiB`);
     if (mechanism === designs[0]) await page.screenshot({ path: '/tmp/ptlab-55t-end.png' });
     // Seeks: the middle and a quarter of the run (replayed from the nearest checkpoint).
     for (const at of [349_722, 174_861]) {
