@@ -110,7 +110,7 @@ export function chartModel(series: ChartSeries[], n: number, width: number, heig
     yTicks = logTicks(lo, Math.max(hi, lo * 4)).map((v) => ({ value: v, y: ly(v) }));
   } else {
     // Nice ticks in the unit the labels use (kB, MiB or GiB), so they read 20 MiB, not 19.5 MiB.
-    const unit = max >= 10 * 1024 * 1024 ? 1024 * 1024 : max >= 10 * 1024 ? 1024 : 1;
+    const unit = max >= 1024 * 1024 ? 1024 * 1024 : max >= 10 * 1024 ? 1024 : 1;
     const yu = scaleLinear().domain([0, max / unit]).nice(4).range([height - pad.b, pad.t]);
     y = scaleLinear().domain([0, yu.domain()[1] * unit]).range([height - pad.b, pad.t]);
     yTicks = yu.ticks(4).map((v) => ({ value: v * unit, y: yu(v) }));

@@ -2,7 +2,7 @@
 // d3 computed the paths (layout/chart.ts); click the chart to go to a step.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { MechanismName } from '../../core/index.ts';
-import { chartModel, formatKiB, formatTick, type ChartSeries } from '../../layout/chart.ts';
+import { chartModel, formatTick, type ChartSeries } from '../../layout/chart.ts';
 import { useStore } from '../../store/store.ts';
 
 export const MECH_COLOUR: Record<MechanismName, string> = { baseline: '#e69f00', 'pte-ref': '#0072b2', 'pt-reclaim': '#009e73' };
@@ -60,7 +60,7 @@ export function FigureChart({ title, series, n, step, log = false, onToggleLog }
           <g key={t.value}>
             <line x1={56} x2={width - 8} y1={t.y} y2={t.y} className="grid" />
             <text x={52} y={t.y + 4} textAnchor="end" className="tick">
-              {model.log ? formatTick(t.value) : formatKiB(t.value)}
+              {formatTick(t.value)}
             </text>
           </g>
         ))}

@@ -32,7 +32,7 @@ export function Legend({ mechanism, strips = true, compare = false, aggregate = 
       )}
       {aggregate && (
         <span className="legend-swatch legend-aggregate" data-testid="legend-aggregate">
-          zoomed out, a square is a PMD table (1 GiB): the mean colour of its PTE tables; zoom in for its 512 slots
+          zoomed out, a square is a PMD table (1 GiB): the mean colour of its PTE tables, stronger the more it has; zoom in for its 512 slots
         </span>
       )}
       <MarksLegend />

@@ -196,8 +196,8 @@ function lazyAtlas(layout: StripLayout, vmas: NamedVma[], cells: CellSource, reu
   const paint = blockPainter(layout, vmas, cells);
   const px = new Uint8ClampedArray(512 * 4);
   const means = new Uint8ClampedArray(Math.max(1, n) * 3);
-  // A block's colour far out: its tables' mean colour over the mean of its other slots, weighted so that a
-  // PMD table with a few PTE tables still shows them (at least 40%), and a full one is all tables.
+  // A block's colour far out: its tables' mean colour over the mean of its other slots, weighted by the square
+  // root of their share (a PMD table with 8 PTE tables shows a tint of 22%, one with 128 of 60%, a full one 100%).
   for (let k = 0; k < n; k++) {
     paint(k, px);
     const c = cells.rowOf.get(layout.blocks[k].region);
@@ -211,7 +211,7 @@ function lazyAtlas(layout: StripLayout, vmas: NamedVma[], cells: CellSource, reu
       into[1] += px[i * 4 + 1];
       into[2] += px[i * 4 + 2];
     }
-    const w = tables ? 0.4 + (0.6 * tables) / 512 : 0;
+    const w = tables ? Math.min(1, 0.1 + Math.sqrt(tables / 512)) : 0;
     for (let j = 0; j < 3; j++) means[k * 3 + j] = (tables ? (w * sum[j]) / tables : 0) + (tables < 512 ? ((1 - w) * bg[j]) / (512 - tables) : 0);
   }
   const rows = Math.ceil(Math.max(1, n) / layout.perRow);
