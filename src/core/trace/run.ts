@@ -206,7 +206,11 @@ export class Run {
     const aPud = a.pud, aPmd = a.pmd, aPte = a.pte;
     const fPud = f.pud, fPmd = f.pmd, fPte = f.pte;
     mm.beginStep(false);
-    if (this.opts.keepSteps === false) mm.maxReasons = index === this.ops.length - 1 ? MAX_STEP_REASONS : 0;
+    if (this.opts.keepSteps === false) {
+      const last = index === this.ops.length - 1;
+      mm.maxReasons = last ? MAX_STEP_REASONS : 0;
+      mm.countMoreReasons = last;
+    }
     const r = prep ? prep.run(this.opts.maxWork) : execute(mm, this.names, st.op, this.opts.maxWork);
     const figures = this.mm.figures();
     const step: StepResult = {
@@ -236,7 +240,7 @@ export class Run {
     };
     const v = r.race?.violation;
     // After a violation the figures are the corrupted state's: checking them says nothing.
-    const failed = v ? [] : this.checkExpects(st.expects, figures, step.procs);
+    let failed = v || !st.expects ? undefined : this.checkExpects(st.expects, figures, step.procs);
     if (v && !r.error) {
       const expected = (st.expectViolations ?? []).some((e) => (!e.mechanism || e.mechanism === this.mechanism) && (!e.kind || e.kind === v.kind));
       if (expected) this.stopped = { index, line: st.line, reason: violationMessage(v) };
@@ -249,14 +253,16 @@ export class Run {
       step.error = r.error;
       this.error = { index, line: st.line, error: r.error };
     }
-    for (const e of st.expectViolations ?? []) {
-      if (e.mechanism && e.mechanism !== this.mechanism) continue;
-      if (v && (!e.kind || e.kind === v.kind)) continue;
-      const msg = `line ${e.line}: expected the checker to catch ${e.kind ? `a ${e.kind}` : 'a violation'} in this race, ${v ? `it caught a ${v.kind}` : 'it ran clean'} (${this.mechanism})`;
-      failed.push(msg);
-      this.expectFailures.push({ line: e.line, message: msg });
+    if (st.expectViolations) {
+      for (const e of st.expectViolations) {
+        if (e.mechanism && e.mechanism !== this.mechanism) continue;
+        if (v && (!e.kind || e.kind === v.kind)) continue;
+        const msg = `line ${e.line}: expected the checker to catch ${e.kind ? `a ${e.kind}` : 'a violation'} in this race, ${v ? `it caught a ${v.kind}` : 'it ran clean'} (${this.mechanism})`;
+        (failed ??= []).push(msg);
+        this.expectFailures.push({ line: e.line, message: msg });
+      }
     }
-    if (failed.length) step.expectFailures = failed;
+    if (failed) step.expectFailures = failed;
     if (this.opts.keepSteps !== false) this.log.push(step, mm.pathId());
     else if (step.costs) step.costs = copyCounters(c);
     this.lastStep = step;
@@ -283,8 +289,9 @@ export class Run {
     }
   }
 
-  private checkExpects(expects: FlatStatement['expects'], f: Figures, procs?: StepResult['procs']): string[] {
-    const failed: string[] = [];
+  /** The failed expects' messages (also added to expectFailures), or undefined when all held. */
+  private checkExpects(expects: FlatStatement['expects'], f: Figures, procs?: StepResult['procs']): string[] | undefined {
+    let failed: string[] | undefined;
     for (const e of expects ?? []) {
       if (e.mechanism && e.mechanism !== this.mechanism) continue;
       let pf = f;
@@ -292,7 +299,7 @@ export class Run {
         const p = procs?.find((x) => x.name === e.proc);
         if (!p) {
           const msg = `line ${e.line}: expected ${e.proc}'s ${e.figure}, but there is no process named ${e.proc} here (${(procs ?? [{ name: FIRST_PROCESS }]).map((x) => x.name).join(', ')})`;
-          failed.push(msg);
+          (failed ??= []).push(msg);
           this.expectFailures.push({ line: e.line, message: msg });
           continue;
         }
@@ -301,7 +308,7 @@ export class Run {
       const got = figureValue(pf, e.figure);
       if (got !== e.value) {
         const msg = `line ${e.line}: expected ${e.proc && e.proc !== FIRST_PROCESS ? `${e.proc}'s ` : ''}${e.figure} ${e.value}${UNIT[e.figure]}, got ${got}${UNIT[e.figure]} (${this.mechanism})`;
-        failed.push(msg);
+        (failed ??= []).push(msg);
         this.expectFailures.push({ line: e.line, message: msg });
       }
     }
