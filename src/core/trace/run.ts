@@ -8,11 +8,12 @@ import { mechanismOf, type Mechanism } from '../mechanisms/index.ts';
 import { violationMessage } from '../races/report.ts';
 import { MAX_STEP_REASONS, Mm } from '../mm/mm.ts';
 import { packMm, unpackMm, type PackedMm } from '../mm/pack.ts';
-import { copyCounters, type Counters, type Figures, type SimError, type SimEvent, type StepResult } from '../types.ts';
+import { copyCounters, type Counters, type Figures, type SimError, type SimEvent, type StepResult, type TableReason } from '../types.ts';
+import { PAGE_KB, TABLE_KB } from '../constants.ts';
 import { execute, type Names } from './execute.ts';
 import { checkInvariants } from './invariants.ts';
 import { packProcs, prepare, procFigures, unpackProcs, type PackedProc, type Proc } from './procs.ts';
-import { NO_REASONS, StepLog, ZERO_LEVELS } from './steplog.ts';
+import { NO_REASONS, StepLog, newStepRecord } from './steplog.ts';
 
 export interface RunOptions {
   /** One of MECHANISMS, or 'broken' (the race lab's unsafe variant). */
@@ -114,11 +115,32 @@ export class Run {
   /** Steps executed so far. */
   stepsRun = 0;
   /**
-   * The result of the step just run, as it was built: no copy from the log.
-   * With keepSteps its `costs` are the live counters, valid until the next
-   * advance (read them through step(i) to keep them).
+   * The result of the step just run (null before the first), built from the
+   * log when read (a run makes no result object per step); the same object
+   * until the next step.
    */
-  lastStep: StepResult | null = null;
+  get lastStep(): StepResult | null {
+    if (this.stepsRun === 0) return null;
+    if (this.lastCache === null) {
+      const index = this.stepsRun - 1;
+      const st = this.lastStatement!;
+      if (this.opts.keepSteps !== false) this.lastCache = this.log.at(index, st);
+      else {
+        // The log holds this step alone, at 0. A run that keeps only its
+        // last step reads no other step's text (a generated statement
+        // formats its text when read).
+        const step = this.log.at(0, st, index !== this.ops.length - 1 && !this.lastError ? '' : undefined);
+        step.index = index;
+        this.lastCache = step;
+      }
+    }
+    return this.lastCache;
+  }
+  private lastCache: StepResult | null = null;
+  /** The step just run ended in an error. */
+  private lastError = false;
+  /** What a step leaves, written in place step after step (the log copies it). */
+  private readonly rec = newStepRecord();
   /** The statement of the step just run. */
   lastStatement: FlatStatement | null = null;
   private stepsCache: StepResult[] | null = null;
@@ -191,6 +213,7 @@ export class Run {
     const index = this.stepsRun++;
     const st = this.ops.at(index)!;
     this.lastStatement = st;
+    this.lastCache = null;
     const sop = st.op.op;
     // One process and no process statement: the first process runs it directly (the fast path).
     const multi = this.procs.length > 1 || sop === 'fork' || sop === 'in' || sop === 'exit';
@@ -201,8 +224,6 @@ export class Run {
     const workBefore = mm.work;
     const a = c.tablesAllocated;
     const f = c.tablesFreed;
-    const a0 = a.pud + a.pmd + a.pte;
-    const f0 = f.pud + f.pmd + f.pte;
     const aPud = a.pud, aPmd = a.pmd, aPte = a.pte;
     const fPud = f.pud, fPmd = f.pmd, fPte = f.pte;
     mm.beginStep(false);
@@ -212,47 +233,21 @@ export class Run {
       mm.countMoreReasons = last;
     }
     const r = prep ? prep.run(this.opts.maxWork) : execute(mm, this.names, st.op, this.opts.maxWork);
-    const figures = this.mm.figures();
-    const step: StepResult = {
-      index,
-      line: st.line,
-      // A run that keeps only its last step reads no other step's text (a
-      // generated statement formats its text when read).
-      text: this.opts.keepSteps === false && index !== this.ops.length - 1 && !r.error ? '' : st.text,
-      figures,
-      path: mm.path() as string[],
-      reasons: mm.reasons.length ? mm.reasons : NO_REASONS,
-      allocated: a.pud + a.pmd + a.pte === a0 ? ZERO_LEVELS : { pud: a.pud - aPud, pmd: a.pmd - aPmd, pte: a.pte - aPte },
-      freed: f.pud + f.pmd + f.pte === f0 ? ZERO_LEVELS : { pud: f.pud - fPud, pmd: f.pmd - fPmd, pte: f.pte - fPte },
-      faults: c.faults - faultsBefore,
-      // Every key present, even when undefined: one object shape, so the
-      // step log's push stays monomorphic.
-      iter: st.iter,
-      op: r.op,
-      costs: this.opts.costsPerStep ? c : undefined, // the log copies the live counters
-      say: st.say,
-      quiz: st.quiz,
-      race: r.race,
-      error: undefined,
-      expectFailures: undefined,
-      moreReasons: mm.moreReasons ? [...mm.moreReasons.values()] : undefined,
-      procs: multi ? procFigures(this.procs) : undefined,
-    };
+    const procs = multi ? procFigures(this.procs) : undefined;
+    let reasons: readonly TableReason[] = mm.reasons.length ? mm.reasons : NO_REASONS;
     const v = r.race?.violation;
     // After a violation the figures are the corrupted state's: checking them says nothing.
-    let failed = v || !st.expects ? undefined : this.checkExpects(st.expects, figures, step.procs);
+    let failed = v || !st.expects ? undefined : this.checkExpects(st.expects, this.mm.figures(), procs);
     if (v && !r.error) {
       const expected = (st.expectViolations ?? []).some((e) => (!e.mechanism || e.mechanism === this.mechanism) && (!e.kind || e.kind === v.kind));
       if (expected) this.stopped = { index, line: st.line, reason: violationMessage(v) };
       else {
         r.error = { kind: 'race', message: violationMessage(v) };
-        step.reasons = step.reasons.filter((x) => x.code !== 'race_violation'); // the error says it
+        reasons = reasons.filter((x) => x.code !== 'race_violation'); // the error says it
       }
     }
-    if (r.error) {
-      step.error = r.error;
-      this.error = { index, line: st.line, error: r.error };
-    }
+    if (r.error) this.error = { index, line: st.line, error: r.error };
+    this.lastError = !!r.error;
     if (st.expectViolations) {
       for (const e of st.expectViolations) {
         if (e.mechanism && e.mechanism !== this.mechanism) continue;
@@ -262,10 +257,36 @@ export class Run {
         this.expectFailures.push({ line: e.line, message: msg });
       }
     }
-    if (failed) step.expectFailures = failed;
-    if (this.opts.keepSteps !== false) this.log.push(step, mm.pathId());
-    else if (step.costs) step.costs = copyCounters(c);
-    this.lastStep = step;
+    // The step's result, into the log (a run that keeps only its last step logs it over the one before).
+    const rec = this.rec;
+    const top = this.mm;
+    let vmSize = 0;
+    for (const x of top.vmas) vmSize += x.end - x.start;
+    rec.VmPTE = (top.nr.pud + top.nr.pmd + top.nr.pte) * TABLE_KB;
+    rec.RssAnon = top.rssAnonPages * PAGE_KB;
+    rec.VmSize = vmSize / 1024;
+    rec.VmSwap = top.swapPages * PAGE_KB;
+    rec.pud = top.nr.pud;
+    rec.pmd = top.nr.pmd;
+    rec.pte = top.nr.pte;
+    rec.faults = c.faults - faultsBefore;
+    rec.aPud = a.pud - aPud;
+    rec.aPmd = a.pmd - aPmd;
+    rec.aPte = a.pte - aPte;
+    rec.fPud = f.pud - fPud;
+    rec.fPmd = f.pmd - fPmd;
+    rec.fPte = f.pte - fPte;
+    rec.pathId = mm.pathId();
+    rec.op = r.op;
+    rec.reasons = reasons;
+    rec.error = r.error;
+    rec.expectFailures = failed;
+    rec.race = r.race;
+    rec.moreReasons = mm.moreReasons ? [...mm.moreReasons.values()] : undefined;
+    rec.procs = procs;
+    rec.costs = this.opts.costsPerStep ? c : null;
+    if (this.opts.keepSteps === false) this.log.clear();
+    this.log.push(rec);
     if (this.opts.checkInvariants && !v) {
       const bad = checkInvariants(this.mm);
       for (const p of this.procs.slice(1)) for (const m of checkInvariants(p.mm)) bad.push(`${p.name}: ${m}`);
@@ -279,7 +300,7 @@ export class Run {
     // and any seek at ~40 x (tables) units of replay (npm run bench:seek).
     if (!this.opts.checkpoints) return;
     this.stepsSinceCheckpoint++;
-    this.workSinceCheckpoint += 64 + 32 * (mm.work - workBefore) + step.reasons.length * 8;
+    this.workSinceCheckpoint += 64 + 32 * (mm.work - workBefore) + reasons.length * 8;
     let tables = 0;
     for (const p of this.procs) tables += p.mm.nr.pte + p.mm.nr.pmd + p.mm.nr.pud;
     if (this.stepsSinceCheckpoint >= (this.opts.checkpointEvery ?? 256) && this.workSinceCheckpoint >= 40 * tables) {

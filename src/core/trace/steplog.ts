@@ -13,16 +13,18 @@ import type { ResolvedOp } from '../resolved.ts';
 import type { Counters, Figures, StepResult, TableReason } from '../types.ts';
 import { PATHS } from '../mm/mm.ts';
 
-// Per step, in three typed arrays (78 bytes a step: fresh memory is paid for
+// Per step, in three typed arrays (82 bytes a step: fresh memory is paid for
 // page by page, so the log stays small):
 /** Float64: VmPTE, RssAnon, VmSize (kB), faults, op addr, op len, VmSwap (kB). */
 const FW = 7;
-/** Int32: pud, pmd, pte tables, path id, rare index (-1: none), first reason, reasons. */
-const IW = 7;
+/** Int32: pud, pmd, pte tables, path id, rare index (-1: none), first reason, reasons, levels index (-1: none). */
+const IW = 8;
 /** Uint8: op kind, op aux (advice / prot). */
 const BW = 2;
 /** Per step with costs: the 14 counters. */
 const CW = 14;
+/** Per step that allocated or freed a table: allocated pud, pmd, pte, freed pud, pmd, pte. */
+const LW = 6;
 
 const OP_NONE = 0;
 const SIMPLE_OPS = ['touch', 'read', 'munmap', 'madvise', 'mprotect'] as const;
@@ -38,14 +40,75 @@ export const NO_REASONS = Object.freeze([]) as unknown as TableReason[];
 
 /** What only some steps have. */
 interface Rare {
-  allocated?: Levels;
-  freed?: Levels;
   op?: ResolvedOp;
   error?: StepResult['error'];
   expectFailures?: string[];
   race?: StepResult['race'];
   moreReasons?: StepResult['moreReasons'];
   procs?: StepResult['procs'];
+}
+
+/**
+ * What a step leaves, as the run writes it: one object the run reuses for
+ * every step (StepLog.push copies it into the columns), so running a step
+ * makes no result object; StepLog.at builds the StepResult when one is read.
+ */
+export interface StepRecord {
+  /** Figures: VmPTE, RssAnon, VmSize, VmSwap (kB; VmSwap 0 when none), tables per level. */
+  VmPTE: number;
+  RssAnon: number;
+  VmSize: number;
+  VmSwap: number;
+  pud: number;
+  pmd: number;
+  pte: number;
+  faults: number;
+  /** Tables allocated and freed in the step, per level. */
+  aPud: number;
+  aPmd: number;
+  aPte: number;
+  fPud: number;
+  fPmd: number;
+  fPte: number;
+  /** Index into PATHS (Mm's path trie). */
+  pathId: number;
+  op: ResolvedOp | undefined;
+  reasons: readonly TableReason[];
+  error: StepResult['error'];
+  expectFailures: string[] | undefined;
+  race: StepResult['race'];
+  moreReasons: StepResult['moreReasons'];
+  procs: StepResult['procs'];
+  /** The running counters (copied), when the log keeps costs. */
+  costs: Counters | null;
+}
+
+export function newStepRecord(): StepRecord {
+  return {
+    VmPTE: 0,
+    RssAnon: 0,
+    VmSize: 0,
+    VmSwap: 0,
+    pud: 0,
+    pmd: 0,
+    pte: 0,
+    faults: 0,
+    aPud: 0,
+    aPmd: 0,
+    aPte: 0,
+    fPud: 0,
+    fPmd: 0,
+    fPte: 0,
+    pathId: 0,
+    op: undefined,
+    reasons: NO_REASONS,
+    error: undefined,
+    expectFailures: undefined,
+    race: undefined,
+    moreReasons: undefined,
+    procs: undefined,
+    costs: null,
+  };
 }
 
 export class StepLog {
@@ -73,8 +136,20 @@ export class StepLog {
     this.costs = withCosts ? new Float64Array(CW * cap) : null;
   }
 
-  /** Append step `length` (the caller's index); `pathId` indexes PATHS (Mm's path trie). */
-  push(s: Omit<StepResult, 'line' | 'text' | 'iter' | 'say' | 'quiz'>, pathId: number): void {
+  /** Per step that allocated or freed a table: LW numbers (levels index in the Int32 columns). */
+  private lv: Int32Array = new Int32Array(LW * 1024);
+  private levels = 0;
+
+  /** Forget every step (a run that keeps only its last step logs each step over the one before). */
+  clear(): void {
+    this.length = 0;
+    this.rare.length = 0;
+    this.reasons = 0;
+    this.levels = 0;
+  }
+
+  /** Append step `length` (the caller's index). */
+  push(s: StepRecord): void {
     const i = this.length;
     if (i === this.cap) this.growAll();
     const n = this.f64;
@@ -83,16 +158,15 @@ export class StepLog {
     const o = i * FW;
     const q = i * IW;
     const u = i * BW;
-    const f = s.figures;
-    n[o] = f.VmPTE;
-    n[o + 1] = f.RssAnon;
-    n[o + 2] = f.VmSize;
+    n[o] = s.VmPTE;
+    n[o + 1] = s.RssAnon;
+    n[o + 2] = s.VmSize;
     n[o + 3] = s.faults;
-    n[o + 6] = f.VmSwap ?? 0;
-    m[q] = f.tables.pud;
-    m[q + 1] = f.tables.pmd;
-    m[q + 2] = f.tables.pte;
-    m[q + 3] = pathId;
+    n[o + 6] = s.VmSwap;
+    m[q] = s.pud;
+    m[q + 1] = s.pmd;
+    m[q + 2] = s.pte;
+    m[q + 3] = s.pathId;
     let rare: Rare | undefined;
     const op = s.op;
     const k = op ? simpleKind(op) : -1;
@@ -107,11 +181,27 @@ export class StepLog {
       b[u] = OTHER_OP;
       (rare ??= {}).op = op;
     }
+    const reasons = s.reasons;
     m[q + 5] = this.reasons;
-    m[q + 6] = s.reasons.length;
-    for (const r of s.reasons) this.pushReason(r);
-    if (s.allocated !== ZERO_LEVELS) (rare ??= {}).allocated = s.allocated;
-    if (s.freed !== ZERO_LEVELS) (rare ??= {}).freed = s.freed;
+    m[q + 6] = reasons.length;
+    for (let r = 0; r < reasons.length; r++) this.pushReason(reasons[r]);
+    if (s.aPud !== 0 || s.aPmd !== 0 || s.aPte !== 0 || s.fPud !== 0 || s.fPmd !== 0 || s.fPte !== 0) {
+      const l = this.levels++;
+      if ((l + 1) * LW > this.lv.length) {
+        const g = new Int32Array(this.lv.length * 2);
+        g.set(this.lv);
+        this.lv = g;
+      }
+      const v = this.lv;
+      const w = l * LW;
+      v[w] = s.aPud;
+      v[w + 1] = s.aPmd;
+      v[w + 2] = s.aPte;
+      v[w + 3] = s.fPud;
+      v[w + 4] = s.fPmd;
+      v[w + 5] = s.fPte;
+      m[q + 7] = l;
+    } else m[q + 7] = -1;
     if (s.error) (rare ??= {}).error = s.error;
     if (s.expectFailures) (rare ??= {}).expectFailures = s.expectFailures;
     if (s.race) (rare ??= {}).race = s.race;
@@ -123,6 +213,16 @@ export class StepLog {
     } else m[q + 4] = -1;
     if (this.costs && s.costs) writeCounters(this.costs, i * CW, s.costs);
     this.length++;
+  }
+
+  /** Step i's tables allocated (`freed` false) or freed, per level: ZERO_LEVELS when none. */
+  private levelsAt(i: number, freed: boolean): Levels {
+    const l = this.i32[i * IW + 7];
+    if (l < 0) return ZERO_LEVELS;
+    const v = this.lv;
+    const w = l * LW + (freed ? 3 : 0);
+    if (v[w] === 0 && v[w + 1] === 0 && v[w + 2] === 0) return ZERO_LEVELS;
+    return { pud: v[w], pmd: v[w + 1], pte: v[w + 2] };
   }
 
   /** Double every per-step array (amortised O(1) a step). */
@@ -202,13 +302,12 @@ export class StepLog {
 
   /** Did step i allocate or free a PTE table? */
   changedPte(i: number): boolean {
-    const r = this.i32[i * IW + 4];
-    const rare = r >= 0 ? this.rare[r] : undefined;
-    return !!rare && ((rare.allocated?.pte ?? 0) > 0 || (rare.freed?.pte ?? 0) > 0);
+    const l = this.i32[i * IW + 7];
+    return l >= 0 && (this.lv[l * LW + 2] > 0 || this.lv[l * LW + 5] > 0);
   }
 
-  /** Step i's result; `st` is statement i of the program. A new object each call. */
-  at(i: number, st: FlatStatement): StepResult {
+  /** Step i's result; `st` is statement i of the program (`text` replaces its text). A new object each call. */
+  at(i: number, st: FlatStatement, text = st.text): StepResult {
     const n = this.f64;
     const m = this.i32;
     const o = i * FW;
@@ -218,12 +317,12 @@ export class StepLog {
     const step: StepResult = {
       index: i,
       line: st.line,
-      text: st.text,
+      text,
       figures: this.figures(i),
       path: PATHS[m[q + 3]] as string[],
       reasons: m[q + 6] ? this.reasonsAt(m[q + 5], m[q + 6]) : NO_REASONS,
-      allocated: rare?.allocated ?? ZERO_LEVELS,
-      freed: rare?.freed ?? ZERO_LEVELS,
+      allocated: this.levelsAt(i, false),
+      freed: this.levelsAt(i, true),
       faults: n[o + 3],
     };
     if (st.iter !== undefined) step.iter = st.iter;
