@@ -151,7 +151,7 @@ function explainMunmap(mm: Mm, touched: { slot: number; id: number }[], prev: Vm
 export function tlbFlush(mm: Mm, by = 'tlb_finish_mmu'): void {
   mm.counters.tlbFlushes++;
   mm.enter(by);
-  mm.emit({ kind: 'tlb_flush', by });
+  if (mm.events) mm.emit({ kind: 'tlb_flush', by }); // no event object when nobody records
 }
 
 /** Split any huge PMD that [start, end) covers only partly (change_pmd_range, madvise). */

@@ -36,7 +36,7 @@ export function __split_huge_pmd(mm: Mm, t: PteTable): void {
   mm.mech.tableFilled(mm, t, '__split_huge_pmd');
   mm.counters.pmdLocks++;
   mm.enter('__split_huge_pmd');
-  mm.emit({ kind: 'huge_split', addr: t.slot * PMD_SIZE, by: '__split_huge_pmd' });
+  if (mm.events) mm.emit({ kind: 'huge_split', addr: t.slot * PMD_SIZE, by: '__split_huge_pmd' });
 }
 
 /**
@@ -261,7 +261,7 @@ function zap_huge_pmd(mm: Mm, t: PteTable): void {
   if (isAnonHuge(t.huge)) mm.rssAnonPages -= HPAGE_PMD_NR;
   mm.counters.pmdLocks++;
   mm.enter('zap_huge_pmd');
-  mm.emit({ kind: 'huge_zapped', addr: slotStart, by: 'zap_huge_pmd' });
+  if (mm.events) mm.emit({ kind: 'huge_zapped', addr: slotStart, by: 'zap_huge_pmd' });
   mm.unlinkPte(t.slot, 'zap_deposited_table', false);
   if (mm.wantsReason('huge_zapped', 'freed')) mm.reason({
     addr: slotStart,

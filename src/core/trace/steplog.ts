@@ -31,6 +31,7 @@ const SIMPLE_OPS = ['touch', 'read', 'munmap', 'madvise', 'mprotect'] as const;
 type SimpleOp = Extract<ResolvedOp, { op: (typeof SIMPLE_OPS)[number] }>;
 const OTHER_OP = SIMPLE_OPS.length + 1;
 const ADVICE: readonly Advice[] = ADVICES;
+const ADVICE_INDEX = Object.fromEntries(ADVICE.map((a, k) => [a, k])) as Record<Advice, number>;
 const PROT: Prot[] = ['r', 'rw', 'none'];
 
 type Levels = { pud: number; pmd: number; pte: number };
@@ -143,7 +144,7 @@ export class StepLog {
   /** Forget every step (a run that keeps only its last step logs each step over the one before). */
   clear(): void {
     this.length = 0;
-    this.rare.length = 0;
+    if (this.rare.length !== 0) this.rare.length = 0;
     this.reasons = 0;
     this.levels = 0;
   }
@@ -176,7 +177,7 @@ export class StepLog {
       b[u] = k + 1;
       n[o + 4] = so.addr;
       n[o + 5] = so.len;
-      b[u + 1] = so.op === 'madvise' ? ADVICE.indexOf(so.advice) : so.op === 'mprotect' ? PROT.indexOf(so.prot) : 0;
+      b[u + 1] = so.op === 'madvise' ? ADVICE_INDEX[so.advice] : so.op === 'mprotect' ? PROT.indexOf(so.prot) : 0;
     } else {
       b[u] = OTHER_OP;
       (rare ??= {}).op = op;
