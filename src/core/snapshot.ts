@@ -4,7 +4,7 @@
 import { PMD_SIZE, PTRS_PER_TABLE, PUD_SIZE, PGDIR_SIZE } from './constants.ts';
 import { cowShared, hugeShared } from './mm/cow.ts';
 import type { Mm } from './mm/mm.ts';
-import { HUGE_ANON_WP, HUGE_NONE, PTE_ANON_COW, isHugeAnon, type PteTable } from './mm/pgtable.ts';
+import { HUGE_ANON_WP, HUGE_NONE, PTE_ANON_COW, PTE_NONE, isHugeAnon, stateCounted, stateFill, stateHuge, type PmdTable, type PteTable } from './mm/pgtable.ts';
 import type { Vma } from './mm/vma.ts';
 
 export type PteTableKind = 'table' | 'huge' | 'huge-zero';
@@ -94,4 +94,64 @@ export function pteTableEmpty(mm: Mm, slotAddr: number): boolean | null {
 export function pteEntries(mm: Mm, slotAddr: number): Uint8Array | null {
   const t = mm.pteAt(Math.floor(slotAddr / PMD_SIZE));
   return t ? t.copyEnts() : null;
+}
+
+/** slotCells' codes beside a table's value + 1: a huge PMD (a THP), the huge zero page. */
+export const CELL_HUGE = 0xffff;
+export const CELL_HUGE_ZERO = 0xfffe;
+
+export interface SlotCells {
+  puds: { id: number; addr: number }[];
+  /** Every PMD table, by address. */
+  pmds: { id: number; addr: number }[];
+  /**
+   * 512 cells per PMD table, in the order of `pmds`: 0 no PTE table; a PTE
+   * table's value + 1 (its pte-ref refcount with `byRefcount`, else its
+   * non-none entries); CELL_HUGE or CELL_HUGE_ZERO for a huge PMD.
+   */
+  cells: Uint16Array;
+}
+
+/**
+ * The page tables of a production-size state, one number per 2 MiB slot:
+ * what the strip view draws when there are too many PTE tables for a list
+ * (the 55 TiB process keeps 28.8 million). Reads compact tables in place.
+ */
+export function slotCells(mm: Mm, byRefcount: boolean): SlotCells {
+  const puds: SlotCells['puds'] = [];
+  const pmds: SlotCells['pmds'] = [];
+  const tables: PmdTable[] = [];
+  for (let g = 0; g < PTRS_PER_TABLE; g++) {
+    const pud = mm.pgd[g];
+    if (!pud) continue;
+    puds.push({ id: pud.id, addr: g * PGDIR_SIZE });
+    for (const pmd of pud.entries) {
+      if (!pmd) continue;
+      pmds.push({ id: pmd.id, addr: pmd.region * PUD_SIZE });
+      tables.push(pmd);
+    }
+  }
+  const cells = new Uint16Array(tables.length * PTRS_PER_TABLE);
+  let o = 0;
+  for (const pmd of tables) {
+    for (let k = 0; k < PTRS_PER_TABLE; k++, o++) {
+      const st = pmd.compactState(k);
+      let huge: number;
+      let nonNone: number;
+      let refcount: number;
+      if (st >= 0) {
+        huge = stateHuge(st);
+        nonNone = stateFill(st) !== PTE_NONE ? PTRS_PER_TABLE : 0;
+        refcount = stateCounted(st) ? nonNone : 0;
+      } else {
+        if (!pmd.has(k)) continue;
+        const t = pmd.peek(k)!;
+        huge = t.huge;
+        nonNone = t.nonNone;
+        refcount = t.refcount;
+      }
+      cells[o] = huge !== HUGE_NONE ? (isHugeAnon(huge) ? CELL_HUGE : CELL_HUGE_ZERO) : (byRefcount ? refcount : nonNone) + 1;
+    }
+  }
+  return { puds, pmds, cells };
 }

@@ -49,6 +49,33 @@ describe('SimHost', () => {
     expect(f.frame!.step?.text).toBe('madvise X i*2M 2M dontneed');
   });
 
+  it('a production-size run: frames carry one number per slot instead of a table list, few reasons a step', async () => {
+    const { out, send } = host();
+    // 600 GiB touched whole (307,200 PTE tables), a partial hole, then half of it purged.
+    const src = 'mmap X 600G at 0x100000000000\ntouch X 0 600G\nmadvise X 4K 8K dontneed\nmadvise X 300G 300G dontneed';
+    await send({ t: 'run', runId: 1, source: src, mechanism: 'pte-ref' });
+    const ready = out.find((m) => m.t === 'ready');
+    if (ready?.t !== 'ready') throw new Error('no ready');
+    expect(ready.summary.maxPtes).toBe(307_200);
+    await send({ t: 'frame', runId: 1, reqId: 1, index: 3, record: false });
+    const f = out.find((m) => m.t === 'frame');
+    if (f?.t !== 'frame') throw new Error('no frame');
+    const s = f.frame!.snapshot;
+    expect(s.pte.id.length).toBe(0);
+    expect(s.pmds).toHaveLength(600);
+    expect(s.cells!.length).toBe(600 * 512);
+    // pte-ref frees every table the purge emptied: the first 300 PMD tables keep 512 full tables, but the first keeps 510 entries in its first table.
+    expect(s.cells![0]).toBe(510 + 1);
+    expect(s.cells![1]).toBe(512 + 1);
+    expect(s.cells![300 * 512 - 1]).toBe(512 + 1);
+    expect(s.cells!.subarray(300 * 512).every((v) => v === 0)).toBe(true);
+    expect(s.figures.tables.pte).toBe(153_600);
+    // The purge's step keeps 4 reason lines and counts the other 153,596.
+    const step = f.frame!.step!;
+    expect(step.reasons).toHaveLength(4);
+    expect(step.moreReasons!.reduce((n, m) => n + m.count, 0)).toBe(153_596);
+  });
+
   it('a recorded frame carries the events, the state before and the touched tables\' entries', async () => {
     const { out, send } = host();
     await send({ t: 'run', runId: 1, source: 'mmap X 2M at 0x100000000000\ntouch X 0 8K', mechanism: 'pte-ref' });

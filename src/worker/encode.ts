@@ -1,8 +1,8 @@
 // Flattening core state for the trip to the page: a Snapshot's PTE tables
 // into typed arrays (25,600 tables cost 17 bytes each), and per-step series
 // into a Timeline grown as the run advances (transferred once, at the end).
-import { PMD_SIZE, snapshot, type Figures, type StepResult } from '../core/index.ts';
-import type { Timeline, ViewSnapshot } from './protocol.ts';
+import { PMD_SIZE, slotCells, snapshot, type Figures, type Mm, type StepResult } from '../core/index.ts';
+import type { Frame, Timeline, ViewSnapshot } from './protocol.ts';
 
 type State = Parameters<typeof snapshot>[0];
 
@@ -36,6 +36,29 @@ export function encodeSnapshot(index: number, mm: State, names: Map<string, { st
   }
   const nameList = [...names].map(([name, r]) => ({ name, start: r.start, len: r.len }));
   return { index, puds, pmds, pte, vmas: s.vmas, names: nameList, figures };
+}
+
+const NO_PTES = (): ViewSnapshot['pte'] => ({ id: new Int32Array(0), slot: new Int32Array(0), nonNone: new Uint16Array(0), refcount: new Uint16Array(0), kind: new Uint8Array(0) });
+
+/**
+ * A production-size state (millions of PTE tables): no table list, but one
+ * number per 2 MiB slot of every PMD table (core slotCells: 1 KB a GiB).
+ */
+export function encodeCells(index: number, mm: Mm, names: Map<string, { start: number; len: number }>, figures: Figures, byRefcount: boolean): ViewSnapshot {
+  const c = slotCells(mm, byRefcount);
+  const s = mm.vmas.map((v) => {
+    const out: ViewSnapshot['vmas'][number] = { start: v.start, end: v.end, prot: v.prot, hugepage: v.hugepage, nohugepage: v.nohugepage, kind: v.kind };
+    if (v.label) out.label = v.label;
+    return out;
+  });
+  const nameList = [...names].map(([name, r]) => ({ name, start: r.start, len: r.len }));
+  return { index, puds: c.puds, pmds: c.pmds, pte: NO_PTES(), cells: c.cells, vmas: s, names: nameList, figures };
+}
+
+/** About what a frame holds, in bytes (the frame cache's budget). */
+export function frameBytes(f: Frame): number {
+  const snap = (s: ViewSnapshot | undefined) => (s ? s.pte.id.length * 17 + (s.cells?.byteLength ?? 0) + s.pmds.length * 32 : 0);
+  return 256 + snap(f.snapshot) + snap(f.before) + (f.beforeEntries?.length ?? 0) * 512 + (f.events?.length ?? 0) * 64;
 }
 
 export function newTimeline(capacity: number): Timeline {

@@ -3,9 +3,9 @@
 // yielding so a cancel can land), then answer requests for the state at any
 // step from the Run's checkpoints (Run.stateAt: exact and unlimited).
 import { PMD_SIZE, Run, copyCounters, pteEntries, pteTableEmpty, snapshot, type MechanismName, type Mm, type SimEvent, type StepResult } from '../core/index.ts';
-import { compile } from '../scenario/index.ts';
+import { compile, type Program } from '../scenario/index.ts';
 import { toJson } from '../share/runJson.ts';
-import { encodeSnapshot, newTimeline, recordStep, trimTimeline } from './encode.ts';
+import { encodeCells, encodeSnapshot, frameBytes, newTimeline, recordStep, trimTimeline } from './encode.ts';
 import { answer } from './queries.ts';
 import { FLAG_EMPTIED, FLAG_ERROR, FLAG_EXPECT_FAILED, FLAG_SAY, type Frame, type FromWorker, type ProcView, type Timeline, type ToWorker } from './protocol.ts';
 
@@ -21,9 +21,21 @@ export const CHUNK_MS = 40;
 /** The shortest time between two progress messages. */
 export const PROGRESS_MS = 200;
 /** Work a run may do in the browser (slot operations: the page checks src/store/limits.ts first; this is the backstop). */
-export const MAX_WORK = 24_000_000;
-/** Frames kept for revisits (25,600 tables: ~0.5 MB each). */
+export const MAX_WORK = 170_000_000;
+/** Frames kept for revisits (25,600 tables: ~0.5 MB each) ... */
 export const FRAME_CACHE = 32;
+/** ... and the most bytes they may hold (a production-size frame is ~1 KB per GiB mapped). */
+export const FRAME_CACHE_BYTES = 96 * 2 ** 20;
+/**
+ * Production size: a run that may keep more PTE tables than this at once
+ * (slots its touches span) keeps 4 reason lines a step (the rest counted by
+ * code), and its frames carry one number per 2 MiB slot (slotCells) instead
+ * of a list of tables (the 55 TiB process keeps 28.8 million).
+ */
+export const BIG_TABLES = 200_000;
+const BIG_REASONS = 4;
+/** Checkpoints (time travel) of one run hold at most this much; past it they thin out (Run's checkpointBytes). */
+export const CHECKPOINT_BYTES = 256 * 2 ** 20;
 /** Recorded frames carry the pre-step entries of at most this many tables. */
 export const MAX_EVENT_TABLES = 64;
 /** What warmUp runs: the 50 GiB preset's shape, 1/12 of its length. */
@@ -35,6 +47,20 @@ interface Active {
   timeline: Timeline;
   cancelled: boolean;
   done: boolean;
+  /** Most PTE tables alive at once: past BIG_TABLES, frames carry slot cells. */
+  maxPtes: number;
+  mechanism: MechanismName;
+}
+
+/** 2 MiB slots the run's touches and reads span (an upper bound on the PTE tables alive at once). */
+function spannedSlots(ops: Program): number {
+  let n = 0;
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops.at(i)!.op;
+    if ((op.op === 'touch' || op.op === 'read') && op.len > 0) n += Math.floor((op.off + op.len - 1) / PMD_SIZE) - Math.floor(op.off / PMD_SIZE) + 1;
+    if (n > BIG_TABLES) return n;
+  }
+  return n;
 }
 
 /** Did this step leave a zapped PTE table with no entries (freed, or kept empty)? */
@@ -122,9 +148,10 @@ export class SimHost {
       return;
     }
     const t0 = this.env.now();
+    const big = spannedSlots(c.program) > BIG_TABLES;
     // The page checked the scenario's size before sending it; the budget is the backstop.
-    const run = new Run(c.program, { mechanism, checkpoints: true, maxWork: MAX_WORK }, c.initialExpects);
-    const a: Active = { runId, run, timeline: newTimeline(c.program.length), cancelled: false, done: false };
+    const run = new Run(c.program, { mechanism, checkpoints: true, maxWork: MAX_WORK, checkpointBytes: CHECKPOINT_BYTES, ...(big ? { maxReasons: BIG_REASONS } : {}) }, c.initialExpects);
+    const a: Active = { runId, run, timeline: newTimeline(c.program.length), cancelled: false, done: false, maxPtes: 0, mechanism };
     this.pending = a;
     let maxPtes = run.initial.tables.pte;
     let lastProgress = -Infinity;
@@ -158,6 +185,7 @@ export class SimHost {
       return;
     }
     a.done = true;
+    a.maxPtes = maxPtes;
     if (this.pending === a) this.pending = null;
     this.ready = a;
     const s = run.summary(false);
@@ -198,13 +226,17 @@ export class SimHost {
     this.env.post({ t: 'warmed' });
   }
 
-  private runFor(runId: number): Run | null {
-    for (const a of [this.ready, this.pending]) if (a && a.runId === runId) return a.run;
+  private activeFor(runId: number): Active | null {
+    for (const a of [this.ready, this.pending]) if (a && a.runId === runId) return a;
     return null;
   }
 
-  /** The state after step `index` (-1: before the first). */
-  buildFrame(run: Run, index: number, record: boolean): Frame {
+  private runFor(runId: number): Run | null {
+    return this.activeFor(runId)?.run ?? null;
+  }
+
+  /** The state after step `index` (-1: before the first); `cells`: production size (slot cells, no table list). */
+  buildFrame(run: Run, index: number, record: boolean, cells = false): Frame {
     const i = Math.max(-1, Math.min(index, run.stepsRun - 1));
     // view: read-only, replays forward from the last frame (no copy when playing).
     const st = run.view(i, record && i >= 0);
@@ -212,12 +244,14 @@ export class SimHost {
     // The cost counters up to this step are the state's own (the compare table shows them): no per-step copy kept.
     if (step) step.costs = copyCounters(st.mm.counters);
     const figures = step ? step.figures : run.initial;
-    const frame: Frame = { index: i, snapshot: encodeSnapshot(i, st.mm, st.names, figures), step };
+    const encode = (at: number, mm: Mm, names: Map<string, { start: number; len: number }>, f: typeof figures) =>
+      cells ? encodeCells(at, mm, names, f, run.mechanism === 'pte-ref') : encodeSnapshot(at, mm, names, f);
+    const frame: Frame = { index: i, snapshot: encode(i, st.mm, st.names, figures), step };
     if (st.procs.length > 1 || step?.procs) frame.procs = procViews(st.procs);
     if (record && i >= 0) {
       frame.events = st.events;
       const pre = run.stateAt(i - 1);
-      frame.before = encodeSnapshot(i - 1, pre.mm, pre.names, i > 0 ? run.figuresAt(i - 1) : run.initial);
+      frame.before = encode(i - 1, pre.mm, pre.names, i > 0 ? run.figuresAt(i - 1) : run.initial);
       frame.beforeEntries = [];
       for (const slot of eventSlots(st.events)) {
         const ents = pteEntries(pre.mm, slot * PMD_SIZE);
@@ -230,20 +264,29 @@ export class SimHost {
   /** Recent frames of the ready run: stepping back and forth revisits them (sent as copies, so they stay). */
   private cache = new Map<string, Frame>();
   private cacheRun = 0;
+  private cacheBytes = 0;
 
   private frame(runId: number, reqId: number, index: number, record: boolean): void {
-    const run = this.runFor(runId);
-    if (!run) return this.env.post({ t: 'frame', runId, reqId, frame: null });
+    const a = this.activeFor(runId);
+    if (!a) return this.env.post({ t: 'frame', runId, reqId, frame: null });
     if (this.cacheRun !== runId) {
       this.cache.clear();
+      this.cacheBytes = 0;
       this.cacheRun = runId;
     }
     const key = `${index}:${record}`;
     let frame = this.cache.get(key);
     if (frame) this.cache.delete(key);
-    else frame = this.buildFrame(run, index, record);
+    else {
+      frame = this.buildFrame(a.run, index, record, a.maxPtes > BIG_TABLES);
+      this.cacheBytes += frameBytes(frame);
+    }
     this.cache.set(key, frame);
-    if (this.cache.size > FRAME_CACHE) this.cache.delete(this.cache.keys().next().value!);
+    while (this.cache.size > 1 && (this.cache.size > FRAME_CACHE || this.cacheBytes > FRAME_CACHE_BYTES)) {
+      const oldest = this.cache.keys().next().value!;
+      this.cacheBytes -= frameBytes(this.cache.get(oldest)!);
+      this.cache.delete(oldest);
+    }
     this.env.post({ t: 'frame', runId, reqId, frame });
   }
 

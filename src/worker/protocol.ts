@@ -93,6 +93,12 @@ export interface ViewSnapshot {
   puds: { id: number; addr: number }[];
   pmds: { id: number; addr: number }[];
   pte: { id: Int32Array; slot: Int32Array; nonNone: Uint16Array; refcount: Uint16Array; kind: Uint8Array };
+  /**
+   * Production size (a run past the worker's BIG_TABLES): `pte` is empty and
+   * this holds one number per 2 MiB slot, 512 per PMD table in the order of
+   * `pmds` (core slotCells: 0 none, value + 1, CELL_HUGE, CELL_HUGE_ZERO).
+   */
+  cells?: Uint16Array;
   vmas: VmaView[];
   /** The scenario's names for its mappings at this step. */
   names: { name: string; start: number; len: number }[];

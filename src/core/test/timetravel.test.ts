@@ -57,3 +57,44 @@ describe('Run.stateAt and Run.view', () => {
     expect(run.view(10).mm.figures()).toEqual(run.steps[10].figures);
   });
 });
+
+describe('a run of production size keeps within its budgets', () => {
+  const big = `mmap A 1G at 0x100000000000
+repeat 64 { touch A i*16M 16M; madvise A i*16M 16M dontneed; touch A i*16M 2M }
+munmap A 0 1G`;
+  it('checkpointBytes: thinning keeps the checkpoints under budget and every step still exact', () => {
+    const c = compile(big);
+    if (!c.ok) throw new Error(c.errors[0].message);
+    const free = new Run(c.ops, { mechanism: 'baseline', checkpoints: true, checkpointEvery: 2 });
+    free.advance();
+    const budget = Math.floor(free.checkpointMemory / 4);
+    expect(budget).toBeGreaterThan(0);
+    const run = new Run(c.ops, { mechanism: 'baseline', checkpoints: true, checkpointEvery: 2, checkpointBytes: budget });
+    run.advance();
+    expect(run.checkpointMemory).toBeLessThanOrEqual(budget);
+    expect(run.checkpoints.length).toBeLessThan(free.checkpoints.length);
+    expect(run.checkpoints.length).toBeGreaterThan(1);
+    expect(run.checkpoints[0].index).toBe(-1);
+    for (let i = 0; i < run.steps.length; i += 7) expect(run.view(i).mm.figures(), `step ${i}`).toEqual(free.steps[i].figures);
+  });
+  it('maxReasons: a step keeps that many reason lines and counts the rest by code', () => {
+    const c = compile(big);
+    if (!c.ok) throw new Error(c.errors[0].message);
+    for (const mechanism of ['baseline', 'pt-reclaim'] as const) {
+      const all = new Run(c.ops, { mechanism });
+      all.advance();
+      const capped = new Run(c.ops, { mechanism, maxReasons: 3 });
+      capped.advance();
+      const last = all.steps.length - 1;
+      expect(all.steps[last].reasons.length).toBe(mechanism === 'baseline' ? 512 : 64);
+      expect(capped.steps[last].reasons).toEqual(all.steps[last].reasons.slice(0, 3));
+      for (let i = 0; i < all.steps.length; i++) {
+        const a = all.steps[i];
+        const b = capped.steps[i];
+        expect(b.figures).toEqual(a.figures);
+        const more = (b.moreReasons ?? []).reduce((n, m) => n + m.count, 0);
+        expect(b.reasons.length + more, `step ${i}`).toBe(a.reasons.length + (a.moreReasons ?? []).reduce((n, m) => n + m.count, 0));
+      }
+    }
+  });
+});

@@ -40,6 +40,18 @@ export interface RunOptions {
    * one-pass run then holds nothing per step. Default true.
    */
   keepSteps?: boolean;
+  /**
+   * Reason lines a step keeps (default MAX_STEP_REASONS); the rest are
+   * counted by code (moreReasons). The app's runs of production size keep a
+   * few per step: a purge of a terabyte would otherwise keep thousands.
+   */
+  maxReasons?: number;
+  /**
+   * With checkpoints: the most bytes they may hold together. Past it, every
+   * other checkpoint is dropped and the spacing doubles, so a run of any size
+   * keeps its checkpoints within budget (seeks replay further instead).
+   */
+  checkpointBytes?: number;
 }
 
 export interface Checkpoint {
@@ -145,6 +157,10 @@ export class Run {
   lastStatement: FlatStatement | null = null;
   private stepsCache: StepResult[] | null = null;
   private stepsSinceCheckpoint = 0;
+  /** Bytes the checkpoints hold, and how far apart they are taken (doubles each time the budget is passed). */
+  private checkpointBytes = 0;
+  private spacing = 1;
+  private readonly reasonCap: number;
   readonly initial: Figures;
 
   constructor(
@@ -154,6 +170,7 @@ export class Run {
     readonly initialExpects: FlatStatement['expects'] = [],
   ) {
     this.mechanism = opts.mechanism;
+    this.reasonCap = Math.max(0, Math.min(opts.maxReasons ?? MAX_STEP_REASONS, MAX_STEP_REASONS));
     this.log = new StepLog(!!opts.costsPerStep, opts.keepSteps === false ? 16 : ops.length);
     this.mm = new Mm(opts.mechanismImpl ?? mechanismOf(opts.mechanism));
     if (opts.zeroPage === false) this.mm.zeroPage = false;
@@ -161,6 +178,12 @@ export class Run {
     this.initial = this.mm.figures();
     this.checkExpects(this.initialExpects, this.initial);
     this.checkpoints.push({ index: -1, mm: packMm(this.mm), names: new Map(this.names) });
+    this.checkpointBytes = checkpointSize(this.checkpoints[0]);
+  }
+
+  /** Bytes the run's checkpoints hold (their typed arrays). */
+  get checkpointMemory(): number {
+    return this.checkpointBytes;
   }
 
   /** Step i's result (0 <= i < stepsRun; with keepSteps false, only the last). A new object each call. */
@@ -229,8 +252,11 @@ export class Run {
     mm.beginStep(false);
     if (this.opts.keepSteps === false) {
       const last = index === this.ops.length - 1;
-      mm.maxReasons = last ? MAX_STEP_REASONS : 0;
+      mm.maxReasons = last ? this.reasonCap : 0;
       mm.countMoreReasons = last;
+    } else {
+      mm.maxReasons = this.reasonCap;
+      mm.countMoreReasons = true;
     }
     const r = prep ? prep.run(this.opts.maxWork) : execute(mm, this.names, st.op, this.opts.maxWork);
     const procs = multi ? procFigures(this.procs) : undefined;
@@ -303,10 +329,21 @@ export class Run {
     this.workSinceCheckpoint += 64 + 32 * (mm.work - workBefore) + reasons.length * 8;
     let tables = 0;
     for (const p of this.procs) tables += p.mm.nr.pte + p.mm.nr.pmd + p.mm.nr.pud;
-    if (this.stepsSinceCheckpoint >= (this.opts.checkpointEvery ?? 256) && this.workSinceCheckpoint >= 40 * tables) {
-      this.checkpoints.push({ index, mm: packMm(this.mm), names: new Map(this.names), procs: packProcs(this.procs) });
+    if (this.stepsSinceCheckpoint >= (this.opts.checkpointEvery ?? 256) && this.workSinceCheckpoint >= 40 * tables * this.spacing) {
+      const cp: Checkpoint = { index, mm: packMm(this.mm), names: new Map(this.names), procs: packProcs(this.procs) };
+      this.checkpoints.push(cp);
+      this.checkpointBytes += checkpointSize(cp);
       this.workSinceCheckpoint = 0;
       this.stepsSinceCheckpoint = 0;
+      const budget = this.opts.checkpointBytes ?? Infinity;
+      // Over budget: keep the first (the initial state) and every other one after it, and space later ones twice as far.
+      while (this.checkpointBytes > budget && this.checkpoints.length > 2) {
+        const kept = this.checkpoints.filter((_, k) => k === 0 || k % 2 === 0);
+        this.checkpoints.length = 0;
+        this.checkpoints.push(...kept);
+        this.checkpointBytes = kept.reduce((a, c) => a + checkpointSize(c), 0);
+        this.spacing *= 2;
+      }
     }
   }
 
@@ -398,13 +435,18 @@ export class Run {
     const { mm, names, procs } = at;
     const step = (op: FlatOp, record: boolean): Mm => {
       const sop = op.op;
+      // A replayed step's result is the log's: it builds no reason lines (a recorded one builds all, with its events).
       if (procs.length === 1 && sop !== 'fork' && sop !== 'in' && sop !== 'exit') {
         mm.beginStep(record);
+        mm.maxReasons = record ? MAX_STEP_REASONS : 0;
+        mm.countMoreReasons = record;
         execute(mm, names, op, this.opts.maxWork);
         return mm;
       }
       const prep = prepare(procs, op);
       prep.mm.beginStep(record);
+      prep.mm.maxReasons = record ? MAX_STEP_REASONS : 0;
+      prep.mm.countMoreReasons = record;
       prep.run(this.opts.maxWork);
       return prep.mm;
     };
@@ -432,4 +474,12 @@ export function runFlat(ops: Program, opts: RunOptions, initialExpects?: FlatSta
   const run = new Run(ops, opts, initialExpects);
   run.advance();
   return run.summary();
+}
+
+/** A checkpoint's typed arrays, in bytes (the rest is a few small objects). */
+export function checkpointSize(cp: Checkpoint): number {
+  const one = (m: PackedMm) => m.puds.byteLength + m.pmds.byteLength + m.ptes.byteLength + m.ents.byteLength + m.compactIds.byteLength + m.compactState.byteLength;
+  let n = one(cp.mm);
+  for (const p of cp.procs ?? []) n += one(p.mm);
+  return n;
 }
