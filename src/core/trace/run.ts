@@ -13,7 +13,7 @@ import { PAGE_KB, TABLE_KB } from '../constants.ts';
 import { execute, type Names } from './execute.ts';
 import { checkInvariants } from './invariants.ts';
 import { packProcs, prepare, procFigures, unpackProcs, type PackedProc, type Proc } from './procs.ts';
-import { NO_REASONS, StepLog, newStepRecord } from './steplog.ts';
+import { NO_REASONS, StepLog, newStepRecord, stepOfRecord } from './steplog.ts';
 
 export interface RunOptions {
   /** One of MECHANISMS, or 'broken' (the race lab's unsafe variant). */
@@ -128,29 +128,22 @@ export class Run {
   stepsRun = 0;
   /**
    * The result of the step just run (null before the first), built from the
-   * log when read (a run makes no result object per step); the same object
-   * until the next step.
+   * step's record when read (a run makes no result object per step); the
+   * same object until the next step.
    */
   get lastStep(): StepResult | null {
     if (this.stepsRun === 0) return null;
     if (this.lastCache === null) {
       const index = this.stepsRun - 1;
       const st = this.lastStatement!;
-      if (this.opts.keepSteps !== false) this.lastCache = this.log.at(index, st);
-      else {
-        // The log holds this step alone, at 0. A run that keeps only its
-        // last step reads no other step's text (a generated statement
-        // formats its text when read).
-        const step = this.log.at(0, st, index !== this.ops.length - 1 && !this.lastError ? '' : undefined);
-        step.index = index;
-        this.lastCache = step;
-      }
+      // A run that keeps only its last step reads no other step's text (a
+      // generated statement formats its text when read).
+      const text = this.opts.keepSteps === false && index !== this.ops.length - 1 && !this.rec.error ? '' : st.text;
+      this.lastCache = stepOfRecord(index, st, text, this.rec, this.rec.costs ? copyCounters(this.rec.costs) : undefined);
     }
     return this.lastCache;
   }
   private lastCache: StepResult | null = null;
-  /** The step just run ended in an error. */
-  private lastError = false;
   /** What a step leaves, written in place step after step (the log copies it). */
   private readonly rec = newStepRecord();
   /** The statement of the step just run. */
@@ -273,7 +266,6 @@ export class Run {
       }
     }
     if (r.error) this.error = { index, line: st.line, error: r.error };
-    this.lastError = !!r.error;
     if (st.expectViolations) {
       for (const e of st.expectViolations) {
         if (e.mechanism && e.mechanism !== this.mechanism) continue;
@@ -283,11 +275,12 @@ export class Run {
         this.expectFailures.push({ line: e.line, message: msg });
       }
     }
-    // The step's result, into the log (a run that keeps only its last step logs it over the one before).
+    // The step's result: its record (read by lastStep until the next step), and into the log.
     const rec = this.rec;
     const top = this.mm;
     let vmSize = 0;
-    for (const x of top.vmas) vmSize += x.end - x.start;
+    const vmas = top.vmas;
+    for (let k = 0; k < vmas.length; k++) vmSize += vmas[k].end - vmas[k].start;
     rec.VmPTE = (top.nr.pud + top.nr.pmd + top.nr.pte) * TABLE_KB;
     rec.RssAnon = top.rssAnonPages * PAGE_KB;
     rec.VmSize = vmSize / 1024;
@@ -311,8 +304,7 @@ export class Run {
     rec.moreReasons = mm.moreReasons ? [...mm.moreReasons.values()] : undefined;
     rec.procs = procs;
     rec.costs = this.opts.costsPerStep ? c : null;
-    if (this.opts.keepSteps === false) this.log.clear();
-    this.log.push(rec);
+    if (this.opts.keepSteps !== false) this.log.push(rec);
     if (this.opts.checkInvariants && !v) {
       const bad = checkInvariants(this.mm);
       for (const p of this.procs.slice(1)) for (const m of checkInvariants(p.mm)) bad.push(`${p.name}: ${m}`);

@@ -141,14 +141,6 @@ export class StepLog {
   private lv: Int32Array = new Int32Array(LW * 1024);
   private levels = 0;
 
-  /** Forget every step (a run that keeps only its last step logs each step over the one before). */
-  clear(): void {
-    this.length = 0;
-    if (this.rare.length !== 0) this.rare.length = 0;
-    this.reasons = 0;
-    this.levels = 0;
-  }
-
   /** Append step `length` (the caller's index). */
   push(s: StepRecord): void {
     const i = this.length;
@@ -307,8 +299,8 @@ export class StepLog {
     return l >= 0 && (this.lv[l * LW + 2] > 0 || this.lv[l * LW + 5] > 0);
   }
 
-  /** Step i's result; `st` is statement i of the program (`text` replaces its text). A new object each call. */
-  at(i: number, st: FlatStatement, text = st.text): StepResult {
+  /** Step i's result; `st` is statement i of the program. A new object each call. */
+  at(i: number, st: FlatStatement): StepResult {
     const n = this.f64;
     const m = this.i32;
     const o = i * FW;
@@ -318,7 +310,7 @@ export class StepLog {
     const step: StepResult = {
       index: i,
       line: st.line,
-      text,
+      text: st.text,
       figures: this.figures(i),
       path: PATHS[m[q + 3]] as string[],
       reasons: m[q + 6] ? this.reasonsAt(m[q + 5], m[q + 6]) : NO_REASONS,
@@ -340,6 +332,38 @@ export class StepLog {
     if (rare?.expectFailures) step.expectFailures = rare.expectFailures;
     return step;
   }
+}
+
+/**
+ * The StepResult of a step from its record, as at() would build it from the
+ * log (the record's own reason and op objects, not copies): what Run.lastStep
+ * reads before the next step overwrites the record.
+ */
+export function stepOfRecord(index: number, st: FlatStatement, text: string, s: StepRecord, costs: Counters | undefined): StepResult {
+  const figures: Figures = { VmPTE: s.VmPTE, RssAnon: s.RssAnon, VmSize: s.VmSize, tables: { pud: s.pud, pmd: s.pmd, pte: s.pte } };
+  if (s.VmSwap !== 0) figures.VmSwap = s.VmSwap;
+  const step: StepResult = {
+    index,
+    line: st.line,
+    text,
+    figures,
+    path: PATHS[s.pathId] as string[],
+    reasons: s.reasons.length ? (s.reasons as TableReason[]) : NO_REASONS,
+    allocated: s.aPud === 0 && s.aPmd === 0 && s.aPte === 0 ? ZERO_LEVELS : { pud: s.aPud, pmd: s.aPmd, pte: s.aPte },
+    freed: s.fPud === 0 && s.fPmd === 0 && s.fPte === 0 ? ZERO_LEVELS : { pud: s.fPud, pmd: s.fPmd, pte: s.fPte },
+    faults: s.faults,
+  };
+  if (st.iter !== undefined) step.iter = st.iter;
+  if (s.op) step.op = s.op;
+  if (costs) step.costs = costs;
+  if (st.say) step.say = st.say;
+  if (st.quiz) step.quiz = st.quiz;
+  if (s.race) step.race = s.race;
+  if (s.moreReasons) step.moreReasons = s.moreReasons;
+  if (s.procs) step.procs = s.procs;
+  if (s.error) step.error = s.error;
+  if (s.expectFailures) step.expectFailures = s.expectFailures;
+  return step;
 }
 
 function simpleKind(op: ResolvedOp): number {
