@@ -3,7 +3,6 @@
 // keeps its steps (every step, or only the last: `--steps final`), the result
 // read after a step is the one that step produced, and the tables each step
 // says it allocated and freed add up to the run's counters.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile, MECHANISMS } from '../../scenario/index.ts';
 import { Run } from '../trace/run.ts';
@@ -13,7 +12,8 @@ const PRESETS = ['05-partial-dontneed', '06-munmap-pieces', '10-mremap-whole-slo
 // Errors, a failed expect and a statement after them (the run stops at the error).
 const FAILING = 'mmap A 4M\ntouch A 0 4M\nexpect VmPTE 1K\nmadvise A 0 2M dontneed\nmunmap A 4K 4K\ntouch A 8M 4K\ntouch A 0 4K';
 
-const source = (name: string): string => readFileSync(new URL(`../../../scenarios/${name}.ptlab`, import.meta.url), 'utf8');
+const files = import.meta.glob('/scenarios/*.ptlab', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+const source = (name: string): string => files[`/scenarios/${name}.ptlab`];
 
 /** What a step reports whether or not the run keeps it (reasons only when it does, or for the last step). */
 const core = (s: StepResult) => ({ index: s.index, line: s.line, figures: s.figures, faults: s.faults, allocated: s.allocated, freed: s.freed, op: s.op, path: s.path, error: s.error, expectFailures: s.expectFailures, procs: s.procs, race: s.race, costs: s.costs });
