@@ -1,5 +1,5 @@
 // npm run bench:alloc: the allocator workload's figures. The 55 TiB
-// production workload (scenarios/cli-only/55t-production.ptlab) as the
+// production workload (scenarios/29-production-55t.ptlab) as the
 // generator lays it out (expansion time, statements, RES, and the PTE tables
 // baseline keeps vs the minimum: the cover letter's 110 GiB vs 1.2 GiB), then
 // the VIRT/RES sweep's captures-% per design and purge policy. A benchmark,
@@ -11,7 +11,7 @@ import { sweep, SWEEP_PURGES } from '../src/share/sweep.ts';
 import { repoFile } from '../src/cli/bench.ts';
 
 const GiB = 2 ** 30;
-const src = readFileSync(repoFile('scenarios/cli-only/55t-production.ptlab'), 'utf8');
+const src = readFileSync(repoFile('scenarios/29-production-55t.ptlab'), 'utf8');
 const t = performance.now();
 const c = compile(src);
 const ms = performance.now() - t;

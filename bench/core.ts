@@ -67,8 +67,8 @@ rows.push({ what: 'peak RSS: node bench/floor.mjs', measured: `${floorRss.toFixe
 printRows(rows);
 
 // The 2021 cover letter's process: VIRT 55 TiB, RES 590 GiB at the end, ~110 GiB of PTE tables kept.
-console.log('\nThe 55 TiB production workload (scenarios/cli-only/55t-production.ptlab), one run per design:');
-const prod = repoFile('scenarios/cli-only/55t-production.ptlab');
+console.log('\nThe 55 TiB production workload (scenarios/29-production-55t.ptlab), one run per design:');
+const prod = repoFile('scenarios/29-production-55t.ptlab');
 const big: Row[] = [];
 for (const m of MECHANISMS) {
   const t = performance.now();

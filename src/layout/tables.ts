@@ -4,7 +4,7 @@
 // one freed stays in the list as a ghost marked 'freed' (it fades, labelled
 // "freed", never with its stale count).
 import type { MechanismName } from '../core/index.ts';
-import type { ViewSnapshot } from '../worker/protocol.ts';
+import { CELL_HUGE, CELL_HUGE_ZERO, type ViewSnapshot } from '../worker/protocol.ts';
 import { tableValue } from './colour.ts';
 
 export const PMD_BYTES = 2 * 1024 * 1024;
@@ -83,4 +83,26 @@ export function bySlot(items: TableItem[]): Map<number, TableItem> {
   const m = new Map<number, TableItem>();
   for (const t of items) if (t.status !== 'freed' || !m.has(t.slot)) m.set(t.slot, t);
   return m;
+}
+
+/** A production-size snapshot's cells: the row (PMD table) of each 1 GiB region. */
+export function cellRows(snap: ViewSnapshot): Map<number, number> | null {
+  if (!snap.cells) return null;
+  const m = new Map<number, number>();
+  snap.pmds.forEach((p, k) => m.set(Math.floor(p.addr / (PMD_BYTES * SLOTS_PER_PMD)), k));
+  return m;
+}
+
+/**
+ * The table at a slot of a production-size snapshot, read from its cells: its
+ * value is exact; it has no id (the frame carries none), so id is -1.
+ */
+export function cellItem(snap: ViewSnapshot, rows: Map<number, number>, slot: number, mechanism: MechanismName): TableItem | null {
+  const r = rows.get(regionOf(slot));
+  if (r === undefined || !snap.cells) return null;
+  const v = snap.cells[r * SLOTS_PER_PMD + (slot % SLOTS_PER_PMD)];
+  if (v === 0) return null;
+  if (v === CELL_HUGE || v === CELL_HUGE_ZERO) return { id: -1, slot, kind: v === CELL_HUGE ? 1 : 2, nonNone: 512, refcount: 0, value: 512, status: 'live' };
+  const value = v - 1;
+  return { id: -1, slot, kind: 0, nonNone: value, refcount: mechanism === 'pte-ref' ? value : 0, value, status: 'live' };
 }

@@ -117,7 +117,10 @@ export const useStore = create<PtlabState>()((set, get) => {
   const showFrame = (m: MechanismName, frame: Frame) => {
     const lane = get().lanes[m];
     const same = lane?.frameSource === lane?.source;
-    patchLane(m, { frame, prevFrame: same ? lane?.frame ?? null : null, frameSource: lane?.source ?? null });
+    // A production-size frame's slot cells (tens of MB) are not kept for the one after it: fades and ghosts need its tables only.
+    const prev = same ? lane?.frame ?? null : null;
+    const prevFrame = prev?.snapshot.cells ? { ...prev, snapshot: { ...prev.snapshot, cells: undefined } } : prev;
+    patchLane(m, { frame, prevFrame, frameSource: lane?.source ?? null });
     // The primary lane shows its own run: the view held from before a switch can go.
     const s = get();
     if (s.heldFrom !== null && m === primaryOf(s) && laneCurrent(s, m)) set({ heldFrom: null });

@@ -33,6 +33,8 @@ export interface PtlabTestApi {
   /** Off: designs off screen no longer compute on idle (so a switch shows the stale view). */
   setPrefetch(on: boolean): void;
   setSource(source: string): void;
+  /** The design on screen (the header's buttons do the same). */
+  setMechanism(m: MechanismName): void;
 }
 
 export function installTestApi(target: Record<string, unknown>): void {
@@ -90,6 +92,7 @@ export function installTestApi(target: Record<string, unknown>): void {
       prefetch.on = on;
     },
     setSource: (src) => s().setSource(src, null),
+    setMechanism: (m) => s().setMechanism(m),
   };
   target.__ptlab = api;
 }

@@ -128,6 +128,10 @@ export interface ProcView {
   ptes: { addr: number; kind: 0 | 1 | 2; nonNone: number; shared: number }[];
 }
 
+/** ViewSnapshot.cells' codes for a huge PMD and the huge zero page (the core's CELL_HUGE, CELL_HUGE_ZERO; protocol.test checks). */
+export const CELL_HUGE = 0xffff;
+export const CELL_HUGE_ZERO = 0xfffe;
+
 export const KIND_TABLE = 0;
 export const KIND_HUGE = 1;
 export const KIND_HUGE_ZERO = 2;

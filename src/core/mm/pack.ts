@@ -22,9 +22,14 @@ export interface PackedMm {
   pmds: Float64Array;
   ptes: Float64Array;
   ents: Uint8Array;
-  /** Compact PTE tables (PmdTable's ids and states), 512 per PMD table that has any. */
-  compactIds: Int32Array;
-  compactState: Uint8Array;
+  /**
+   * Compact PTE tables (PmdTable's ids and states) of every PMD table that has
+   * any, run-length coded: (length, first id, state) triples, a run being
+   * entries whose ids count up by one (0: no compact table) with one state.
+   * Tables faulted together have consecutive ids, so the 55 TiB process's
+   * 28.8 million compact tables pack into a few MB instead of 144.
+   */
+  compactRuns: Int32Array;
   /** Everything else, copied (VMAs, counters, modes, ids). */
   rest: MmRest;
 }
@@ -48,8 +53,7 @@ export function packMm(mm: Mm): PackedMm {
       }
     }
   }
-  const compactIds = new Int32Array(nCompact * PTRS_PER_TABLE);
-  const compactState = new Uint8Array(nCompact * PTRS_PER_TABLE);
+  let runs = new Int32Array(Math.max(48, nCompact * 24));
   let d = 0;
   const puds = new Float64Array(nPud * PUD_W);
   const pmds = new Float64Array(nPmd * PMD_W);
@@ -72,9 +76,13 @@ export function packMm(mm: Mm): PackedMm {
       pmds.set([g, j, pmd.id, pmd.region, pmd.used, compact ? d : -1], b);
       b += PMD_W;
       if (compact) {
-        compactIds.set(compact.ids, d);
-        compactState.set(compact.state, d);
-        d += PTRS_PER_TABLE;
+        // Runs over the 512 entries; at worst 512 of them (3 numbers each).
+        if (d + 3 * PTRS_PER_TABLE > runs.length) {
+          const bigger = new Int32Array(Math.max(runs.length * 2, d + 3 * PTRS_PER_TABLE));
+          bigger.set(runs);
+          runs = bigger;
+        }
+        d = encodeRuns(compact.ids, compact.state, runs, d);
       }
       if (pmd.liveN === 0) continue;
       for (let k = 0; k < PTRS_PER_TABLE; k++) {
@@ -106,16 +114,50 @@ export function packMm(mm: Mm): PackedMm {
     pmds,
     ptes,
     ents,
-    compactIds,
-    compactState,
+    compactRuns: runs.slice(0, d),
     rest,
   };
+}
+
+/** Append entries 0..511 of a PMD table's compact arrays as runs at `d`; returns the end. */
+function encodeRuns(ids: Int32Array, state: Uint8Array, out: Int32Array, d: number): number {
+  let k = 0;
+  while (k < PTRS_PER_TABLE) {
+    const id0 = ids[k];
+    const st = id0 === 0 ? 0 : state[k];
+    let n = 1;
+    if (id0 === 0) while (k + n < PTRS_PER_TABLE && ids[k + n] === 0) n++;
+    else while (k + n < PTRS_PER_TABLE && ids[k + n] === id0 + n && state[k + n] === st) n++;
+    out[d++] = n;
+    out[d++] = id0;
+    out[d++] = st;
+    k += n;
+  }
+  return d;
+}
+
+/** A PMD table's compact arrays from its runs at `d`. */
+function decodeRuns(runs: Int32Array, d: number): { ids: Int32Array; state: Uint8Array } {
+  const ids = new Int32Array(PTRS_PER_TABLE);
+  const state = new Uint8Array(PTRS_PER_TABLE);
+  let k = 0;
+  while (k < PTRS_PER_TABLE) {
+    const n = runs[d++];
+    const id0 = runs[d++];
+    const st = runs[d++];
+    if (id0 !== 0) {
+      for (let i = 0; i < n; i++) ids[k + i] = id0 + i;
+      state.fill(st, k, k + n);
+    }
+    k += n;
+  }
+  return { ids, state };
 }
 
 /** A live Mm from a packed one (the packed one stays as it is). */
 export function unpackMm(p: PackedMm, mech: Mechanism): Mm {
   const mm = new Mm(mech);
-  const { puds, pmds, ptes, ents, compactIds, compactState, rest } = p;
+  const { puds, pmds, ptes, ents, compactRuns, rest } = p;
   for (let a = 0; a < puds.length; a += PUD_W) {
     const pud = new PudTable(puds[a + 1], puds[a]);
     pud.used = puds[a + 2];
@@ -126,7 +168,10 @@ export function unpackMm(p: PackedMm, mech: Mechanism): Mm {
     const pmd = new PmdTable(pmds[b + 2], pmds[b + 3]);
     pmd.used = pmds[b + 4];
     const d = pmds[b + 5];
-    if (d >= 0) pmd.setCompactArrays(compactIds.subarray(d, d + PTRS_PER_TABLE), compactState.subarray(d, d + PTRS_PER_TABLE));
+    if (d >= 0) {
+      const { ids, state } = decodeRuns(compactRuns, d);
+      pmd.adoptCompactArrays(ids, state);
+    }
     mm.pgd[pmds[b]]!.entries[pmds[b + 1]] = pmd;
     pmdTables.push(pmd);
   }

@@ -330,8 +330,12 @@ export class PmdTable {
   }
   /** Restore compact tables from packed arrays (copied). */
   setCompactArrays(ids: Int32Array, state: Uint8Array): void {
-    this.ids = ids.slice();
-    this.state = state.slice();
+    this.adoptCompactArrays(ids.slice(), state.slice());
+  }
+  /** setCompactArrays without the copy: the table keeps these arrays. */
+  adoptCompactArrays(ids: Int32Array, state: Uint8Array): void {
+    this.ids = ids;
+    this.state = state;
     let n = 0;
     for (let k = 0; k < PTRS_PER_PTE; k++) if (ids[k] !== 0) n++;
     this.compactN = n;

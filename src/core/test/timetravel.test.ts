@@ -6,6 +6,8 @@ import { compile } from '../../scenario/index.ts';
 import { MECHANISMS } from '../../scenario/ast.ts';
 import { Run } from '../trace/run.ts';
 import { checkInvariants } from '../trace/invariants.ts';
+import { packMm, unpackMm } from '../mm/pack.ts';
+import { slotCells } from '../snapshot.ts';
 
 const SRC = `mmap A 64M at 0x100000000000
 mmap B 8M at 0x100004000000 hugepage
@@ -76,6 +78,28 @@ munmap A 0 1G`;
     expect(run.checkpoints.length).toBeGreaterThan(1);
     expect(run.checkpoints[0].index).toBe(-1);
     for (let i = 0; i < run.steps.length; i += 7) expect(run.view(i).mm.figures(), `step ${i}`).toEqual(free.steps[i].figures);
+  });
+  it('a checkpoint codes compact tables as runs: exact, and small when tables were faulted together', () => {
+    const c = compile(`mmap A 64G at 0x100000000000
+touch A 0 40G
+madvise A 2M 6M dontneed
+touch A 3M 4K
+madvise A 20G 1G dontneed
+repeat 100 { touch A 41G+i*6M 2M }`);
+    if (!c.ok) throw new Error(c.errors[0].message);
+    for (const mechanism of ['baseline', 'pte-ref', 'pt-reclaim'] as const) {
+      const run = new Run(c.ops, { mechanism });
+      run.advance();
+      const packed = packMm(run.mm);
+      // 20,480+ tables: raw they would take 5 bytes each.
+      expect(run.mm.nr.pte).toBeGreaterThan(20_000);
+      expect(packed.compactRuns.byteLength).toBeLessThan(run.mm.nr.pte / 4);
+      const back = unpackMm(packed, run.mm.mech);
+      expect(back.figures()).toEqual(run.mm.figures());
+      expect(checkInvariants(back)).toEqual([]);
+      expect(slotCells(back, mechanism === 'pte-ref')).toEqual(slotCells(run.mm, mechanism === 'pte-ref'));
+      expect(packMm(back).compactRuns).toEqual(packed.compactRuns);
+    }
   });
   it('maxReasons: a step keeps that many reason lines and counts the rest by code', () => {
     const c = compile(big);

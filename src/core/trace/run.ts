@@ -310,18 +310,20 @@ export class Run {
       for (const p of this.procs.slice(1)) for (const m of checkInvariants(p.mm)) bad.push(`${p.name}: ${m}`);
       if (bad.length) this.invariantViolations.push({ index, line: st.line, messages: bad });
     }
-    // A checkpoint costs up to ~72 bytes per table (5 when compact) and a
-    // pass over the page-table tree; replaying a step costs ~64 units plus
-    // ~32 per 2 MiB slot it works on (mm.work). Checkpointing once the replay
-    // work since the last one exceeds 40 units per table, and at most every
-    // 256 steps, bounds the checkpoints' memory and time by the run's work,
-    // and any seek at ~40 x (tables) units of replay (npm run bench:seek).
+    // A checkpoint costs up to ~72 bytes per table object and a few bytes
+    // per run of compact tables faulted together (pack.ts), and a pass over
+    // the page-table tree; replaying a step costs ~64 units plus ~32 per
+    // 2 MiB slot it works on (mm.work). Checkpointing once the replay work
+    // since the last one exceeds 5 units per table, and at most every 256
+    // steps, bounds the checkpoints' time by the run's work, and any seek at
+    // ~5 x (tables) units of replay (npm run bench:seek); checkpointBytes
+    // bounds their memory.
     if (!this.opts.checkpoints) return;
     this.stepsSinceCheckpoint++;
     this.workSinceCheckpoint += 64 + 32 * (mm.work - workBefore) + reasons.length * 8;
     let tables = 0;
     for (const p of this.procs) tables += p.mm.nr.pte + p.mm.nr.pmd + p.mm.nr.pud;
-    if (this.stepsSinceCheckpoint >= (this.opts.checkpointEvery ?? 256) && this.workSinceCheckpoint >= 40 * tables * this.spacing) {
+    if (this.stepsSinceCheckpoint >= (this.opts.checkpointEvery ?? 256) && this.workSinceCheckpoint >= 5 * tables * this.spacing) {
       const cp: Checkpoint = { index, mm: packMm(this.mm), names: new Map(this.names), procs: packProcs(this.procs) };
       this.checkpoints.push(cp);
       this.checkpointBytes += checkpointSize(cp);
@@ -470,7 +472,7 @@ export function runFlat(ops: Program, opts: RunOptions, initialExpects?: FlatSta
 
 /** A checkpoint's typed arrays, in bytes (the rest is a few small objects). */
 export function checkpointSize(cp: Checkpoint): number {
-  const one = (m: PackedMm) => m.puds.byteLength + m.pmds.byteLength + m.ptes.byteLength + m.ents.byteLength + m.compactIds.byteLength + m.compactState.byteLength;
+  const one = (m: PackedMm) => m.puds.byteLength + m.pmds.byteLength + m.ptes.byteLength + m.ents.byteLength + m.compactRuns.byteLength;
   let n = one(cp.mm);
   for (const p of cp.procs ?? []) n += one(p.mm);
   return n;

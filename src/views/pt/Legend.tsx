@@ -4,7 +4,8 @@ import { MarksLegend } from './MarksLegend.tsx';
 import { EMPTY_COLOUR, HUGE_COLOUR, legendStops, legendTicks, NONE_IN_VMA, valueName } from '../../layout/colour.ts';
 
 /** strips: the strip view also draws slots that are mapped but have no table. */
-export function Legend({ mechanism, strips = true, compare = false }: { mechanism: MechanismName; strips?: boolean; compare?: boolean }) {
+/** aggregate: a production-size run, whose strips show a PMD table (1 GiB) as one square when zoomed out. */
+export function Legend({ mechanism, strips = true, compare = false, aggregate = false }: { mechanism: MechanismName; strips?: boolean; compare?: boolean; aggregate?: boolean }) {
   const stops = legendStops();
   const gradient = `linear-gradient(to right, ${stops.map(([o, c]) => `${c} ${(o * 100).toFixed(1)}%`).join(', ')})`;
   return (
@@ -27,6 +28,11 @@ export function Legend({ mechanism, strips = true, compare = false }: { mechanis
       {strips && (
         <span className="legend-swatch">
           <span className="sw" style={{ background: NONE_IN_VMA }} /> mapped, no table
+        </span>
+      )}
+      {aggregate && (
+        <span className="legend-swatch legend-aggregate" data-testid="legend-aggregate">
+          zoomed out, a square is a PMD table (1 GiB): the mean colour of its PTE tables; zoom in for its 512 slots
         </span>
       )}
       <MarksLegend />

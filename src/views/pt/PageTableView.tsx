@@ -5,7 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ZoomTransform } from 'd3';
 import type { MechanismName } from '../../core/index.ts';
 import { CELL } from '../../layout/strip.ts';
-import type { TableItem } from '../../layout/tables.ts';
+import { cellItem, cellRows, type TableItem } from '../../layout/tables.ts';
 import { useStore } from '../../store/store.ts';
 import { laneProgress, selectEntries, selectHoverSlot, selectPrimary, selectSelectedSlot, selectStep, selectViewMode, selectZoom } from '../../store/selectors.ts';
 import { shownLane } from '../../store/cursor.ts';
@@ -102,7 +102,8 @@ export function PageTableView({ mechanism, compact = false, lecture = false, gro
   const sync = useMemo<ZoomSync | undefined>(() => (primary && !compact ? { view: zoomView, report: reportZoom } : undefined), [primary, compact, zoomView]);
   // Nodes and strips have different coordinates: switching between them starts from a fitted view.
   const kind = useRef<boolean | null>(null);
-  const strips = !!shown && (mode === 'strip' || (mode === 'auto' && (maxPtes > TREE_MAX_TABLES || zoomedOut)));
+  // A production-size frame has no table list to draw as nodes: strips whatever the mode.
+  const strips = !!shown && (mode === 'strip' || !!shown.snapshot.cells || (mode === 'auto' && (maxPtes > TREE_MAX_TABLES || zoomedOut)));
   useEffect(() => {
     if (!shown) return;
     if (kind.current !== null && kind.current !== strips && sync) useStore.getState().setZoom(null);
@@ -130,9 +131,10 @@ export function PageTableView({ mechanism, compact = false, lecture = false, gro
   const big = maxPtes > TREE_MAX_TABLES;
   // Grouped lanes switch nodes <-> strips together (by sharedMaxPtes), never one by its own zoom.
   const onUserZoom = mode !== 'auto' || big || group ? undefined : strips ? (t: ZoomTransform) => t.k * CELL >= SEMANTIC_IN_PX && setZoomedOut(false) : (t: ZoomTransform) => t.k < SEMANTIC_OUT_K && setZoomedOut(true);
-  const label = `Page tables under ${mechanism}: ${shown.snapshot.pte.id.length} PTE tables`;
+  const label = `Page tables under ${mechanism}: ${shown.snapshot.cells ? shown.snapshot.figures.tables.pte : shown.snapshot.pte.id.length} PTE tables`;
   const props = { shown, selectedSlot, hoverSlot, onHover, onPick, controlsRef: controls, label, onUserZoom, sync, fitMaxK: lecture ? (strips ? 6 : 3.2) : undefined, linked, contentKey: `${shown.mechanism}\n${frameSource}`, group };
-  const sel = primary && selectedSlot !== null ? shown.items.find((t) => t.slot === selectedSlot && t.status !== 'freed') ?? null : null;
+  const rows = shown.snapshot.cells && primary && selectedSlot !== null ? cellRows(shown.snapshot) : null;
+  const sel = primary && selectedSlot !== null ? (rows ? cellItem(shown.snapshot, rows, selectedSlot, shown.mechanism) : shown.items.find((t) => t.slot === selectedSlot && t.status !== 'freed') ?? null) : null;
   const ents = selectedSlot === null ? null : shown.eventEntries?.get(selectedSlot) ?? (entries && entries.slot === selectedSlot && entries.index === step ? entries.ents : null);
   const info = tip ? tableInfo(tip.item, mechanism, shown.vmas) : null;
 
@@ -150,7 +152,7 @@ export function PageTableView({ mechanism, compact = false, lecture = false, gro
         {stale && <StaleBadge mechanism={mechanism} from={shown.mechanism} progress={progress} />}
       </div>
       <div className="pt-bar">
-        {!compact && <Legend mechanism={mechanism} strips={strips} />}
+        {!compact && <Legend mechanism={mechanism} strips={strips} aggregate={!!shown.snapshot.cells} />}
         {!compact && !lecture && <ViewModeButtons />}
         {!lecture && !group && <ZoomButtons controls={controls} mechanism={mechanism} />}
       </div>

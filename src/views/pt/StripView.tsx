@@ -3,7 +3,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { zoomIdentity, type ZoomTransform } from 'd3';
 import { layoutStrips, slotAt, CELL } from '../../layout/strip.ts';
-import { bySlot } from '../../layout/tables.ts';
+import { bySlot, cellItem, cellRows, type TableItem } from '../../layout/tables.ts';
 import type { PtViewProps } from './viewProps.ts';
 import { useZoom } from '../useZoom.ts';
 import { drawStrips, paintAtlas } from './stripDraw.ts';
@@ -28,8 +28,14 @@ export function StripView({ shown, selectedSlot, hoverSlot, onHover, onPick, con
   const layout = useMemo(() => layoutStrips(pmds, aspect), [pmds, aspect]);
   const slots = useMemo(() => bySlot(shown.items), [shown.items]);
   const changed = useMemo(() => shown.items.filter((t) => t.status !== 'live'), [shown.items]);
+  // Production size: no table list, one number per slot (the worker's slot cells).
+  const rows = useMemo(() => cellRows(shown.snapshot), [shown.snapshot]);
+  const tableAt = useMemo(() => (rows ? (slot: number) => cellItem(shown.snapshot, rows, slot, shown.mechanism) : (slot: number) => slots.get(slot) ?? null), [rows, shown.snapshot, shown.mechanism, slots]);
   const atlasCanvas = useRef<HTMLCanvasElement | undefined>(undefined);
-  const atlas = useMemo(() => paintAtlas(layout, shown.items, shown.vmas, atlasCanvas.current), [layout, shown.items, shown.vmas]);
+  const atlas = useMemo(
+    () => paintAtlas(layout, shown.items, shown.vmas, atlasCanvas.current, rows && shown.snapshot.cells ? { cells: shown.snapshot.cells, rowOf: rows } : undefined),
+    [layout, shown.items, shown.vmas, rows, shown.snapshot.cells],
+  );
   useEffect(() => {
     atlasCanvas.current = atlas.canvas;
   }, [atlas]);
@@ -47,7 +53,7 @@ export function StripView({ shown, selectedSlot, hoverSlot, onHover, onPick, con
       c.height = Math.round(h * dpr);
     }
     const fade = changed.length ? Math.min(1, (performance.now() - fadeStart.current) / FADE_MS) : 1;
-    drawStrips(ctx, layout, atlas, slots, { width: w, height: h, dpr, t: transform.current, selectedSlot, hoverSlot, fade, changed });
+    drawStrips(ctx, layout, atlas, slots, { width: w, height: h, dpr, t: transform.current, selectedSlot, hoverSlot, fade, changed, ...(rows ? { cellItem: tableAt } : {}) });
     if (fade < 1) schedule();
   };
   const drawRef = useRef(draw);
@@ -95,12 +101,12 @@ export function StripView({ shown, selectedSlot, hoverSlot, onHover, onPick, con
   };
   const move = (e: React.MouseEvent) => {
     const slot = hit(e);
-    const it = slot === null ? undefined : slots.get(slot);
+    const it: TableItem | null = slot === null ? null : tableAt(slot);
     onHover(it && it.status !== 'freed' ? it : null, e, slot ?? undefined);
   };
   const click = (e: React.MouseEvent) => {
     const slot = hit(e);
-    const it = slot === null ? undefined : slots.get(slot);
+    const it: TableItem | null = slot === null ? null : tableAt(slot);
     if (it && it.status !== 'freed') onPick(it);
   };
 
@@ -111,7 +117,8 @@ export function StripView({ shown, selectedSlot, hoverSlot, onHover, onPick, con
       role="img"
       aria-label={label}
       tabIndex={0}
-      data-tables={shown.snapshot.pte.id.length}
+      data-tables={shown.snapshot.cells ? shown.snapshot.figures.tables.pte : shown.snapshot.pte.id.length}
+      data-cells={shown.snapshot.cells ? '' : undefined}
       onMouseMove={move}
       onMouseLeave={() => onHover(null)}
       onClick={click}

@@ -30,7 +30,7 @@ export function tableInfo(t: TableItem, mechanism: MechanismName, vmas: NamedVma
   if (t.status === 'new') lines.push({ k: 'this step', v: 'allocated' });
   if (t.status === 'freed') lines.push({ k: 'this step', v: 'freed' });
   // Named by what it maps, not by its id (an id reads like an index); the id, the order tables were allocated in, comes second.
-  lines.push({ k: t.kind ? 'deposited table' : 'table id', v: `#${t.id} (allocation order in this run)` });
+  if (t.id >= 0) lines.push({ k: t.kind ? 'deposited table' : 'table id', v: `#${t.id} (allocation order in this run)` });
   const range = slotRange(t.slot);
   const title = t.kind ? `Huge page at ${range}` : t.kind === 0 && t.value === 0 ? `PTE table for ${range}: empty, still allocated` : `PTE table for ${range}`;
   return { title, lines };

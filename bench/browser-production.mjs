@@ -1,0 +1,98 @@
+// npm run bench:browser (its second part): the 55 TiB production preset
+// (scenarios/29-production-55t.ptlab) in Chromium, one lane per design in
+// turn: the time from choosing it until its run is ready and drawn (the
+// worker simulates 699,444 statements and 31 billion faults), the peak
+// memory of the tab's processes meanwhile (renderer, which runs the worker,
+// plus the GPU process), seeks to a few steps (replay from the nearest
+// checkpoint), and the strip view's frames zoomed out (a pixel per PMD table)
+// and in. Targets from the production-scale issue: <= 60 s and <= 1.5 GiB.
+// Needs a build (dist/). PTLAB_BENCH_PORT picks the preview server's port.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chromium } from '@playwright/test';
+
+const PORT = Number(process.env.PTLAB_BENCH_PORT ?? 4179) + 1;
+const URL = `http://127.0.0.1:${PORT}/`;
+const exe = [process.env.PTLAB_CHROMIUM, '/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => p && existsSync(p));
+const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { stdio: 'ignore' });
+process.on('exit', () => server.kill());
+
+async function waitServer() {
+  for (let k = 0; k < 100; k++) {
+    try {
+      if ((await fetch(URL)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('preview server did not start');
+}
+
+/** RSS (kB) of Chromium's renderer and GPU processes: what the tab costs the machine. */
+function tabRssKb(browserPid) {
+  let kb = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.includes('chromium') || !/--type=(renderer|gpu-process)/.test(cmd)) continue;
+      const stat = readFileSync(`/proc/${pid}/status`, 'utf8');
+      if (browserPid && !stat.includes(`PPid:\t${browserPid}`) && !cmd.includes('--type=renderer') && !cmd.includes('--type=gpu-process')) continue;
+      kb += Number(/VmRSS:\s+(\d+)/.exec(stat)?.[1] ?? 0);
+    } catch {
+      /* gone */
+    }
+  }
+  return kb;
+}
+
+const target = (label, value, unit, goal) => {
+  const ratio = value / goal;
+  console.log(`${label}: ${value.toFixed(unit === 's' ? 1 : 0)} ${unit} (target <= ${goal} ${unit}: ${ratio.toFixed(2)}x${ratio <= 1 ? ', met' : ', NOT met'})`);
+};
+
+await waitServer();
+const browser = await chromium.launch({ ...(exe ? { executablePath: exe } : {}) });
+try {
+  console.log('\nThe 55 TiB production preset in the browser, one lane per design:');
+  // PTLAB_BENCH_DESIGNS=baseline,pte-ref runs only those.
+  const designs = (process.env.PTLAB_BENCH_DESIGNS ?? 'baseline,pte-ref,pt-reclaim').split(',');
+  for (const mechanism of designs) {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(`${URL}?tour=0`);
+    await page.waitForFunction(() => window.__ptlab?.ready);
+    await page.evaluate((m) => window.__ptlab.setMechanism(m), mechanism);
+    await page.waitForFunction((m) => window.__ptlab.ready && window.__ptlab.mechanism === m, mechanism, { timeout: 60_000 });
+    let peak = tabRssKb();
+    const poll = setInterval(() => (peak = Math.max(peak, tabRssKb())), 250);
+    const t0 = Date.now();
+    await page.evaluate(() => window.__ptlab.loadPreset('29-production-55t', { single: true }));
+    await page.waitForFunction(() => !window.__ptlab.ready, null, { timeout: 10_000 }).catch(() => {});
+    await page.waitForFunction(() => window.__ptlab.ready && document.querySelector('main .pt-view:not([data-stale]) canvas.pt-canvas[data-cells]'), null, { timeout: 300_000, polling: 500 });
+    const s = (Date.now() - t0) / 1000;
+    const shown = await page.evaluate(() => document.querySelector('main .pt-view')?.getAttribute('data-mechanism'));
+    // The last step's headline: the figures the CLI prints (scenarios/golden/29-production-55t.txt).
+    await page.evaluate((n) => window.__ptlab.seek(n), 699_443);
+    await page.waitForFunction(() => window.__ptlab.ready, null, { timeout: 300_000, polling: 100 });
+    const figures = await page.evaluate(() => document.querySelector('[data-testid="headline"]')?.getAttribute('aria-label') ?? '');
+    target(`  ${mechanism}: ready and drawn after the click (${shown})`, s, 's', 60);
+    console.log(`  ${mechanism}: at the end, ${figures}`);
+    if (mechanism === designs[0]) await page.screenshot({ path: '/tmp/ptlab-55t-end.png' });
+    // Seeks: the middle and a quarter of the run (replayed from the nearest checkpoint).
+    for (const at of [349_722, 174_861]) {
+      const t1 = Date.now();
+      await page.evaluate((i) => window.__ptlab.seek(i), at);
+      await page.waitForFunction(() => window.__ptlab.ready, null, { timeout: 300_000, polling: 100 });
+      console.log(`  ${mechanism}: seek to step ${at.toLocaleString('en')}: ${((Date.now() - t1) / 1000).toFixed(1)} s`);
+    }
+    clearInterval(poll);
+    peak = Math.max(peak, tabRssKb());
+    target(`  ${mechanism}: peak memory of the tab (renderer + GPU process)`, peak / 2 ** 20, 'GiB', 1.5);
+    if (mechanism === designs[0]) await page.screenshot({ path: '/tmp/ptlab-55t.png' });
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  server.kill();
+}
