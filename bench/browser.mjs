@@ -10,6 +10,7 @@
 // Needs a build (dist/). PTLAB_BENCH_PORT picks the preview server's port.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
@@ -87,7 +88,11 @@ const timed = (page, action) =>
     });
   }, action);
 
+/** The machine's load: timings mean little when other work holds the cores (the targets are for this machine, quiet). */
+const load = (when) => `load average ${loadavg().map((x) => x.toFixed(2)).join(', ')} ${when} (${cpus().length} cores)`;
+
 async function main() {
+  console.log(load('at the start'));
   const js = initialJs();
   target(`initial JS, gzipped (index.html's module, its modulepreloads and static imports: ${js.files} files)`, js.bytes / 1000, 'kB', 200);
   await waitServer();
@@ -194,6 +199,7 @@ async function main() {
   await ready();
 
   const heap = await page.evaluate(() => window.__heapPeak);
+  console.log(load('at the end'));
   console.log(heap ? `peak JS heap, main thread: ${(heap / 2 ** 20).toFixed(1)} MiB (workers not included)` : 'peak JS heap: not available in this browser');
   await browser.close();
 }

@@ -32,3 +32,25 @@ test('the sweep charts each design against VIRT/RES, per purge policy, and expor
   expect(file.suggestedFilename()).toBe('ptlab-sweep-free.csv');
   await ptlab.shot('sweep-free');
 });
+
+test('a recorded allocator beside the generator at its parameters: both curves, their key figures, CSV', async ({ ptlab, page }) => {
+  await ptlab.open();
+  await ptlab.api((a) => a.loadPreset('31-recorded-jemalloc'));
+  await ptlab.waitReady();
+  await ptlab.press('Beside the generator…');
+  const dialog = page.getByRole('dialog', { name: 'Recording beside the generator' });
+  const chart = dialog.getByRole('img', { name: /VmPTE under pt-reclaim/ });
+  await expect(chart.locator('path[data-curve="recorded"]')).toHaveCount(1, { timeout: 60_000 });
+  await expect(chart.locator('path[data-curve="generator"]')).toHaveCount(1);
+  const end = (curve: string, m: string) => dialog.locator(`tr[data-curve="${curve}"] td[data-mechanism="${m}"] strong`);
+  // The recording ends where the kernel measured it (the preset's last expect line); the generator with a PTE
+  // table in each of its arena's 28 slots (next-fit walks the whole 56 MiB) plus a PMD and a PUD table.
+  await expect(end('recorded', 'pt-reclaim')).toHaveText('152');
+  await expect(end('generator', 'pt-reclaim')).toHaveText(String(28 * 4 + 2 * 4));
+  await expect(end('generator', 'baseline')).toHaveText(String(28 * 4 + 2 * 4));
+  await dialog.getByRole('button', { name: 'pte-ref', exact: true }).click();
+  await expect(dialog.getByRole('img', { name: /VmPTE under pte-ref/ })).toBeVisible();
+  const [file] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Export CSV' }).click()]);
+  expect(file.suggestedFilename()).toBe('ptlab-curves-31-recorded-jemalloc.csv');
+  await ptlab.shot('curves-jemalloc');
+});

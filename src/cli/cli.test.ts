@@ -1,7 +1,7 @@
 // The ptlab command as a user runs it: exit codes, the JSON contract, and
 // error messages that name the file, line and column.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -106,5 +106,29 @@ describe('ptlab sweep', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--purge must be one of dontneed, decay, free, hugepage or all/);
     expect(ptlab('sweep', '--ratios', '1').err).toMatch(/from 2/);
+  });
+});
+
+describe('ptlab curves', () => {
+  const preset = fileURLToPath(new URL('../../scenarios/31-recorded-jemalloc.ptlab', import.meta.url));
+  it('prints a recording beside the generator at its parameters, as CSV: the recording ends at the kernel\'s figure', () => {
+    const r = ptlab('curves', preset, '--generator', '--format', 'csv', '--points', '3');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const [head, ...rows] = r.out.trim().split('\n').map((l) => l.split(','));
+    expect(head[0]).toBe('percent of run');
+    expect(head.filter((h) => h.endsWith('pt-reclaim VmPTE kB')).length).toBe(2);
+    expect(rows.map((x) => x[0])).toEqual(['0', '50', '100']);
+    const kernel = [...readFileSync(preset, 'utf8').matchAll(/^expect pt-reclaim VmPTE (\d+)$/gm)].pop()![1];
+    expect(rows[2][head.indexOf(`${preset} pt-reclaim VmPTE kB`)]).toBe(kernel);
+    const table = ptlab('curves', preset, '--generator');
+    expect(table.out).toMatch(/\[2\] generator at 31-recorded-jemalloc's parameters/);
+    expect(table.out).toMatch(/next-fit walks the whole arena/);
+  });
+  it('refuses what it cannot pair or read, with exit 2', () => {
+    const unpaired = ptlab('curves', fileURLToPath(new URL('../../scenarios/12-server-day-jemalloc.ptlab', import.meta.url)), '--generator');
+    expect([unpaired.code, unpaired.err.trim()]).toEqual([2, expect.stringMatching(/^ptlab curves: --generator: no generator is paired with .*12-server-day-jemalloc\.ptlab/)]);
+    expect(ptlab('curves', 'no-such.ptlab').err.trim()).toBe('ptlab curves: cannot read no-such.ptlab: no such file');
+    expect(ptlab('curves', preset, '--points', '1').code).toBe(2);
   });
 });

@@ -1,10 +1,11 @@
-// The ptlab command: run, check, kernel, bench, record, inspect.
+// The ptlab command: run, check, kernel, bench, record, inspect, sweep, curves.
 import { MECHANISMS, type MechanismVariant } from '../scenario/index.ts';
 import { runFlat, type RunSummary } from '../core/index.ts';
 import { compileFile } from './load.ts';
 import { formatTable, toJson } from './format.ts';
 import { cmdSweep, SWEEP_USAGE } from './sweep.ts';
 import { SOAK_USAGE } from './soak.ts';
+import { CURVES_USAGE } from './curves.ts';
 
 const USAGE = `usage:
   ptlab run FILE|- [--mechanism baseline|pte-ref|pt-reclaim|broken|all] [--format table|json] [--steps all|final] [--check]
@@ -17,6 +18,7 @@ const USAGE = `usage:
   ptlab inspect PID|--self [--json]
                                 a live process's VmPTE beside the minimum its pages need
 ${SWEEP_USAGE}
+${CURVES_USAGE}
 ${SOAK_USAGE}`;
 
 interface Flags {
@@ -27,7 +29,7 @@ interface Flags {
 function parseFlags(args: string[]): Flags | string {
   const positional: string[] = [];
   const opts = new Map<string, string>();
-  const valued = new Set(['--mechanism', '--format', '--steps', '--emit-c', '--purge', '--arena', '--ratios', '--seed', '--ticks']);
+  const valued = new Set(['--mechanism', '--format', '--steps', '--emit-c', '--purge', '--arena', '--ratios', '--seed', '--ticks', '--points']);
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a.startsWith('--')) {
@@ -36,7 +38,7 @@ function parseFlags(args: string[]): Flags | string {
         const val = v ?? args[++i];
         if (val === undefined) return `${k} needs a value`;
         opts.set(k, val);
-      } else if (k === '--check' || k === '--help') opts.set(k, '1');
+      } else if (k === '--check' || k === '--help' || k === '--generator') opts.set(k, '1');
       else return `unknown option ${k}`;
     } else positional.push(a);
   }
@@ -82,6 +84,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'sweep':
       return cmdSweep(flags.opts);
+    case 'curves': {
+      const { cmdCurves } = await import('./curves.ts');
+      return cmdCurves(flags.positional, flags.opts);
+    }
     case 'bench': {
       const { runBench } = await import('./bench.ts');
       return await runBench();

@@ -82,3 +82,14 @@ describe('one scale for every lane', () => {
     expect(m.yTicks.map((t) => formatTick(t.value))).toContain('1 MiB');
   });
 });
+
+describe('formatTick at production scale', () => {
+  it('a decimal tick of a large scale stays short (the y axis has room for ~9 characters)', () => {
+    expect(formatTick(2_000_000)).toBe('1.9 GiB');
+    expect(formatTick(1_000_000_000)).toBe('954 GiB');
+    expect(formatTick(50_000)).toBe('48.8 MiB');
+    expect(formatTick(600_000)).toBe('586 MiB');
+    expect(formatTick(1024 * 1024 * 4)).toBe('4 GiB');
+    expect(formatTick(500)).toBe('500 kB');
+  });
+});

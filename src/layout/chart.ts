@@ -140,6 +140,10 @@ export function chartModel(series: ChartSeries[], n: number, width: number, heig
 export function formatTick(kb: number): string {
   if (kb >= 1024 * 1024 && kb % (1024 * 1024) === 0) return `${kb / 1024 / 1024} GiB`;
   if (kb >= 1024 && kb % 1024 === 0) return `${kb / 1024} MiB`;
+  // A decimal tick of a large scale (2,000,000 kB): short, so the axis keeps it whole.
+  const short = (v: number, unit: string) => `${v.toFixed(v >= 100 ? 0 : 1)} ${unit}`;
+  if (kb >= 1024 * 1024) return short(kb / 1024 / 1024, 'GiB');
+  if (kb >= 10 * 1024) return short(kb / 1024, 'MiB');
   return formatKiB(kb);
 }
 

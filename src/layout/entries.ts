@@ -1,6 +1,7 @@
 // The 512 entries of a PTE table for the detail panel: a 32 x 16 grid and
 // the runs of equal entries with their address ranges.
-import { PTE_ANON, PTE_ANON_COW, PTE_ANON_LAZY, PTE_ANON_LAZY_ZEROED, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_ANON_ZEROED, PTE_FILE, PTE_NONE, PTE_SWAP, PTE_ZERO } from '../core/index.ts';
+// The core's own modules, not its index: the index re-exports the whole core, which the first screen does not need.
+import { PTE_ANON, PTE_ANON_COW, PTE_ANON_LAZY, PTE_ANON_LAZY_ZEROED, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_ANON_ZEROED, PTE_FILE, PTE_NONE, PTE_SWAP, PTE_ZERO } from '../core/mm/pgtable.ts';
 
 export const ENTRY_COLS = 32;
 

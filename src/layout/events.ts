@@ -5,7 +5,9 @@
 // the picture. It is exact for the tables whose entries the worker sent
 // (every table the step's entry events touch); at the step's end the page
 // shows the core's own snapshot again.
-import { PTE_SWAP, isAnonPte, isLazyPte, type SimEvent, type VmaView } from '../core/index.ts';
+import type { SimEvent, VmaView } from '../core/index.ts';
+// The core's own module, not its index (which would bring the whole core into the first screen's JavaScript).
+import { PTE_SWAP, isAnonPte, isLazyPte } from '../core/mm/pgtable.ts';
 import type { ViewSnapshot } from '../worker/protocol.ts';
 
 const SLOT = 2 * 1024 * 1024;

@@ -1,16 +1,24 @@
-// The recording's pure half: perf's lines -> events -> a scenario that
-// replays. The lines are as perf 6.1 printed them on Linux 6.18 here.
+// The recording's pure half: perf script's lines -> events -> a scenario
+// that replays. The lines are as perf 6.1 printed them on Linux 6.18 here.
 import { describe, expect, it } from 'vitest';
 import { runFlat } from '../core/index.ts';
 import { compile, MECHANISMS } from '../scenario/index.ts';
 import { divergences } from './annotate.ts';
 import { Converter, Prescan } from './convert.ts';
 import { MARK_BASE } from './markers.ts';
-import { PerfJoiner, parsePerfLine } from './perf.ts';
+import { PerfJoiner, parseScriptLine } from './perf.ts';
 import { parseRecOutput } from './snapshot.ts';
 
-const mark = (n: number, tid = 100): string => `     1.000 ( 0.010 ms): prog/${tid} madvise(start: 0x${(MARK_BASE + n * 4096).toString(16)})                                        = 0`;
-const fault = (addr: number, code: number, tid = 100): string => `     2.000 (         ): prog/${tid} exceptions:page_fault_user(address: 0x${addr.toString(16)}, ip: 140152267895264, error_code: ${code})`;
+// `perf script -F tid,time,event,trace,addr` lines.
+const hx = (n: number | bigint): string => n.toString(16);
+const enter = (nr: number, args: (number | bigint)[], tid = 100): string => `   ${tid}     1.000000:       raw_syscalls:sys_enter: NR ${nr} (${[...args, 0, 0, 0, 0, 0, 0].slice(0, 6).map(hx).join(', ')})               0`;
+const exit = (nr: number, ret: number, tid = 100): string => `   ${tid}     1.000010:        raw_syscalls:sys_exit: NR ${nr} = ${ret}               0`;
+/** A system call that nothing interrupted: its entry and its return. */
+const call = (nr: number, args: (number | bigint)[], ret: number, tid = 100): string[] => [enter(nr, args, tid), exit(nr, ret, tid)];
+const MMAP = 9, MPROTECT = 10, BRK = 12, MADVISE = 28, CLONE = 56, EXECVE = 59, CLONE3 = 435;
+const mark = (n: number, tid = 100): string[] => call(MADVISE, [MARK_BASE + n * 4096, 0, 0], 0, tid);
+const fault = (addr: number, code: number, tid = 100): string => `   ${tid}     2.000000:   exceptions:page_fault_user: address=0x${hx(addr)} ip=0x7f77be25a060 error_code=0x${hx(code)}               0`;
+const minfault = (addr: number, tid = 100): string => `   ${tid}     2.000100:                 minor-faults:     ${hx(addr)}`;
 
 const REC = `fig warm 100 40 400
 maps 100
@@ -43,40 +51,60 @@ function convert(lines: string[], rec = REC) {
   return { text: out.join('\n') + '\n', report: conv.finish() };
 }
 
-describe('perf trace lines', () => {
-  it('reads a system call, leaving out the arguments perf omits when 0', () => {
-    const e = parsePerfLine('     1.181 ( 0.013 ms): t1/1987 mmap(len: 38971, prot: READ, flags: PRIVATE, fd: 4)                   = 0x7f2c4770c000');
-    expect(e).toMatchObject({ kind: 'syscall', tid: 1987, name: 'mmap', result: '0x7f2c4770c000' });
-    expect(e && e.kind === 'syscall' && e.args.get('addr')).toBe(undefined);
-  });
-  it('reads a fault: address and the write bit of the error code', () => {
-    expect(parsePerfLine(fault(0x7f77be25a060, 6))).toEqual({ kind: 'fault', tid: 100, addr: 0x7f77be25a060, write: true, user: true });
-    expect(parsePerfLine(fault(0x7f77be25a060, 4))).toMatchObject({ write: false });
-    expect(parsePerfLine('     0.000 (         ): t1/2714 exceptions:page_fault_kernel(address: 0x5603ef55f028, ip: -2122874470, error_code: 2)')).toMatchObject({ write: true, user: false });
-  });
-  it('joins a call that another thread interrupted; counts lost events', () => {
+describe('perf script lines', () => {
+  it('reads a system call from its entry and return, naming its flags and leaving out the arguments that are 0 (as perf trace does)', () => {
     const j = new PerfJoiner();
-    expect(j.push('    23.098 (         ): thr/5765 mprotect(start: 0x7fd714d94000, len: 8388608, prot: READ|WRITE)    ...')).toBeNull();
-    const e = j.push('    23.098 ( 0.146 ms): thr/5765  ... [continued]: mprotect())                                         = 0');
+    expect(j.push(enter(MMAP, [0, 38971, 1, 2, 4, 0], 1987))).toBeNull();
+    const e = j.push(exit(MMAP, 139828838612992, 1987));
+    expect(e).toMatchObject({ kind: 'syscall', tid: 1987, name: 'mmap', result: '139828838612992' });
+    const args = e && e.kind === 'syscall' ? Object.fromEntries(e.args) : {};
+    expect(args).toEqual({ len: '0x983b', prot: 'READ', flags: 'PRIVATE', fd: '4' });
+    const anon = new PerfJoiner();
+    anon.push(enter(MMAP, [0x7f0000000000, 0x200000, 3, 0x8032, 0xffffffffffffffffn, 0]));
+    const a = anon.push(exit(MMAP, 0x7f0000000000));
+    expect(a && a.kind === 'syscall' && Object.fromEntries(a.args)).toEqual({ addr: '0x7f0000000000', len: '0x200000', prot: 'READ|WRITE', flags: 'PRIVATE|FIXED|ANONYMOUS|POPULATE', fd: '-1' });
+    const m = new PerfJoiner();
+    m.push(enter(MADVISE, [0x7f0000000000, 0x1000, 4]));
+    expect(m.push(exit(MADVISE, 0))).toMatchObject({ name: 'madvise', args: new Map([['start', '0x7f0000000000'], ['len_in', '0x1000'], ['behavior', 'MADV_DONTNEED']]) });
+    m.push(enter(CLONE, [0x1200011, 0]));
+    expect(m.push(exit(CLONE, 101))).toMatchObject({ args: new Map([['clone_flags', 'CHILD_CLEARTID|CHILD_SETTID|0x11']]) });
+    m.push(enter(BRK, [0]));
+    expect(m.push(exit(BRK, 0x555555577000))).toMatchObject({ name: 'brk', args: new Map() }); // a query: no `brk` argument
+  });
+  it('reads a fault: address and the write bit of the error code; and the software event', () => {
+    expect(parseScriptLine(fault(0x7f77be25a060, 6))).toEqual({ kind: 'fault', tid: 100, addr: 0x7f77be25a060, write: true, user: true });
+    expect(parseScriptLine(fault(0x7f77be25a060, 4))).toMatchObject({ write: false });
+    expect(parseScriptLine('            2714   590.848017: exceptions:page_fault_kernel: address=0x5603ef55f028 ip=elf_load error_code=0x2               0')).toMatchObject({ tid: 2714, write: true, user: false });
+    expect(parseScriptLine(minfault(0x561d53634424))).toEqual({ kind: 'minfault', tid: 100, addr: 0x561d53634424 });
+  });
+  it('joins a call that another thread interrupted; a failed call; exit_group where it entered; lost events', () => {
+    const j = new PerfJoiner();
+    expect(j.push(enter(MPROTECT, [0x7fd714d94000, 8388608, 3], 5765))).toBeNull();
+    expect(j.push(fault(0x7fd714000000, 6, 5766))).toMatchObject({ kind: 'fault', tid: 5766 });
+    const e = j.push(exit(MPROTECT, 0, 5765));
     expect(e).toMatchObject({ name: 'mprotect', result: '0' });
-    expect(e && e.kind === 'syscall' && e.args.get('len')).toBe('8388608');
-    expect(j.push('LOST 17 events!')).toEqual({ kind: 'lost', count: 17 });
+    expect(e && e.kind === 'syscall' && e.args.get('len')).toBe('0x800000');
+    j.push(enter(MMAP, [0, 1 << 30, 3, 0x22, 0xffffffff, 0]));
+    expect(j.push(exit(MMAP, -12))).toMatchObject({ result: '-12' });
+    expect(j.push(enter(231, [3]))).toMatchObject({ name: 'exit_group', args: new Map([['error_code', '3']]), result: '?' });
+    expect(j.push(exit(EXECVE, 0))).toMatchObject({ name: 'execve', args: new Map(), result: '0' }); // its entry came before perf's enable-on-exec
+    expect(j.push('   10049   637.373678: PERF_RECORD_LOST lost 3818')).toEqual({ kind: 'lost', count: 3818 });
   });
 });
 
 describe('a recording as a scenario', () => {
   const lines = [
-    '     0.100 ( 0.010 ms): prog/100 brk() = 0x555555577000', // before the start marker: ignored
-    mark(0),
-    mark(1),
-    '     3.000 ( 0.010 ms): prog/100 mmap(len: 4194304, prot: READ|WRITE, flags: PRIVATE|ANONYMOUS)        = 0x7f0000400000',
+    ...call(BRK, [0], 0x555555577000), // before the start marker: ignored
+    ...mark(0),
+    ...mark(1),
+    ...call(MMAP, [0, 4194304, 3, 0x22, 0xffffffff, 0], 0x7f0000400000),
     ...Array.from({ length: 1024 }, (_, k) => fault(0x7f0000400000 + k * 4096 + 8, 6)),
     fault(0x7f0000001000, 4), // a libc page, read
-    '     4.000 ( 0.010 ms): prog/100 madvise(start: 0x7f0000400000, len_in: 2097152, behavior: MADV_DONTNEED) = 0',
-    '     4.100 ( 0.010 ms): prog/100 brk(brk: 0x555555598000) = 0x555555598000',
+    ...call(MADVISE, [0x7f0000400000, 2097152, 4], 0),
+    ...call(BRK, [0x555555598000], 0x555555598000),
     fault(0x555555590000, 6),
     fault(0x7ffffffdd000, 6), // the stack grows
-    mark(2),
+    ...mark(2),
     fault(0x7f0000600000, 6), // after the exit measurement: ignored
   ];
 
@@ -119,13 +147,13 @@ describe('a recording as a scenario', () => {
 
   it('leaves a forked child alone, reports lost events and what it does not model', () => {
     const { report } = convert([
-      '     0.500 ( 0.010 ms): prog/100 brk() = 0x555555577000',
-      mark(0),
-      '     3.000 ( 0.200 ms): prog/100 clone(clone_flags: CHILD_CLEARTID|CHILD_SETTID|0x11, newsp: 0) = 101',
+      ...call(BRK, [0], 0x555555577000),
+      ...mark(0),
+      ...call(CLONE, [0x1200011, 0], 101), // glibc's fork
       fault(0x7f0000001000, 6, 101), // the child's COW fault: its own address space
-      'LOST 5 events!',
-      '     4.000 ( 0.010 ms): prog/100 madvise(start: 0x7f0000000000, len_in: 4096, behavior: MADV_DONTDUMP) = 0',
-      mark(2),
+      '     100     3.500000: PERF_RECORD_LOST lost 5',
+      ...call(MADVISE, [0x7f0000000000, 4096, 16], 0), // MADV_DONTDUMP
+      ...mark(2),
     ]);
     expect(report).toMatchObject({ refused: null, forks: 1, faults: 0, lost: 5 });
     expect([...report.inexact.keys()].join()).toMatch(/MADV_DONTDUMP/);
@@ -133,28 +161,27 @@ describe('a recording as a scenario', () => {
 
   it('follows the last program image of the process (a wrapper exec’d it)', () => {
     const { report, text } = convert([
-      '     0.100 ( 0.010 ms): sh/100 brk() = 0x555555577000',
-      mark(0),
-      '     0.300 ( 0.010 ms): sh/100 mmap(len: 4096, prot: READ|WRITE, flags: PRIVATE|ANONYMOUS) = 0x7f0000800000',
-      '     0.400 ( 0.200 ms): prog/100 execve(filename: 0x1234, argv: 0x5678, envp: 0x9abc) = 0',
-      mark(0),
+      ...call(BRK, [0], 0x555555577000),
+      ...mark(0),
+      ...call(MMAP, [0, 4096, 3, 0x22, 0xffffffff, 0], 0x7f0000800000),
+      ...call(EXECVE, [0x1234, 0x5678, 0x9abc], 0),
+      ...mark(0),
       fault(0x555555556000, 6),
-      mark(2),
+      ...mark(2),
     ]);
     expect(report).toMatchObject({ started: true, ended: true, execs: 1, faults: 1 });
     expect(text).not.toContain('0x7f0000800000');
   });
 
   it('replays a fault whose tracepoint perf dropped, from its software event, and no fault twice', () => {
-    const minfault = (addr: number): string => `     2.100 ( 0.000 ms): prog/100 minfault [memset+0x32] => //anon@0x${addr.toString(16)} (d.)`;
     const { report, text } = convert([
-      mark(0),
+      ...mark(0),
       fault(0x555555557010, 6),
       minfault(0x555555557010), // the same fault, seen twice
       minfault(0x555555558010), // its tracepoint event is missing
       fault(0x555555559010, 6),
       minfault(0x555555559010),
-      mark(2),
+      ...mark(2),
     ]);
     expect(report).toMatchObject({ faults: 3, recovered: 1 });
     expect(text).toContain('faults heap 0x1000 0x3000 w\n');
@@ -162,11 +189,11 @@ describe('a recording as a scenario', () => {
 
   it('follows a thread (clone3) into the same address space', () => {
     const { report } = convert([
-      mark(0),
+      ...mark(0),
       fault(0x555555557000, 6, 101), // the thread's first fault, printed before its parent's clone3 returned
-      '     3.000 ( 0.200 ms): prog/100 clone3(uargs: 0x7ffea1b32990, size: 88) = 101',
+      ...call(CLONE3, [0x7ffea1b32990, 88], 101),
       fault(0x555555556000, 6, 101),
-      mark(2),
+      ...mark(2),
     ]);
     expect(report).toMatchObject({ refused: null, faults: 2 });
   });

@@ -1,6 +1,6 @@
 // A recording -> a ptlab scenario, line by line (never the whole text at
 // once). Input: the recorder library's snapshot (the address space when
-// recording began) and the perf trace's events in order. Output: statements
+// recording began) and perf's events in time order. Output: statements
 // of the scenario language, one step per system call, the faults between two
 // system calls gathered into one `faults` step with their exact pages.
 //

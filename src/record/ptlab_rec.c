@@ -12,7 +12,7 @@
  *    this state.
  *  - at exit (destructor) and at ptlab_checkpoint(k): VmPTE and RssAnon.
  *
- * Each measurement is bracketed by two marker syscalls that perf trace
+ * Each measurement is bracketed by two marker syscalls that perf
  * records in the same stream as the faults: madvise(MARK + n pages, 0,
  * MADV_NORMAL), which the kernel accepts and ignores (length 0). The
  * converter replays up to the first marker. Every buffer is touched before

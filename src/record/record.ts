@@ -1,14 +1,16 @@
-// `ptlab record -- CMD`: run CMD under `perf trace` with the recorder library
-// preloaded, convert the trace into a scenario as it streams from disk, then
-// replay the scenario under the three designs. Node only.
+// `ptlab record -- CMD`: run CMD under `perf record` with the recorder
+// library preloaded, print perf's data in order with `perf script`, convert
+// that into a scenario as it streams from disk, then replay the scenario
+// under the three designs. Node only.
 //
-// perf trace records, in one ordered stream, the system calls that change
-// page tables (mmap, munmap, mremap, mprotect, madvise, brk), the ones that
-// change who shares the address space (clone, clone3, fork, vfork, execve),
-// exit_group, and every page fault with its address and error code
-// (exceptions:page_fault_user / page_fault_kernel: bit 1 says write).
-// The library (ptlab_rec.c) gives the start state and the kernel's own
-// VmPTE/RssAnon at exit.
+// perf records, in one stream that `perf script` orders by time across
+// CPUs, the system calls that change page tables (mmap, munmap, mremap,
+// mprotect, madvise, brk), the ones that change who shares the address
+// space (clone, clone3, fork, vfork, execve), exit_group, and every page
+// fault with its address and error code (exceptions:page_fault_user /
+// page_fault_kernel: bit 1 says write), plus its software minor-fault event
+// (the address again, when the fault completes). The library (ptlab_rec.c)
+// gives the start state and the kernel's own VmPTE/RssAnon at exit.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { accessSync, closeSync, constants, createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
@@ -18,11 +20,13 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { detectZeroPage } from '../../kernel/twin.ts';
 import { Converter, Prescan, type ConvertReport } from './convert.ts';
-import { PerfJoiner, type PerfEvent } from './perf.ts';
+import { PerfJoiner, SYSCALL_FILTER, type PerfEvent } from './perf.ts';
 import { parseRecOutput, type RecSnapshot } from './snapshot.ts';
 
 const REC_C = fileURLToPath(new URL('./ptlab_rec.c', import.meta.url));
-export const PERF_EVENTS = 'mmap,munmap,mremap,mprotect,madvise,brk,clone,clone3,fork,vfork,execve,exit_group,exceptions:page_fault_user,exceptions:page_fault_kernel';
+/** perf record's events (-d: the minor-fault events carry their address; -c 1: every one). */
+export const PERF_RECORD_ARGS = ['-q', '-B', '-d', '-c', '1', '-m', '16M', '-e', 'raw_syscalls:sys_enter', '--filter', SYSCALL_FILTER, '-e', 'raw_syscalls:sys_exit', '--filter', SYSCALL_FILTER, '-e', 'minor-faults', '-e', 'exceptions:page_fault_user', '-e', 'exceptions:page_fault_kernel'];
+export const PERF_SCRIPT_ARGS = ['--show-lost-events', '-F', 'tid,time,event,trace,addr'];
 
 export type Support = { ok: true } | { ok: false; reason: string };
 
@@ -89,7 +93,7 @@ export interface RecordOptions {
   fromExec?: boolean;
   /** Extra environment for CMD only (MALLOC_CONF=...). */
   env?: Record<string, string>;
-  /** Keep perf's trace here (and the recorder's output as FILE.rec). */
+  /** Keep perf script's text here (perf.data as FILE.data, the recorder's output as FILE.rec). */
   keepTrace?: string;
   /** Progress lines (a terminal). */
   progress?: (msg: string) => void;
@@ -125,17 +129,25 @@ export async function record(opts: RecordOptions): Promise<Recording> {
   const so = buildRecorder();
   const dir = mkdtempSync(join(tmpdir(), 'ptlab-record-'));
   const trace = opts.keepTrace ?? join(dir, 'perf.txt');
+  const data = opts.keepTrace ? `${opts.keepTrace}.data` : join(dir, 'perf.data');
   const recOut = join(dir, 'rec.txt');
   try {
     const preload = [so, ...(opts.preload ?? []), ...(process.env.LD_PRELOAD ? [process.env.LD_PRELOAD] : [])].join(':');
-    opts.progress?.(`recording ${opts.command.join(' ')} (perf trace)…`);
-    const p = spawnSync('perf', ['trace', '--sort-events', '-m', '16M', '-F', 'min', '-e', PERF_EVENTS, '-o', trace, '--', 'env', `PTLAB_REC_OUT=${recOut}`, `LD_PRELOAD=${preload}`, ...Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`), exe, ...args], { stdio: ['inherit', 'inherit', 'pipe'], encoding: 'utf8' });
+    opts.progress?.(`recording ${opts.command.join(' ')} (perf record)…`);
+    rmSync(data, { force: true }); // perf record would keep an old one as FILE.old
+    const p = spawnSync('perf', ['record', ...PERF_RECORD_ARGS, '-o', data, '--', 'env', `PTLAB_REC_OUT=${recOut}`, `LD_PRELOAD=${preload}`, ...Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`), exe, ...args], { stdio: ['inherit', 'inherit', 'pipe'], encoding: 'utf8' });
     const perfMessage = (p.stderr ?? '').trim();
     if (p.error) throw new Error(`perf could not run: ${p.error.message}`);
-    if (!existsSync(trace)) {
+    if (!existsSync(data) || statSync(data).size === 0) {
       const perm = /permission|not permitted|access/i.test(perfMessage);
-      throw new Error(perm ? `perf was refused access to the trace events: run ptlab record as root (sudo) (perf said: ${perfMessage.split('\n')[0]})` : `perf trace wrote no trace (perf said: ${perfMessage.split('\n')[0] || `exit status ${p.status}`})`);
+      throw new Error(perm ? `perf was refused access to the trace events: run ptlab record as root (sudo) (perf said: ${perfMessage.split('\n')[0]})` : `perf record wrote no data (perf said: ${perfMessage.split('\n')[0] || `exit status ${p.status}`})`);
     }
+    opts.progress?.('ordering the events (perf script)…');
+    const fd0 = openSync(trace, 'w');
+    const s = spawnSync('perf', ['script', '-i', data, ...PERF_SCRIPT_ARGS], { stdio: ['ignore', fd0, 'pipe'], encoding: 'utf8' });
+    closeSync(fd0);
+    if (s.error || s.status !== 0) throw new Error(`perf script could not read the recording (perf said: ${(s.stderr ?? '').trim().split('\n').filter((l) => !/not valid for/.test(l))[0] ?? s.error?.message ?? `exit status ${s.status}`})`);
+    if (!opts.keepTrace) rmSync(data, { force: true });
     process.stderr.write(perfMessage ? `${perfMessage}\n` : '');
     const recText = existsSync(recOut) ? readFileSync(recOut, 'utf8') : '';
     if (opts.keepTrace) writeFileSync(`${opts.keepTrace}.rec`, recText);

@@ -63,6 +63,12 @@ export class LaneClient {
     return this.pendingRunId !== null;
   }
 
+  /** Let the worker forget its finished run (a production-size one off screen: about a gigabyte). */
+  drop(): void {
+    if (this.port && this.readyRunId) this.port.postMessage({ t: 'drop', runId: this.readyRunId });
+    this.readyRunId = 0;
+  }
+
   cancel(): void {
     if (this.port && this.pendingRunId !== null) this.port.postMessage({ t: 'cancel', runId: this.pendingRunId });
   }

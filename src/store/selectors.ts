@@ -39,6 +39,16 @@ export const selectPrimaryFrame = (s: PtlabState) => s.lanes[primaryOf(s)]?.fram
 /** The timeline on screen in the primary's place (a held or previous run's while the primary computes). */
 export const selectShownTimeline = (s: PtlabState) => shownLane(s, primaryOf(s))?.timeline ?? null;
 
+/**
+ * The most PTE tables at once in the run whose frame is on screen in m's place: the views draw nodes or strips by it.
+ * A stale frame counts by its own run (frameMaxPtes), not by the new run's summary that arrived before its frame.
+ */
+export function shownMaxPtes(s: PtlabState, m: MechanismName): number {
+  const l = shownLane(s, m);
+  if (!l) return 0;
+  return l.frame && l.frameSource !== l.source ? l.frameMaxPtes : l.summary?.maxPtes ?? 0;
+}
+
 /** What is on screen for lane m: its own current frame, or a stale one (a previous run's, or the held lane's), or nothing yet. */
 export type LaneShowing = 'current' | 'stale' | 'none';
 export const laneShowing = (m: MechanismName) => (s: PtlabState): LaneShowing =>
@@ -50,9 +60,9 @@ export const selectStale = (s: PtlabState): boolean =>
 
 /** A lane's run in progress, in percent (null: not running). */
 export const laneProgress = (m: MechanismName) => (s: PtlabState): number | null => {
-  const l = s.lanes[m];
-  if (l?.status !== 'running') return null;
-  return l.total ? Math.min(99, Math.floor((100 * l.done) / l.total)) : 0;
+  if (s.lanes[m]?.status !== 'running') return null;
+  const p = s.progress[m];
+  return p?.total ? Math.min(99, Math.floor((100 * p.done) / p.total)) : 0;
 };
 
 export const laneSelector = (m: MechanismName) => (s: PtlabState) => s.lanes[m];
@@ -69,11 +79,10 @@ export const selectRunning = (s: PtlabState): { done: number; total: number } | 
   let total = 0;
   let any = false;
   for (const m of s.compare ?? [s.mechanism]) {
-    const l = s.lanes[m];
-    if (l?.status !== 'running') continue;
+    if (s.lanes[m]?.status !== 'running') continue;
     any = true;
-    done += l.done;
-    total += l.total;
+    done += s.progress[m]?.done ?? 0;
+    total += s.progress[m]?.total ?? 0;
   }
   return any ? { done, total } : null;
 };

@@ -24,9 +24,6 @@ export type LaneStatus = 'idle' | 'running' | 'ready' | 'failed';
 export interface LaneState {
   mechanism: MechanismName;
   status: LaneStatus;
-  /** Steps done / total of the run in progress. */
-  done: number;
-  total: number;
   /** The source the timeline and frames belong to. */
   source: string | null;
   timeline: Timeline | null;
@@ -36,6 +33,12 @@ export interface LaneState {
   prevFrame: Frame | null;
   /** The source `frame` was computed from: after a re-run the old frame stays on screen until the new one arrives. */
   frameSource: string | null;
+  /**
+   * The most PTE tables at once in the run `frame` belongs to. Once a new run is ready, `summary` is the new run's
+   * while `frame` may still be the previous run's (until its frame arrives): the views choose nodes or strips by
+   * this, so a stale frame of 25,600 tables is never drawn as 25,600 SVG nodes because the new run is small.
+   */
+  frameMaxPtes: number;
   /** Why the last run failed or stopped. */
   message: string | null;
 }
@@ -80,6 +83,11 @@ export interface RuntimeState {
   goodSource: string | null;
   lanes: Partial<Record<MechanismName, LaneState>>;
   /**
+   * Steps done / total of each lane's run in progress. Apart from `lanes`, so a progress message (5 a second per
+   * lane) re-renders only what shows progress: a new lane object re-rendered every view that reads the lane.
+   */
+  progress: Partial<Record<MechanismName, { done: number; total: number }>>;
+  /**
    * The lane whose frame the primary view keeps showing (dimmed, marked stale) while the primary lane has none of
    * the current run yet: the mechanism on screen before a switch. Cleared when the primary lane shows a frame.
    */
@@ -97,7 +105,7 @@ export interface RuntimeState {
   restoring: PendingRestore | null;
   /** A quiz shown before the step it precedes (every mode); revealed with that step, with the learner's guess if any. */
   quiz: { step: number; revealed: boolean; guess?: string } | null;
-  dialog: 'share' | 'export' | 'sweep' | 'tour' | null;
+  dialog: 'share' | 'export' | 'sweep' | 'tour' | 'curves' | null;
   /** A short message about a file or an export ("Saved scenario.ptlab"). */
   notice: string | null;
 }
@@ -124,6 +132,7 @@ export const initialRuntime: RuntimeState = {
   sizeMessage: null,
   goodSource: null,
   lanes: {},
+  progress: {},
   heldFrom: null,
   playing: false,
   stoppedBy: null,
@@ -141,13 +150,12 @@ export const initialRuntime: RuntimeState = {
 export const newLane = (mechanism: MechanismName): LaneState => ({
   mechanism,
   status: 'idle',
-  done: 0,
-  total: 0,
   source: null,
   timeline: null,
   summary: null,
   frame: null,
   prevFrame: null,
   frameSource: null,
+  frameMaxPtes: 0,
   message: null,
 });

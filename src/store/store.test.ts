@@ -3,7 +3,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useStore } from './store.ts';
 import { freshStore, ready, until } from './testing.ts';
-import { selectDoc } from './selectors.ts';
+import { selectDoc, shownMaxPtes } from './selectors.ts';
+import { shownLane } from './cursor.ts';
+import type { MechanismName } from '../core/index.ts';
 
 const LOOP = 'mmap X 8M at 0x100000000000\nrepeat 4 { touch X i*2M 2M; madvise X i*2M 2M dontneed }\nmunmap X 0 8M\n';
 const st = () => useStore.getState();
@@ -151,6 +153,41 @@ describe('mechanisms and compare', () => {
   });
 });
 
+describe('a stale frame after a new run is ready', () => {
+  // 200 PTE tables that baseline keeps (the node view's limit is 160), then a scenario of one table.
+  const BIG = 'mmap X 400M at 0x100000000000\nrepeat 200 { touch X i*2M 2M; madvise X i*2M 2M dontneed }\n';
+  const SMALL = 'mmap X 4M at 0x100000000000\ntouch X 0 4K\n';
+
+  it("is drawn by its own run's table count, never by the new run's (compare at a big run's end, then a small scenario)", async () => {
+    st().setCompare(['baseline', 'pte-ref', 'pt-reclaim']);
+    st().setSource(BIG);
+    await ready();
+    st().seek(399);
+    await ready();
+    expect(st().lanes.baseline!.frame!.snapshot.pte.id.length).toBe(200);
+    // Every state the page passes through: the count the views choose nodes or strips by covers the frame they draw
+    // (the new run's summary arrives before its frame; drawing 25,600 stale tables as nodes froze the page for a minute).
+    const bad: string[] = [];
+    let between = 0;
+    const check = () => {
+      const s = st();
+      for (const m of s.compare as MechanismName[]) {
+        const l = shownLane(s, m);
+        const tables = l?.frame?.snapshot.pte.id.length ?? 0;
+        if (l?.frame && l.frameSource !== l.source && l.status === 'ready') between++;
+        if (tables > shownMaxPtes(s, m)) bad.push(`${m}: a frame of ${tables} tables counted as ${shownMaxPtes(s, m)}`);
+      }
+    };
+    const unsub = useStore.subscribe(check);
+    st().setSource(SMALL);
+    await ready();
+    unsub();
+    expect(between).toBeGreaterThan(0);
+    expect(bad).toEqual([]);
+    expect(shownMaxPtes(st(), 'baseline')).toBe(1);
+  });
+});
+
 describe('bad input', () => {
   it('an invalid edit shows the error and keeps the last good run', async () => {
     st().setMechanism('baseline');
@@ -203,7 +240,7 @@ describe('cancel', () => {
     st().setSource(LOOP);
     await ready();
     st().setSource('mmap A 50G\nrepeat 25600 { touch A i*2M 2M; madvise A i*2M 2M dontneed }');
-    await until(() => (st().lanes.baseline?.done ?? 0) > 0, 'progress');
+    await until(() => (st().progress.baseline?.done ?? 0) > 0, 'progress');
     st().cancelRun();
     await until(() => st().lanes.baseline?.status === 'ready', 'cancelled');
     expect(st().lanes.baseline?.message).toBe('run cancelled');
@@ -221,5 +258,36 @@ describe('stopped', () => {
     expect(st().stoppedBy).toMatch(/reached 0/);
     st().stepBy(1);
     expect(st().stoppedBy).toBeNull();
+  });
+});
+
+describe('production-size runs', () => {
+  const BIG = 'mmap X 600G at 0x100000000000\ntouch X 0 600G\nmadvise X 0 300G dontneed\n';
+  it('are computed only for the designs on screen, and one off screen gives its run back', async () => {
+    st().setMechanism('baseline');
+    st().setSource(BIG);
+    await ready();
+    expect(st().lanes.baseline!.summary!.maxPtes).toBe(307_200);
+    // No prefetch: give an idle callback the chance it would have had.
+    await new Promise((r) => setTimeout(r, 400));
+    expect(st().lanes['pte-ref']?.status ?? 'idle').not.toBe('running');
+    expect(st().lanes['pte-ref']?.source ?? null).toBeNull();
+    st().setMechanism('pte-ref');
+    // The baseline run is dropped at once; its last frame stays for the held view.
+    expect(st().lanes.baseline!.source).toBeNull();
+    expect(st().lanes.baseline!.frame).not.toBeNull();
+    await ready();
+    expect(st().lanes['pte-ref']!.frame!.snapshot.cells).toBeDefined();
+    st().seek(2);
+    await ready();
+    expect(st().lanes['pte-ref']!.frame!.snapshot.figures.tables.pte).toBe(153_600);
+    // Back to baseline: computed again, and frames come from the new run.
+    st().setMechanism('baseline');
+    expect(st().lanes.baseline!.status).toBe('running');
+    await ready();
+    st().seek(1);
+    await ready();
+    expect(st().lanes.baseline!.frame!.index).toBe(1);
+    expect(st().lanes.baseline!.frame!.snapshot.figures.tables.pte).toBe(307_200);
   });
 });

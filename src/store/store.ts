@@ -6,7 +6,7 @@ import type { MechanismName } from '../core/index.ts';
 import { MECHANISMS } from '../scenario/index.ts';
 import { compile } from '../scenario/index.ts';
 import type { SimPort } from '../worker/spawn.ts';
-import type { Frame } from '../worker/protocol.ts';
+import { BIG_TABLES, type Frame } from '../worker/protocol.ts';
 import { LaneClient } from './laneClient.ts';
 import { LIMITS, measure, tooLarge, tooManyChars } from './limits.ts';
 import { DEFAULT_PRESET, loadPresetSource, presetById } from './presets.ts';
@@ -79,9 +79,9 @@ export const useStore = create<PtlabState>()((set, get) => {
     let c = clients.get(m);
     if (!c) {
       c = new LaneClient(() => spawn(), {
-        progress: (done, total) => patchLane(m, { done, total }),
+        progress: (done, total) => set((s) => ({ progress: { ...s.progress, [m]: { done, total } } })),
         ready: (timeline, summary) => {
-          patchLane(m, { status: 'ready', timeline, summary, done: summary.steps, total: summary.ops, message: null, source: pendingSource.get(m) ?? null });
+          patchLane(m, { status: 'ready', timeline, summary, message: null, source: pendingSource.get(m) ?? null });
           get().finishRestore();
           get().refresh();
           warmOthers();
@@ -120,7 +120,7 @@ export const useStore = create<PtlabState>()((set, get) => {
     // A production-size frame's slot cells (tens of MB) are not kept for the one after it: fades and ghosts need its tables only.
     const prev = same ? lane?.frame ?? null : null;
     const prevFrame = prev?.snapshot.cells ? { ...prev, snapshot: { ...prev.snapshot, cells: undefined } } : prev;
-    patchLane(m, { frame, prevFrame, frameSource: lane?.source ?? null });
+    patchLane(m, { frame, prevFrame, frameSource: lane?.source ?? null, frameMaxPtes: lane?.summary?.maxPtes ?? 0 });
     // The primary lane shows its own run: the view held from before a switch can go.
     const s = get();
     if (s.heldFrom !== null && m === primaryOf(s) && laneCurrent(s, m)) set({ heldFrom: null });
@@ -139,7 +139,8 @@ export const useStore = create<PtlabState>()((set, get) => {
     const lane = get().lanes[m];
     if (lane && (lane.status === 'running' ? pendingSource.get(m) === src : lane.source === src)) return;
     pendingSource.set(m, src);
-    patchLane(m, { status: 'running', done: 0, total: 0, message: null });
+    patchLane(m, { status: 'running', message: null });
+    set((s) => ({ progress: { ...s.progress, [m]: { done: 0, total: 0 } } }));
     client(m).run(src, m);
   };
 
@@ -153,6 +154,12 @@ export const useStore = create<PtlabState>()((set, get) => {
     for (const m of MECHANISMS) {
       const lane = get().lanes[m];
       if (!visible.includes(m) && lane?.status === 'running' && pendingSource.get(m) !== src) clients.get(m)?.cancel();
+      // A production-size run off screen gives its worker's memory back; shown again, it is computed again.
+      // Its last frame stays on the page, for the view held across a switch.
+      if (!visible.includes(m) && lane?.status === 'ready' && lane.source !== null && (lane.summary?.maxPtes ?? 0) > BIG_TABLES) {
+        clients.get(m)?.drop();
+        patchLane(m, { source: null });
+      }
     }
     get().refresh();
   };
@@ -168,6 +175,8 @@ export const useStore = create<PtlabState>()((set, get) => {
     const src = s.goodSource;
     const visible = visibleMechanisms(s);
     if (src === null || !visible.every((m) => s.lanes[m]?.status === 'ready' && s.lanes[m]?.source === src)) return;
+    // A production-size run holds about a gigabyte in its worker: the designs off screen compute it when asked.
+    if (visible.some((m) => (s.lanes[m]?.summary?.maxPtes ?? 0) > BIG_TABLES)) return;
     const idle = (globalThis as { requestIdleCallback?: (f: () => void) => void }).requestIdleCallback ?? ((f: () => void) => setTimeout(f, 200));
     idle(() => {
       if (get().goodSource !== src) return;

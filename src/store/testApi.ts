@@ -64,7 +64,9 @@ export function installTestApi(target: Record<string, unknown>): void {
     get lanes() {
       const out: PtlabTestApi['lanes'] = {};
       for (const [m, l] of Object.entries(s().lanes)) {
-        if (l) out[m as MechanismName] = { status: l.status, figures: l.frame?.snapshot.figures ?? null, done: l.done, total: l.total, ms: l.summary?.ms ?? null };
+        if (!l) continue;
+        const p = l.status === 'running' ? s().progress[m as MechanismName] : undefined;
+        out[m as MechanismName] = { status: l.status, figures: l.frame?.snapshot.figures ?? null, done: p ? p.done : l.summary?.steps ?? 0, total: p ? p.total : l.summary?.ops ?? 0, ms: l.summary?.ms ?? null };
       }
       return out;
     },

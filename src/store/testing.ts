@@ -1,5 +1,5 @@
 // Helpers for store tests: an in-process simulation and a way to wait for it.
-import { localSimPort } from '../worker/spawn.ts';
+import { localSimPort } from '../worker/localPort.ts';
 import { selectReady } from './selectors.ts';
 import { configureSim, resetStore, useStore } from './store.ts';
 

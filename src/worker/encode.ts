@@ -97,23 +97,24 @@ export function recordStep(tl: Timeline, s: StepResult, flags: number, liveSlots
   if (s.quiz) tl.quizzes.push({ index: i, ...s.quiz });
 }
 
-/** The timeline cut to its length, ready to transfer. */
+/** The timeline cut to its length, ready to transfer (a run that did every step fills its arrays: no copy). */
 export function trimTimeline(tl: Timeline): { timeline: Timeline; buffers: ArrayBuffer[] } {
   const n = tl.n;
+  const cut = <T extends Float64Array | Int32Array | Uint8Array>(a: T): T => (a.length === n ? a : (a.slice(0, n) as T));
   const timeline: Timeline = {
     n,
-    vmPte: tl.vmPte.slice(0, n),
-    rssAnon: tl.rssAnon.slice(0, n),
-    vmSize: tl.vmSize.slice(0, n),
-    ptes: tl.ptes.slice(0, n),
-    pmds: tl.pmds.slice(0, n),
-    puds: tl.puds.slice(0, n),
-    alloc: tl.alloc.slice(0, n),
-    freed: tl.freed.slice(0, n),
-    faults: tl.faults.slice(0, n),
-    line: tl.line.slice(0, n),
-    flags: tl.flags.slice(0, n),
-    ...(tl.liveSlots ? { liveSlots: tl.liveSlots.slice(0, n) } : {}),
+    vmPte: cut(tl.vmPte),
+    rssAnon: cut(tl.rssAnon),
+    vmSize: cut(tl.vmSize),
+    ptes: cut(tl.ptes),
+    pmds: cut(tl.pmds),
+    puds: cut(tl.puds),
+    alloc: cut(tl.alloc),
+    freed: cut(tl.freed),
+    faults: cut(tl.faults),
+    line: cut(tl.line),
+    flags: cut(tl.flags),
+    ...(tl.liveSlots ? { liveSlots: cut(tl.liveSlots) } : {}),
     quizzes: tl.quizzes.filter((q) => q.index < n),
   };
   const buffers = Object.values(timeline).filter((v) => ArrayBuffer.isView(v)).map((v) => (v as Uint8Array).buffer as ArrayBuffer);

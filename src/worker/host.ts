@@ -7,17 +7,23 @@ import { compile, type Program } from '../scenario/index.ts';
 import { toJson } from '../share/runJson.ts';
 import { encodeCells, encodeSnapshot, frameBytes, newTimeline, recordStep, trimTimeline } from './encode.ts';
 import { answer } from './queries.ts';
-import { FLAG_EMPTIED, FLAG_ERROR, FLAG_EXPECT_FAILED, FLAG_SAY, type Frame, type FromWorker, type ProcView, type Timeline, type ToWorker } from './protocol.ts';
+import { BIG_TABLES, FLAG_EMPTIED, FLAG_ERROR, FLAG_EXPECT_FAILED, FLAG_SAY, type Frame, type FromWorker, type ProcView, type Timeline, type ToWorker } from './protocol.ts';
 
 export interface HostEnv {
   post(msg: FromWorker, transfer?: ArrayBuffer[]): void;
   /** Give the event loop a turn (a cancel message may arrive). */
   yieldNow(): Promise<void>;
   now(): number;
+  /** Steps between two looks at the clock inside a chunk (default CLOCK_EVERY; tests with a fake clock: 1). */
+  clockEvery?: number;
 }
 
 /** How long one chunk of simulation runs before the worker posts progress and yields. */
 export const CHUNK_MS = 40;
+/** Steps between two looks at the clock inside a chunk (a clock read costs about as much as a small step). */
+const CLOCK_EVERY = 16;
+/** ... or after this much slot work (mm.work) since the last look. */
+const CLOCK_WORK = 1024;
 /** The shortest time between two progress messages. */
 export const PROGRESS_MS = 200;
 /** Work a run may do in the browser (slot operations: the page checks src/store/limits.ts first; this is the backstop). */
@@ -26,16 +32,9 @@ export const MAX_WORK = 170_000_000;
 export const FRAME_CACHE = 32;
 /** ... and the most bytes they may hold (a production-size frame is ~1 KB per GiB mapped). */
 export const FRAME_CACHE_BYTES = 96 * 2 ** 20;
-/**
- * Production size: a run that may keep more PTE tables than this at once
- * (slots its touches span) keeps 4 reason lines a step (the rest counted by
- * code), and its frames carry one number per 2 MiB slot (slotCells) instead
- * of a list of tables (the 55 TiB process keeps 28.8 million).
- */
-export const BIG_TABLES = 200_000;
-const BIG_REASONS = 4;
+const BIG_REASONS = 2;
 /** Checkpoints (time travel) of one run hold at most this much; past it they thin out (Run's checkpointBytes). */
-export const CHECKPOINT_BYTES = 256 * 2 ** 20;
+export const CHECKPOINT_BYTES = 96 * 2 ** 20;
 /** Recorded frames carry the pre-step entries of at most this many tables. */
 export const MAX_EVENT_TABLES = 64;
 /** What warmUp runs: the 50 GiB preset's shape, 1/12 of its length. */
@@ -121,6 +120,13 @@ export class SimHost {
         return this.start(msg.runId, msg.source, msg.mechanism);
       case 'warm':
         return this.warmUp(msg.mechanism);
+      case 'drop':
+        if (this.ready && this.ready.runId === msg.runId) {
+          this.ready = null;
+          this.cache.clear();
+          this.cacheBytes = 0;
+        }
+        return;
       case 'cancel':
         if (this.pending && this.pending.runId === msg.runId) this.pending.cancelled = true;
         return;
@@ -158,12 +164,20 @@ export class SimHost {
     try {
       while (!run.done) {
         const until = this.env.now() + CHUNK_MS;
-        do {
+        let k = 0;
+        let work = run.mm.work;
+        const every = this.env.clockEvery ?? CLOCK_EVERY;
+        for (;;) {
           run.advance(1);
           const s = run.lastStep!; // read now: valid until the next advance
           recordStep(a.timeline, s, stepFlags(run, s), run.lastStatement?.live?.slots ?? -1);
           if (s.figures.tables.pte > maxPtes) maxPtes = s.figures.tables.pte;
-        } while (!run.done && this.env.now() < until);
+          if (run.done) break;
+          // The clock every CLOCK_EVERY steps, or at once after a step that worked on many slots (a 50 GiB munmap).
+          if (++k % every !== 0 && run.mm.work - work < CLOCK_WORK) continue;
+          work = run.mm.work;
+          if (this.env.now() >= until) break;
+        }
         if (run.done) break;
         // Progress at most 5 times a second: each one re-renders the page, and
         // with three lanes computing on two cores the page's renders cost the runs.
@@ -277,11 +291,15 @@ export class SimHost {
     const key = `${index}:${record}`;
     let frame = this.cache.get(key);
     if (frame) this.cache.delete(key);
-    else {
-      frame = this.buildFrame(a.run, index, record, a.maxPtes > BIG_TABLES);
-      this.cacheBytes += frameBytes(frame);
+    else frame = this.buildFrame(a.run, index, record, a.maxPtes > BIG_TABLES);
+    const bytes = frameBytes(frame);
+    if (bytes > FRAME_CACHE_BYTES / 4) {
+      // A production-size frame (slot cells, tens of MB) is rebuilt when asked again, not kept: its buffers are transferred.
+      const buffers = [frame.snapshot.cells?.buffer, frame.before?.cells?.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+      return this.env.post({ t: 'frame', runId, reqId, frame }, buffers);
     }
     this.cache.set(key, frame);
+    this.cacheBytes += bytes;
     while (this.cache.size > 1 && (this.cache.size > FRAME_CACHE || this.cacheBytes > FRAME_CACHE_BYTES)) {
       const oldest = this.cache.keys().next().value!;
       this.cacheBytes -= frameBytes(this.cache.get(oldest)!);

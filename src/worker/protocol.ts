@@ -8,6 +8,8 @@ import type { Counters, Figures, MechanismName, SimError, SimEvent, StepResult, 
 export type ToWorker =
   | { t: 'run'; runId: number; source: string; mechanism: MechanismName }
   | { t: 'cancel'; runId: number }
+  /** Forget this finished run (its frames are no longer asked for). */
+  | { t: 'drop'; runId: number }
   /** Run a small throw-away scenario so the core's hot paths are compiled before the user's first big run. */
   | { t: 'warm'; mechanism: MechanismName }
   | { t: 'frame'; runId: number; reqId: number; index: number; record: boolean }
@@ -127,6 +129,16 @@ export interface ProcView {
   /** PTE tables by address: kind 0 a table, 1 a huge PMD, 2 the huge zero page; shared: entries whose page another process maps too. */
   ptes: { addr: number; kind: 0 | 1 | 2; nonNone: number; shared: number }[];
 }
+
+/**
+ * Production size: a run that may keep more PTE tables than this at once
+ * (slots its touches span) keeps 2 reason lines a step (the rest counted by
+ * code), and its frames carry one number per 2 MiB slot (slotCells) instead
+ * of a list of tables (the 55 TiB process keeps 28.8 million). The page
+ * computes such a run only for the designs on screen (no prefetch: each
+ * holds about a gigabyte).
+ */
+export const BIG_TABLES = 200_000;
 
 /** ViewSnapshot.cells' codes for a huge PMD and the huge zero page (the core's CELL_HUGE, CELL_HUGE_ZERO; protocol.test checks). */
 export const CELL_HUGE = 0xffff;

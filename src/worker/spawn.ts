@@ -1,7 +1,7 @@
-// Starting the simulation worker (a module worker, bundled by Vite), and an
-// in-process stand-in with the same interface for tests and for environments
-// without workers.
-import { SimHost } from './host.ts';
+// Starting the simulation worker (a module worker, bundled by Vite). The
+// in-process stand-in for tests is in localPort.ts: importing it here would
+// bring the whole core into the page's first JavaScript (the core's modules
+// are kept for their side effects even where nothing of them is used).
 import type { FromWorker, ToWorker } from './protocol.ts';
 
 export interface SimPort {
@@ -12,30 +12,4 @@ export interface SimPort {
 
 export function spawnSimWorker(): SimPort {
   return new Worker(new URL('./sim.worker.ts', import.meta.url), { type: 'module', name: 'ptlab-sim' }) as unknown as SimPort;
-}
-
-/** The same host on this thread; messages are delivered on later macrotasks, as a worker would. */
-export function localSimPort(): SimPort {
-  let dead = false;
-  const port: SimPort = {
-    onmessage: null,
-    postMessage(msg) {
-      setTimeout(() => {
-        if (!dead) void host.handle(structuredClone(msg));
-      }, 0);
-    },
-    terminate() {
-      dead = true;
-    },
-  };
-  const host = new SimHost({
-    post: (msg) => {
-      setTimeout(() => {
-        if (!dead) port.onmessage?.({ data: msg });
-      }, 0);
-    },
-    yieldNow: () => new Promise((r) => setTimeout(r, 0)),
-    now: () => performance.now(),
-  });
-  return port;
 }

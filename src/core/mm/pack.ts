@@ -136,10 +136,28 @@ function encodeRuns(ids: Int32Array, state: Uint8Array, out: Int32Array, d: numb
   return d;
 }
 
+/**
+ * Unpacking carves every PMD table's compact arrays from two slabs (one
+ * buffer each, not two per PMD table: the 55 TiB state has 56,000).
+ */
+class Slabs {
+  private ids: Int32Array;
+  private state: Uint8Array;
+  private used = 0;
+  constructor(n: number) {
+    this.ids = new Int32Array(n * PTRS_PER_TABLE);
+    this.state = new Uint8Array(n * PTRS_PER_TABLE);
+  }
+  take(): { ids: Int32Array; state: Uint8Array } {
+    const a = this.used;
+    this.used += PTRS_PER_TABLE;
+    return { ids: this.ids.subarray(a, this.used), state: this.state.subarray(a, this.used) };
+  }
+}
+
 /** A PMD table's compact arrays from its runs at `d`. */
-function decodeRuns(runs: Int32Array, d: number): { ids: Int32Array; state: Uint8Array } {
-  const ids = new Int32Array(PTRS_PER_TABLE);
-  const state = new Uint8Array(PTRS_PER_TABLE);
+function decodeRuns(runs: Int32Array, d: number, slabs: Slabs): { ids: Int32Array; state: Uint8Array } {
+  const { ids, state } = slabs.take();
   let k = 0;
   while (k < PTRS_PER_TABLE) {
     const n = runs[d++];
@@ -164,12 +182,15 @@ export function unpackMm(p: PackedMm, mech: Mechanism): Mm {
     mm.pgd[puds[a]] = pud;
   }
   const pmdTables: PmdTable[] = [];
+  let withCompact = 0;
+  for (let b = 0; b < pmds.length; b += PMD_W) if (pmds[b + 5] >= 0) withCompact++;
+  const slabs = new Slabs(withCompact);
   for (let b = 0; b < pmds.length; b += PMD_W) {
     const pmd = new PmdTable(pmds[b + 2], pmds[b + 3]);
     pmd.used = pmds[b + 4];
     const d = pmds[b + 5];
     if (d >= 0) {
-      const { ids, state } = decodeRuns(compactRuns, d);
+      const { ids, state } = decodeRuns(compactRuns, d, slabs);
       pmd.adoptCompactArrays(ids, state);
     }
     mm.pgd[pmds[b]]!.entries[pmds[b + 1]] = pmd;

@@ -203,6 +203,9 @@ export function recyclePteTable(t: PteTable): void {
  */
 /** The live array of every PmdTable that has no table object: all null, never written. */
 const NO_LIVE: (PteTable | null)[] = new Array(PTRS_PER_PTE).fill(null);
+/** live arrays given back (all null), for the next PMD table that needs one. */
+const spareLive: (PteTable | null)[][] = [];
+const SPARE_LIVE_MAX = 256;
 
 export class PmdTable {
   /**
@@ -291,8 +294,8 @@ export class PmdTable {
   unlink(k: number): PteTable | null {
     const t = this.get(k);
     if (t !== null) {
-      this.liveN--;
       this.live[k] = null;
+      if (--this.liveN === 0) this.release();
     }
     return t;
   }
@@ -308,8 +311,8 @@ export class PmdTable {
     this.ids[k] = t.id;
     this.state![k] = packState(t.fill, t.huge, t.refcount !== 0);
     this.live[k] = null;
-    this.liveN--;
     this.compactN++;
+    if (--this.liveN === 0) this.release();
     return t;
   }
 
@@ -364,8 +367,19 @@ export class PmdTable {
 
   /** live, as this table's own array (NO_LIVE is shared and never written). */
   private own(): (PteTable | null)[] {
-    if (this.live === NO_LIVE) this.live = new Array(PTRS_PER_PTE).fill(null);
+    if (this.live === NO_LIVE) this.live = spareLive.pop() ?? new Array(PTRS_PER_PTE).fill(null);
     return this.live;
+  }
+
+  /**
+   * No table objects left: give the array back (all null now) and share
+   * NO_LIVE again. 56,000 PMD tables holding a 4 KB array each would cost
+   * the 55 TiB run 230 MB of heap for nothing.
+   */
+  private release(): void {
+    if (this.live === NO_LIVE) return;
+    if (spareLive.length < SPARE_LIVE_MAX) spareLive.push(this.live);
+    this.live = NO_LIVE;
   }
 
   private expand(k: number): PteTable {

@@ -410,9 +410,14 @@ export class Run {
    */
   view(index: number, record = false): RunState {
     const target = record ? index - 1 : index;
+    // The last step of a finished run is the run's own state: lent as it is (read-only), no checkpoint unpacked.
+    if (!record && !this.error && !this.stopped && this.stepsRun === this.ops.length && target === this.stepsRun - 1 && target >= 0) return { mm: this.mm, names: this.names, procs: this.procs, events: [] };
     const cp = this.checkpointAtOrBefore(target);
     const c = this.cursor;
-    if (!c || c.index > target || c.index < cp.index) this.cursor = this.restore(cp);
+    if (!c || c.index > target || c.index < cp.index) {
+      this.cursor = null; // let the old state go before the new one is unpacked (each is ~140 MB at 55 TiB)
+      this.cursor = this.restore(cp);
+    }
     return this.replayTo(this.cursor!, target, record ? index : undefined);
   }
 

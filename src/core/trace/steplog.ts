@@ -17,14 +17,18 @@ import { PATHS } from '../mm/mm.ts';
 // page by page, so the log stays small):
 /** Float64: VmPTE, RssAnon, VmSize (kB), faults, op addr, op len, VmSwap (kB). */
 const FW = 7;
-/** Int32: pud, pmd, pte tables, path id, rare index (-1: none), first reason, reasons, levels index (-1: none). */
-const IW = 8;
+/**
+ * Int32: pud, pmd, pte tables, path id, rare index (-1: none), first reason,
+ * reasons, tables allocated (pud, pmd, pte) and freed (pud, pmd, pte), first
+ * "more reasons" triple, their count. Columns, not objects: nearly every step
+ * of a long run allocates or frees a table, and 700,000 small objects cost
+ * the garbage collector more than the numbers cost memory.
+ */
+const IW = 15;
 /** Uint8: op kind, op aux (advice / prot). */
 const BW = 2;
 /** Per step with costs: the 14 counters. */
 const CW = 14;
-/** Per step that allocated or freed a table: allocated pud, pmd, pte, freed pud, pmd, pte. */
-const LW = 6;
 
 const OP_NONE = 0;
 const SIMPLE_OPS = ['touch', 'read', 'munmap', 'madvise', 'mprotect'] as const;
@@ -45,7 +49,6 @@ interface Rare {
   error?: StepResult['error'];
   expectFailures?: string[];
   race?: StepResult['race'];
-  moreReasons?: StepResult['moreReasons'];
   procs?: StepResult['procs'];
 }
 
@@ -137,10 +140,6 @@ export class StepLog {
     this.costs = withCosts ? new Float64Array(CW * cap) : null;
   }
 
-  /** Per step that allocated or freed a table: LW numbers (levels index in the Int32 columns). */
-  private lv: Int32Array = new Int32Array(LW * 1024);
-  private levels = 0;
-
   /** Append step `length` (the caller's index). */
   push(s: StepRecord): void {
     const i = this.length;
@@ -178,27 +177,19 @@ export class StepLog {
     m[q + 5] = this.reasons;
     m[q + 6] = reasons.length;
     for (let r = 0; r < reasons.length; r++) this.pushReason(reasons[r]);
-    if (s.aPud !== 0 || s.aPmd !== 0 || s.aPte !== 0 || s.fPud !== 0 || s.fPmd !== 0 || s.fPte !== 0) {
-      const l = this.levels++;
-      if ((l + 1) * LW > this.lv.length) {
-        const g = new Int32Array(this.lv.length * 2);
-        g.set(this.lv);
-        this.lv = g;
-      }
-      const v = this.lv;
-      const w = l * LW;
-      v[w] = s.aPud;
-      v[w + 1] = s.aPmd;
-      v[w + 2] = s.aPte;
-      v[w + 3] = s.fPud;
-      v[w + 4] = s.fPmd;
-      v[w + 5] = s.fPte;
-      m[q + 7] = l;
-    } else m[q + 7] = -1;
+    m[q + 7] = s.aPud;
+    m[q + 8] = s.aPmd;
+    m[q + 9] = s.aPte;
+    m[q + 10] = s.fPud;
+    m[q + 11] = s.fPmd;
+    m[q + 12] = s.fPte;
+    const more = s.moreReasons;
+    m[q + 13] = this.more;
+    m[q + 14] = more ? more.length : 0;
+    if (more) for (const r of more) this.pushMore(r);
     if (s.error) (rare ??= {}).error = s.error;
     if (s.expectFailures) (rare ??= {}).expectFailures = s.expectFailures;
     if (s.race) (rare ??= {}).race = s.race;
-    if (s.moreReasons) (rare ??= {}).moreReasons = s.moreReasons;
     if (s.procs) (rare ??= {}).procs = s.procs;
     if (rare) {
       m[q + 4] = this.rare.length;
@@ -206,16 +197,6 @@ export class StepLog {
     } else m[q + 4] = -1;
     if (this.costs && s.costs) writeCounters(this.costs, i * CW, s.costs);
     this.length++;
-  }
-
-  /** Step i's tables allocated (`freed` false) or freed, per level: ZERO_LEVELS when none. */
-  private levelsAt(i: number, freed: boolean): Levels {
-    const l = this.i32[i * IW + 7];
-    if (l < 0) return ZERO_LEVELS;
-    const v = this.lv;
-    const w = l * LW + (freed ? 3 : 0);
-    if (v[w] === 0 && v[w + 1] === 0 && v[w + 2] === 0) return ZERO_LEVELS;
-    return { pud: v[w], pmd: v[w + 1], pte: v[w + 2] };
   }
 
   /** Double every per-step array (amortised O(1) a step). */
@@ -231,6 +212,26 @@ export class StepLog {
     b.set(this.u8);
     this.u8 = b;
     if (this.costs) this.costs = grow(this.costs);
+  }
+
+  /** Reasons past a step's cap, counted by code: (verdict, code, count) triples. */
+  private mr: Float64Array = new Float64Array(3 * 256);
+  private more = 0;
+  private pushMore(r: NonNullable<StepResult['moreReasons']>[number]): void {
+    const k = this.more++;
+    if ((k + 1) * 3 > this.mr.length) this.mr = grow(this.mr);
+    this.mr[3 * k] = r.verdict === 'freed' ? 0 : 1;
+    this.mr[3 * k + 1] = this.intern(r.code);
+    this.mr[3 * k + 2] = r.count;
+  }
+  private moreAt(first: number, count: number): NonNullable<StepResult['moreReasons']> {
+    const out: NonNullable<StepResult['moreReasons']> = [];
+    for (let k = first; k < first + count; k++) out.push({ verdict: this.mr[3 * k] === 0 ? 'freed' : 'kept', code: this.strings[this.mr[3 * k + 1]] as TableReason['code'], count: this.mr[3 * k + 2] });
+    return out;
+  }
+  private levels(q: number): Levels {
+    const m = this.i32;
+    return m[q] === 0 && m[q + 1] === 0 && m[q + 2] === 0 ? ZERO_LEVELS : { pud: m[q], pmd: m[q + 1], pte: m[q + 2] };
   }
 
   private pushReason(r: TableReason): void {
@@ -295,8 +296,7 @@ export class StepLog {
 
   /** Did step i allocate or free a PTE table? */
   changedPte(i: number): boolean {
-    const l = this.i32[i * IW + 7];
-    return l >= 0 && (this.lv[l * LW + 2] > 0 || this.lv[l * LW + 5] > 0);
+    return this.i32[i * IW + 9] > 0 || this.i32[i * IW + 12] > 0;
   }
 
   /** Step i's result; `st` is statement i of the program. A new object each call. */
@@ -314,8 +314,8 @@ export class StepLog {
       figures: this.figures(i),
       path: PATHS[m[q + 3]] as string[],
       reasons: m[q + 6] ? this.reasonsAt(m[q + 5], m[q + 6]) : NO_REASONS,
-      allocated: this.levelsAt(i, false),
-      freed: this.levelsAt(i, true),
+      allocated: this.levels(q + 7),
+      freed: this.levels(q + 10),
       faults: n[o + 3],
     };
     if (st.iter !== undefined) step.iter = st.iter;
@@ -326,7 +326,7 @@ export class StepLog {
     if (st.say) step.say = st.say;
     if (st.quiz) step.quiz = st.quiz;
     if (rare?.race) step.race = rare.race;
-    if (rare?.moreReasons) step.moreReasons = rare.moreReasons;
+    if (m[q + 14]) step.moreReasons = this.moreAt(m[q + 13], m[q + 14]);
     if (rare?.procs) step.procs = rare.procs;
     if (rare?.error) step.error = rare.error;
     if (rare?.expectFailures) step.expectFailures = rare.expectFailures;

@@ -5,8 +5,7 @@ import type { MechanismName } from '../../core/index.ts';
 import { useMemo } from 'react';
 import { useStore, type PtlabState } from '../../store/store.ts';
 import { selectQuizDesign } from '../../store/quiz.ts';
-import { laneProgress, selectViewMode } from '../../store/selectors.ts';
-import { shownLane } from '../../store/cursor.ts';
+import { laneProgress, selectViewMode, shownMaxPtes } from '../../store/selectors.ts';
 import { PageTableView, TREE_MAX_TABLES } from '../pt/PageTableView.tsx';
 import { ViewModeButtons } from '../pt/ViewModeButtons.tsx';
 import { Legend } from '../pt/Legend.tsx';
@@ -41,7 +40,7 @@ function Lane({ mechanism, group, maxPtes }: { mechanism: MechanismName; group: 
 }
 
 /** The most PTE tables any lane on screen has at once: one lane over the node limit puts every lane in strips. */
-const selectSharedMaxPtes = (ms: MechanismName[]) => (s: PtlabState) => Math.max(0, ...ms.map((m) => shownLane(s, m)?.summary?.maxPtes ?? 0));
+const selectSharedMaxPtes = (ms: MechanismName[]) => (s: PtlabState) => Math.max(0, ...ms.map((m) => shownMaxPtes(s, m)));
 
 export function ComparePane({ mechanisms }: { mechanisms: MechanismName[] }) {
   const key = mechanisms.join(',');

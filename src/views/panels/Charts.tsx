@@ -8,6 +8,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { Timeline } from '../../worker/protocol.ts';
 import { FigureChart } from './FigureChart.tsx';
 import { logScaleWanted } from '../../layout/chart.ts';
+import { generatorFor } from '../../share/curvesFormat.ts';
 
 type ScaleChoice = 'auto' | 'linear' | 'log';
 
@@ -26,6 +27,8 @@ export function Charts({ mechanisms }: { mechanisms: MechanismName[] }) {
   const shown = useStore(useShallow((s) => mechanisms.map((m) => shownLane(s, m)?.timeline ?? null)));
   const from = useStore(useShallow((s) => mechanisms.map((m) => shownLane(s, m)?.mechanism ?? m)));
   const stale = useStore(selectStale);
+  // A recorded real allocator (presets 30-32) with a generator paired: its curve beside the generator's.
+  const paired = useStore((s) => (s.presetId ? !!generatorFor(s.presetId) : false));
   const tls = mechanisms.map((m, k) => [from[k] ?? m, shown[k]] as const).filter((x): x is readonly [MechanismName, Timeline] => x[1] !== null);
   const key = tls.map(([m, t]) => `${m}:${idOf(t)}`).join('|');
   const vmPte = useMemo(() => tls.map(([m, t]) => ({ key: m, label: m, mechanism: m, values: t.vmPte })), [key]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -40,6 +43,11 @@ export function Charts({ mechanisms }: { mechanisms: MechanismName[] }) {
     <div className="charts" role="group" aria-label={stale ? 'Charts (previous run)' : 'Charts'} data-stale={stale || undefined}>
       <FigureChart title="VmPTE" series={vmPte} n={n} step={step} log={vmLog} onToggleLog={() => setVmChoice(vmLog ? 'linear' : 'log')} />
       <FigureChart title="RssAnon" series={rss} n={n} step={step} log={rssLog} onToggleLog={() => setRssChoice(rssLog ? 'linear' : 'log')} />
+      {paired && (
+        <button type="button" className="chart-beside" onClick={() => useStore.getState().openDialog('curves')} title="This recording's VmPTE curve beside the alloc generator's at the recorded program's parameters (ptlab curves --generator)">
+          Beside the generator…
+        </button>
+      )}
     </div>
   );
 }

@@ -7,7 +7,7 @@ import type { MechanismName } from '../../core/index.ts';
 import { CELL } from '../../layout/strip.ts';
 import { cellItem, cellRows, type TableItem } from '../../layout/tables.ts';
 import { useStore } from '../../store/store.ts';
-import { laneProgress, selectEntries, selectHoverSlot, selectPrimary, selectSelectedSlot, selectStep, selectViewMode, selectZoom } from '../../store/selectors.ts';
+import { laneProgress, selectEntries, selectHoverSlot, selectPrimary, selectSelectedSlot, selectStep, selectViewMode, selectZoom, shownMaxPtes } from '../../store/selectors.ts';
 import { shownLane } from '../../store/cursor.ts';
 import { useShown } from '../useShown.ts';
 import { linkTable, useLinkStore, type LinkingState } from '../../store/linking.ts';
@@ -49,13 +49,19 @@ const selectLineSlots = (l: LinkingState) => l.lineSlots;
 
 const reportZoom: ZoomSync['report'] = (v) => useStore.getState().setZoom(v);
 
+/** The lane's progress, read where it is shown: progress arrives 5 times a second and re-renders only these. */
+const useProgress = (mechanism: MechanismName) => useStore(useMemo(() => laneProgress(mechanism), [mechanism]));
+
 /** Over a view that is not the current run's: what it shows and how far the new run is. */
-function StaleBadge({ mechanism, from, progress }: { mechanism: MechanismName; from: MechanismName; progress: number | null }) {
+function StaleBadge({ mechanism, from }: { mechanism: MechanismName; from: MechanismName }) {
+  const progress = useProgress(mechanism);
   return (
     <div className="pt-stale-badge" role="status" aria-label="Previous run">
       {progress !== null ? (
         <>
-          <span className="pt-spinner" aria-hidden="true" />
+          {/* The worker's progress as a pie, redrawn only when progress arrives: an endless spinner made the
+              compositor draw every frame, which on two cores took CPU from the runs themselves. */}
+          <span className="pt-progress-pie" aria-hidden="true" style={{ '--p': progress } as React.CSSProperties} />
           computing{from !== mechanism ? ` ${mechanism}` : ''}… {progress}%
         </>
       ) : (
@@ -64,6 +70,12 @@ function StaleBadge({ mechanism, from, progress }: { mechanism: MechanismName; f
       <span className="muted"> · showing {from !== mechanism ? `${from}, ` : ''}the previous run</span>
     </div>
   );
+}
+
+/** In the view's place when there is nothing to show yet. */
+function ComputingNote({ mechanism }: { mechanism: MechanismName }) {
+  const progress = useProgress(mechanism);
+  return <p role="status">{progress !== null ? `Computing ${mechanism}… ${progress}%` : `${mechanism}: no run`}</p>;
 }
 
 interface ViewProps {
@@ -81,10 +93,9 @@ interface ViewProps {
 export function PageTableView({ mechanism, compact = false, lecture = false, group, sharedMaxPtes }: ViewProps) {
   const shown = useShown(mechanism);
   const mode = useStore(selectViewMode);
-  const ownMaxPtes = useStore((s) => shownLane(s, mechanism)?.summary?.maxPtes ?? 0);
+  const ownMaxPtes = useStore((s) => shownMaxPtes(s, mechanism));
   const maxPtes = sharedMaxPtes ?? ownMaxPtes;
   const frameSource = useStore((s) => shownLane(s, mechanism)?.frameSource ?? '');
-  const progress = useStore(useMemo(() => laneProgress(mechanism), [mechanism]));
   const primary = useStore(selectPrimary) === mechanism;
   const selectedSlot = useStore(selectSelectedSlot);
   const hoverSlot = useStore(selectHoverSlot);
@@ -124,7 +135,7 @@ export function PageTableView({ mechanism, compact = false, lecture = false, gro
     // Nothing to keep on screen (the first run, a lane just added): say what is happening, in the view's place.
     return (
       <div className={`pt-view pt-empty${compact ? ' pt-compact' : ''}`} data-mechanism={mechanism}>
-        <p role="status">{progress !== null ? `Computing ${mechanism}… ${progress}%` : `${mechanism}: no run`}</p>
+        <ComputingNote mechanism={mechanism} />
       </div>
     );
   }
@@ -149,7 +160,7 @@ export function PageTableView({ mechanism, compact = false, lecture = false, gro
       <div className="pt-stage" ref={box} onKeyDown={(e) => viewKeys(e, controls.current, lecture)}>
         {strips ? <StripView {...props} /> : <TreeView {...props} />}
         {info && tip && <Tooltip x={tip.x} y={tip.y} title={info.title} lines={info.lines} />}
-        {stale && <StaleBadge mechanism={mechanism} from={shown.mechanism} progress={progress} />}
+        {stale && <StaleBadge mechanism={mechanism} from={shown.mechanism} />}
       </div>
       <div className="pt-bar">
         {!compact && <Legend mechanism={mechanism} strips={strips} aggregate={!!shown.snapshot.cells} />}

@@ -3,7 +3,8 @@
 // under pt-reclaim" (core/trace/history.ts, asked of the worker on demand).
 // Each entry jumps to its step.
 import { useEffect } from 'react';
-import { formatHistory } from '../../core/index.ts';
+// The module itself, not the core's index (which would bring the whole core into the first screen's JavaScript).
+import { formatHistory } from '../../core/trace/history.ts';
 import { loadHistory, useLinkStore } from '../../store/linking.ts';
 import { useStore } from '../../store/store.ts';
 

@@ -9,7 +9,7 @@ import type { MechanismName } from '../../core/index.ts';
 import { presetById } from '../../store/presets.ts';
 import { resetRaceStore, useRaceStore } from '../../store/race.ts';
 import { configureSim, useStore } from '../../store/store.ts';
-import { localSimPort } from '../../worker/spawn.ts';
+import { localSimPort } from '../../worker/localPort.ts';
 import { HelpOverlay } from '../chrome/HelpOverlay.tsx';
 import { handleKey } from '../shortcuts.ts';
 import { reset, showRun } from '../testing.tsx';

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { configureSim, useStore } from '../../store/store.ts';
-import { localSimPort } from '../../worker/spawn.ts';
+import { localSimPort } from '../../worker/localPort.ts';
 import { ErrorBoundary } from '../chrome/ErrorBoundary.tsx';
 import { LinkNotice } from '../chrome/LinkNotice.tsx';
 import { LectureCaption } from '../lecture/LectureCaption.tsx';
