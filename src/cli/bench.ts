@@ -79,15 +79,22 @@ export async function coreRows(reps = 5): Promise<Row[]> {
   };
   // Two ways to run: one pass keeping only the final figures (`ptlab run
   // --steps final`), and keeping every step's result and checkpoints for
-  // time travel (the app's worker; `--steps all`).
+  // time travel, reading each step's result after it ran as the app's worker
+  // does (src/worker/host.ts: advance(1), then lastStep).
   const modes = [
     { name: 'one pass', keepSteps: false, checkpoints: false },
-    { name: 'every step kept, checkpoints', keepSteps: true, checkpoints: true },
+    { name: 'every step kept and read, checkpoints', keepSteps: true, checkpoints: true },
   ];
+  let read = 0;
   const timeMech = (m: MechanismName, mode: (typeof modes)[number]): number => {
     const t = performance.now();
     const run = new Run(c.program, { mechanism: m, keepSteps: mode.keepSteps, checkpoints: mode.checkpoints }, c.initialExpects);
-    run.advance();
+    if (mode.keepSteps) {
+      while (!run.done) {
+        run.advance(1);
+        read += run.lastStep!.figures.VmPTE;
+      }
+    } else run.advance();
     const r = run.summary(false);
     const ms = performance.now() - t;
     if (r.expectFailures.length || r.error) throw new Error(`${m}: ${r.expectFailures[0]?.message ?? r.error?.error.message}`);

@@ -77,22 +77,18 @@ export function faultRange(mm: Mm, start: number, end: number, write: boolean): 
       addr = segEnd;
       continue;
     }
-    // Whole slots with no table yet, after a first one on the slow path (so
-    // the step's path already names every function they go through): a run
-    // of them is filled at once (faultFreshSlots).
+    // Whole slots with no table yet, once the VMA has its anon_vma (after a
+    // first fault on the slow path, or an earlier statement): a run of them
+    // is filled at once (faultFreshSlots), entering the functions the slow
+    // path would.
     const fast = mm.events === null && mm.compactTables && mapsAnon && !thpMayApply(mm, v);
-    let fresh = false;
     while (addr < segEnd) {
       const slot = Math.floor(addr / PMD_SIZE);
-      if (fresh && addr % PMD_SIZE === 0 && addr + PMD_SIZE <= segEnd) {
-        const n = faultFreshSlots(mm, slot, Math.floor(segEnd / PMD_SIZE), write ? PTE_ANON : PTE_ANON_ZEROED);
-        if (n > 0) {
-          addr += n * PMD_SIZE;
-          continue;
-        }
+      if (fast && v.anonVma !== 0 && addr % PMD_SIZE === 0 && addr + PMD_SIZE <= segEnd && !mm.hasPte(slot)) {
+        addr += faultFreshSlots(mm, slot, Math.floor(segEnd / PMD_SIZE), write ? PTE_ANON : PTE_ANON_ZEROED) * PMD_SIZE;
+        continue;
       }
       const slotEnd = Math.min((slot + 1) * PMD_SIZE, segEnd);
-      fresh = fast && !mm.hasPte(slot) && addr % PMD_SIZE === 0 && slotEnd === addr + PMD_SIZE;
       const t = faultSlot(mm, i, slot, addr, slotEnd, mapsAnon, write);
       if (write && t) markWritten(t, slot, addr, slotEnd);
       mm.settle(slot); // a uniform table goes back to compact
@@ -109,13 +105,15 @@ export function faultRange(mm: Mm, start: number, end: number, write: boolean): 
  * made compact at once (all `fill`: anonymous pages, written or, for a read
  * on a kernel without the zero page, zeroed; no object, no entry array) and the
  * run is accounted in bulk. Only for a step that records no events, on an
- * anonymous VMA where THP is not allowed, after faultSlot did the first such
- * slot of the statement (so the anon_vma exists and the step's path has every
- * function). Returns the number of slots done.
+ * anonymous VMA that has its anon_vma and where THP is not allowed, from a slot
+ * s0 the caller found empty. The step's path gets the functions faultSlot
+ * would enter, in its order. Returns the number of slots done (at least one).
  */
 function faultFreshSlots(mm: Mm, s0: number, s1: number, fill: PteValue): number {
   const refcounted = mm.mech.refcounts;
   let s = s0;
+  // faultSlot's order: handle_mm_fault, the PUD/PMD allocations, pmd_install, __pte_alloc, do_anonymous_page.
+  mm.enter('handle_mm_fault');
   while (s < s1) {
     const pmd = mm.pmd_alloc(s * PMD_SIZE);
     const end = Math.min(s1, (Math.floor(s / PTRS_PER_TABLE) + 1) * PTRS_PER_TABLE);
@@ -124,6 +122,12 @@ function faultFreshSlots(mm: Mm, s0: number, s1: number, fill: PteValue): number
       if (pmd.has(k)) break;
       pmd.linkCompact(k, mm.nextId++, fill, refcounted);
       pmd.used++;
+      if (s === s0) {
+        mm.enter('pmd_install');
+        mm.enter('__pte_alloc');
+        mm.enter('handle_mm_fault');
+        mm.enter('do_anonymous_page');
+      }
     }
     if (s < end) break;
   }

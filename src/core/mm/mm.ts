@@ -126,6 +126,7 @@ export class Mm {
    */
   wantsReason(code: ReasonCode, verdict: TableReason['verdict']): boolean {
     if (this.reasons.length < this.maxReasons || this.events) return true;
+    if (!this.countMoreReasons) return false;
     this.moreReasons ??= new Map();
     const m = this.moreReasons.get(code);
     if (m) m.count++;
@@ -138,6 +139,11 @@ export class Mm {
    * are only counted, so a terabyte-scale run builds no line nobody reads.
    */
   maxReasons = MAX_STEP_REASONS;
+  /**
+   * Count the reasons past maxReasons (moreReasons). A run that keeps only
+   * its last step turns this off for the steps before it: nobody reads them.
+   */
+  countMoreReasons = true;
   /** Reasons past maxReasons in this step, counted by code. */
   moreReasons: Map<ReasonCode, { verdict: TableReason['verdict']; code: ReasonCode; count: number }> | null = null;
   /** Start recording a new step: path, reasons and (if asked) events start empty. */

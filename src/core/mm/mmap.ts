@@ -151,7 +151,7 @@ function explainMunmap(mm: Mm, touched: { slot: number; id: number }[], prev: Vm
 export function tlbFlush(mm: Mm, by = 'tlb_finish_mmu'): void {
   mm.counters.tlbFlushes++;
   mm.enter(by);
-  mm.emit({ kind: 'tlb_flush', by });
+  if (mm.events) mm.emit({ kind: 'tlb_flush', by }); // no event object when nobody records
 }
 
 /** Split any huge PMD that [start, end) covers only partly (change_pmd_range, madvise). */
@@ -204,12 +204,18 @@ export function do_madvise(mm: Mm, start: number, len: number, advice: Advice): 
     const on = advice === 'dontfork' || advice === 'wipeonfork';
     modifyFlags(mm, start, end, () => (advice === 'dontfork' || advice === 'dofork' ? { dontcopy: on } : { wipeonfork: on }));
   } else {
+    if (advice === 'dontneed') {
+      // A zap changes no VMA: walk the list in place (no copy per call).
+      for (let i = findVmaFrom(mm, start); i < mm.vmas.length && mm.vmas[i].start < end; i++) {
+        mm.enter('madvise_dontneed_single_vma');
+        if (unmap_single_vma(mm, mm.vmas[i], start, end, 'dontneed', start, end)) tlbFlush(mm);
+      }
+      if (!mapped) return err('enomem', `madvise [${hex(start)}, ${hex(end)}): part of the range is not mapped (ENOMEM; the mapped part was advised)`);
+      return null;
+    }
     const vmas = mm.vmas.filter((v) => v.end > start && v.start < end);
     for (const v of vmas) {
-      if (advice === 'dontneed') {
-        mm.enter('madvise_dontneed_single_vma');
-        if (unmap_single_vma(mm, v, start, end, 'dontneed', start, end)) tlbFlush(mm);
-      } else if (advice === 'free') {
+      if (advice === 'free') {
         madvise_free_single_vma(mm, v, start, end, start, end);
       } else if (advice === 'pageout') {
         madvise_pageout(mm, v, start, end, start, end);

@@ -5,7 +5,7 @@
 //
 // Every call is clipped to one VMA (madvise_walk_vmas) and to one 2 MiB slot
 // (zap_pmd_range), which is exactly what pt-reclaim's whole-slot rule reads.
-import { HPAGE_PMD_NR, PAGE_SIZE, PMD_SIZE } from '../constants.ts';
+import { HPAGE_PMD_NR, PAGE_SIZE, PGDIR_SIZE, PMD_SIZE, PTRS_PER_TABLE, PUD_SIZE } from '../constants.ts';
 import type { ZapCause, ZapSlot } from './mechanism.ts';
 import type { Mm } from './mm.ts';
 import { hugeShared } from './cow.ts';
@@ -36,7 +36,7 @@ export function __split_huge_pmd(mm: Mm, t: PteTable): void {
   mm.mech.tableFilled(mm, t, '__split_huge_pmd');
   mm.counters.pmdLocks++;
   mm.enter('__split_huge_pmd');
-  mm.emit({ kind: 'huge_split', addr: t.slot * PMD_SIZE, by: '__split_huge_pmd' });
+  if (mm.events) mm.emit({ kind: 'huge_split', addr: t.slot * PMD_SIZE, by: '__split_huge_pmd' });
 }
 
 /**
@@ -92,6 +92,13 @@ export function splitsFolio(t: PteTable, k0: number, k1: number): boolean {
 }
 
 /**
+ * The one ZapSlot unmap_single_vma fills in slot by slot: a design reads it
+ * during afterZap only (never keeps it), and zaps do not nest, so the walk
+ * makes no object per call.
+ */
+const zapSlot: ZapSlot = { slot: 0, table: scratch, start: 0, end: 0, reqStart: 0, reqEnd: 0, cleared: 0, cause: 'dontneed' };
+
+/**
  * Zap [start, end) of one VMA. `req` is the range the user asked for, so a
  * kept table can say the VMA boundary clipped the zap. Returns true if the
  * TLB must be flushed (something was cleared or freed).
@@ -99,65 +106,113 @@ export function splitsFolio(t: PteTable, k0: number, k1: number): boolean {
 export function unmap_single_vma(mm: Mm, v: Vma, start: number, end: number, cause: ZapCause, reqStart: number, reqEnd: number): boolean {
   const s = Math.max(start, v.start);
   const e = Math.min(end, v.end);
-  let dirty = false;
   mm.enter(cause === 'munmap' ? 'unmap_vmas' : 'zap_page_range_single');
-  // One ZapSlot for the whole walk, filled in slot by slot (a design reads it during afterZap only).
-  const z: ZapSlot = { slot: 0, table: null as unknown as PteTable, start: 0, end: 0, reqStart, reqEnd, cleared: 0, cause };
+  if (e <= s) return false;
+  const z = zapSlot;
+  z.reqStart = reqStart;
+  z.reqEnd = reqEnd;
+  z.cause = cause;
   // A compact table (all entries alike, not a huge PMD's deposit) zapped
   // whole, in a step that records no events: zap_pte_range and the design
-  // work on a scratch object loaded from its state, and the state is stored
-  // back if the design kept it, so no object is made for the slot (a zap of
-  // terabytes visits millions). The design may free it: mm.unlinkPte then
-  // takes the entry as usual.
+  // work on a scratch object loaded from its state (zapCompact), so no object
+  // is made for the slot (a zap of terabytes visits millions).
   const bulk = mm.events === null && mm.compactTables && cause !== 'free';
-  const compactFn = (slot: number, pmd: PmdTable, k: number, st: number): boolean => {
-    const slotStart = slot * PMD_SIZE;
-    if (stateHuge(st) !== HUGE_NONE || s > slotStart || e < slotStart + PMD_SIZE) return false;
-    const t = scratch;
-    t.id = pmd.compactId(k);
-    t.slot = slot;
-    t.setAll(stateFill(st));
-    t.nonNone = t.fill === PTE_NONE ? 0 : HPAGE_PMD_NR;
-    t.refcount = stateCounted(st) ? t.nonNone : 0;
-    t.huge = HUGE_NONE;
-    const cleared = zap_pte_range(mm, t, slotStart, slotStart + PMD_SIZE);
-    if (cleared > 0) dirty = true;
-    const before = mm.nr.pte;
-    z.slot = slot;
-    z.table = t;
-    z.start = slotStart;
-    z.end = slotStart + PMD_SIZE;
-    z.cleared = cleared;
-    mm.mech.afterZap(mm, z);
-    if (mm.nr.pte !== before) dirty = true;
-    else if (t.refcount === 0 || t.refcount === t.nonNone) pmd.setCompactState(k, packState(t.fill, HUGE_NONE, t.refcount !== 0));
-    else pmd.link(k, t.clone()); // a count that is not just its entries: an object again (PmdTable.compact's rule)
-    return true;
-  };
-  forEachPresentSlot(mm, s, e, (slot, t) => {
-    const slotStart = slot * PMD_SIZE;
-    const a = Math.max(s, slotStart);
-    const b = Math.min(e, slotStart + PMD_SIZE);
-    if (t.huge !== HUGE_NONE) {
-      if (a === slotStart && b === slotStart + PMD_SIZE) {
-        zap_huge_pmd(mm, t);
-        dirty = true;
-        return;
+  let dirty = false;
+  // walk.ts's forEachPresentSlot, written out (no closure per call): only
+  // the slots under present PUD and PMD tables, in address order.
+  const firstSlot = Math.floor(s / PMD_SIZE);
+  const lastSlot = Math.ceil(e / PMD_SIZE); // exclusive
+  const g1 = Math.floor((e - 1) / PGDIR_SIZE);
+  for (let g = Math.floor(s / PGDIR_SIZE); g <= g1; g++) {
+    const pud = mm.pgd[g];
+    if (!pud || pud.used === 0) continue;
+    const r0 = Math.max(g * PTRS_PER_TABLE, Math.floor(s / PUD_SIZE));
+    const r1 = Math.min((g + 1) * PTRS_PER_TABLE - 1, Math.floor((e - 1) / PUD_SIZE));
+    for (let r = r0; r <= r1; r++) {
+      const pmd = pud.entries[r % PTRS_PER_TABLE];
+      if (!pmd || pmd.used === 0) continue;
+      const s0 = Math.max(r * PTRS_PER_TABLE, firstSlot);
+      const s1 = Math.min((r + 1) * PTRS_PER_TABLE, lastSlot);
+      for (let slot = s0; slot < s1; slot++) {
+        const k = slot % PTRS_PER_TABLE;
+        if (!pmd.has(k)) continue;
+        if (bulk) {
+          const st = pmd.compactState(k);
+          if (st >= 0) {
+            const done = zapCompact(mm, z, s, e, slot, pmd, k, st);
+            if (done !== ZAP_NOT_DONE) {
+              if (done === ZAP_DIRTY) dirty = true;
+              continue;
+            }
+          }
+        }
+        if (zapSlotTable(mm, z, s, e, slot, pmd.get(k)!)) dirty = true;
+        mm.settleIn(pmd, k); // the operation on this slot is over: a uniform table goes back to compact
       }
-      __split_huge_pmd(mm, t);
-      dirty = true;
     }
-    const cleared = zap_pte_range(mm, t, a, b);
-    if (cleared > 0) dirty = true;
-    const before = mm.nr.pte;
-    z.slot = slot;
-    z.table = t;
-    z.start = a;
-    z.end = b;
-    z.cleared = cleared;
-    mm.mech.afterZap(mm, z);
-    if (mm.nr.pte !== before) dirty = true;
-  }, bulk ? compactFn : undefined);
+  }
+  return dirty;
+}
+
+const ZAP_NOT_DONE = 0;
+const ZAP_CLEAN = 1;
+const ZAP_DIRTY = 2;
+
+/**
+ * unmap_single_vma's bulk form for the compact table at entry k of pmd: if
+ * [s, e) covers its whole slot, zap it on the scratch object and store the
+ * state back if the design kept it (the design may free it: mm.unlinkPte
+ * then takes the entry as usual). ZAP_NOT_DONE: the caller zaps it as an object.
+ */
+function zapCompact(mm: Mm, z: ZapSlot, s: number, e: number, slot: number, pmd: PmdTable, k: number, st: number): number {
+  const slotStart = slot * PMD_SIZE;
+  if (stateHuge(st) !== HUGE_NONE || s > slotStart || e < slotStart + PMD_SIZE) return ZAP_NOT_DONE;
+  const t = scratch;
+  t.id = pmd.compactId(k);
+  t.slot = slot;
+  t.setAll(stateFill(st));
+  t.nonNone = t.fill === PTE_NONE ? 0 : HPAGE_PMD_NR;
+  t.refcount = stateCounted(st) ? t.nonNone : 0;
+  t.huge = HUGE_NONE;
+  const cleared = zap_pte_range(mm, t, slotStart, slotStart + PMD_SIZE);
+  let dirty = cleared > 0;
+  const before = mm.nr.pte;
+  z.slot = slot;
+  z.table = t;
+  z.start = slotStart;
+  z.end = slotStart + PMD_SIZE;
+  z.cleared = cleared;
+  mm.mech.afterZap(mm, z);
+  if (mm.nr.pte !== before) dirty = true;
+  else if (t.refcount === 0 || t.refcount === t.nonNone) pmd.setCompactState(k, packState(t.fill, HUGE_NONE, t.refcount !== 0));
+  else pmd.link(k, t.clone()); // a count that is not just its entries: an object again (PmdTable.compact's rule)
+  return dirty ? ZAP_DIRTY : ZAP_CLEAN;
+}
+
+/** unmap_single_vma on one slot's table object t (clipped to [s, e)): returns true if something was cleared or freed. */
+function zapSlotTable(mm: Mm, z: ZapSlot, s: number, e: number, slot: number, t: PteTable): boolean {
+  const slotStart = slot * PMD_SIZE;
+  const a = Math.max(s, slotStart);
+  const b = Math.min(e, slotStart + PMD_SIZE);
+  let dirty = false;
+  if (t.huge !== HUGE_NONE) {
+    if (a === slotStart && b === slotStart + PMD_SIZE) {
+      zap_huge_pmd(mm, t);
+      return true;
+    }
+    __split_huge_pmd(mm, t);
+    dirty = true;
+  }
+  const cleared = zap_pte_range(mm, t, a, b);
+  if (cleared > 0) dirty = true;
+  const before = mm.nr.pte;
+  z.slot = slot;
+  z.table = t;
+  z.start = a;
+  z.end = b;
+  z.cleared = cleared;
+  mm.mech.afterZap(mm, z);
+  if (mm.nr.pte !== before) dirty = true;
   return dirty;
 }
 
@@ -206,7 +261,7 @@ function zap_huge_pmd(mm: Mm, t: PteTable): void {
   if (isAnonHuge(t.huge)) mm.rssAnonPages -= HPAGE_PMD_NR;
   mm.counters.pmdLocks++;
   mm.enter('zap_huge_pmd');
-  mm.emit({ kind: 'huge_zapped', addr: slotStart, by: 'zap_huge_pmd' });
+  if (mm.events) mm.emit({ kind: 'huge_zapped', addr: slotStart, by: 'zap_huge_pmd' });
   mm.unlinkPte(t.slot, 'zap_deposited_table', false);
   if (mm.wantsReason('huge_zapped', 'freed')) mm.reason({
     addr: slotStart,

@@ -23,6 +23,13 @@ munmap A 1G 4M
 touch A 0 1G
 touch A 1G+4M 2G-4M
 madvise A 1G+4M 1G dontneed
+touch A 2G+2M 2M
+touch A 2G 4K
+mmap C 4M
+touch C 0 4M
+madvise C 0 4M dontneed
+touch C 2M 2M
+touch C 0 4M
 munmap B 0 64M`;
 
 /** Every table, whatever its form (object or compact): level, id and contents. */
@@ -58,6 +65,8 @@ describe("bulk fault and zap paths", () => {
         expect(perSlot.mm.counters, `counters after step ${i}`).toEqual(bulk.mm.counters);
         expect(perSlot.mm.figures(), `figures after step ${i}`).toEqual(bulk.mm.figures());
         expect(tablesOf(perSlot.mm), `tables after step ${i}`).toEqual(tablesOf(bulk.mm));
+        // The kernel functions the step went through, in first-seen order: the same either way.
+        expect(perSlot.mm.path(), `path of step ${i}`).toEqual(run.steps[i].path);
       }
     });
   }

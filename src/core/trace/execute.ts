@@ -24,6 +24,13 @@ export interface Executed {
   race?: RaceReport;
 }
 
+/** resolve's address without an object: -1 where resolve returns an error (call it for the message). */
+function resolveAddr(names: Names, name: string, off: number, len: number): number {
+  const m = names.get(name);
+  if (m === undefined || off >= alignUp(m.len, PAGE_SIZE) || m.start + off + len > TASK_SIZE) return -1;
+  return m.start + off;
+}
+
 export function resolve(names: Names, name: string, off: number, len: number, what: string): { addr: number } | SimError {
   const m = names.get(name);
   if (!m) {
@@ -75,34 +82,34 @@ export function execute(mm: Mm, names: Names, op: FlatOp, maxWork = DEFAULT_MAX_
     }
     case 'touch':
     case 'read': {
-      const r = resolve(names, op.name, op.off, op.len, op.op);
-      if ('kind' in r) return { error: r };
-      const res: ResolvedOp = { op: op.op, addr: r.addr, len: op.len };
-      const limit = charge(mm, op.op, r.addr, op.len, maxWork);
+      const addr = resolveAddr(names, op.name, op.off, op.len);
+      if (addr < 0) return { error: resolve(names, op.name, op.off, op.len, op.op) as SimError };
+      const res: ResolvedOp = { op: op.op, addr, len: op.len };
+      const limit = charge(mm, op.op, addr, op.len, maxWork);
       if (limit) return { error: limit };
-      const e = faultRange(mm, r.addr, r.addr + op.len, op.op === 'touch');
+      const e = faultRange(mm, addr, addr + op.len, op.op === 'touch');
       return e ? { op: res, error: e } : { op: res };
     }
     case 'madvise':
     case 'munmap':
     case 'mprotect': {
-      const r = resolve(names, op.name, op.off, op.len, op.op);
-      if ('kind' in r) return { error: r };
+      const addr = resolveAddr(names, op.name, op.off, op.len);
+      if (addr < 0) return { error: resolve(names, op.name, op.off, op.len, op.op) as SimError };
       if (op.op !== 'mprotect') {
-        const limit = charge(mm, op.op, r.addr, op.len, maxWork);
+        const limit = charge(mm, op.op, addr, op.len, maxWork);
         if (limit) return { error: limit };
       }
       let e: SimError | null;
       let res: ResolvedOp;
       if (op.op === 'madvise') {
-        res = { op: 'madvise', addr: r.addr, len: op.len, advice: op.advice };
-        e = do_madvise(mm, r.addr, op.len, op.advice);
+        res = { op: 'madvise', addr, len: op.len, advice: op.advice };
+        e = do_madvise(mm, addr, op.len, op.advice);
       } else if (op.op === 'munmap') {
-        res = { op: 'munmap', addr: r.addr, len: op.len };
-        e = do_munmap(mm, r.addr, op.len);
+        res = { op: 'munmap', addr, len: op.len };
+        e = do_munmap(mm, addr, op.len);
       } else {
-        res = { op: 'mprotect', addr: r.addr, len: op.len, prot: op.prot };
-        e = do_mprotect(mm, r.addr, op.len, op.prot);
+        res = { op: 'mprotect', addr, len: op.len, prot: op.prot };
+        e = do_mprotect(mm, addr, op.len, op.prot);
       }
       return e ? { op: res, error: e } : { op: res };
     }

@@ -8,11 +8,12 @@ import { mechanismOf, type Mechanism } from '../mechanisms/index.ts';
 import { violationMessage } from '../races/report.ts';
 import { MAX_STEP_REASONS, Mm } from '../mm/mm.ts';
 import { packMm, unpackMm, type PackedMm } from '../mm/pack.ts';
-import { copyCounters, type Counters, type Figures, type SimError, type SimEvent, type StepResult } from '../types.ts';
+import { copyCounters, type Counters, type Figures, type SimError, type SimEvent, type StepResult, type TableReason } from '../types.ts';
+import { PAGE_KB, TABLE_KB } from '../constants.ts';
 import { execute, type Names } from './execute.ts';
 import { checkInvariants } from './invariants.ts';
 import { packProcs, prepare, procFigures, unpackProcs, type PackedProc, type Proc } from './procs.ts';
-import { NO_REASONS, StepLog, ZERO_LEVELS } from './steplog.ts';
+import { NO_REASONS, StepLog, newStepRecord, stepOfRecord } from './steplog.ts';
 
 export interface RunOptions {
   /** One of MECHANISMS, or 'broken' (the race lab's unsafe variant). */
@@ -126,11 +127,25 @@ export class Run {
   /** Steps executed so far. */
   stepsRun = 0;
   /**
-   * The result of the step just run, as it was built: no copy from the log.
-   * With keepSteps its `costs` are the live counters, valid until the next
-   * advance (read them through step(i) to keep them).
+   * The result of the step just run (null before the first), built from the
+   * step's record when read (a run makes no result object per step); the
+   * same object until the next step.
    */
-  lastStep: StepResult | null = null;
+  get lastStep(): StepResult | null {
+    if (this.stepsRun === 0) return null;
+    if (this.lastCache === null) {
+      const index = this.stepsRun - 1;
+      const st = this.lastStatement!;
+      // A run that keeps only its last step reads no other step's text (a
+      // generated statement formats its text when read).
+      const text = this.opts.keepSteps === false && index !== this.ops.length - 1 && !this.rec.error ? '' : st.text;
+      this.lastCache = stepOfRecord(index, st, text, this.rec, this.rec.costs ? copyCounters(this.rec.costs) : undefined);
+    }
+    return this.lastCache;
+  }
+  private lastCache: StepResult | null = null;
+  /** What a step leaves, written in place step after step (the log copies it). */
+  private readonly rec = newStepRecord();
   /** The statement of the step just run. */
   lastStatement: FlatStatement | null = null;
   private stepsCache: StepResult[] | null = null;
@@ -214,6 +229,7 @@ export class Run {
     const index = this.stepsRun++;
     const st = this.ops.at(index)!;
     this.lastStatement = st;
+    this.lastCache = null;
     const sop = st.op.op;
     // One process and no process statement: the first process runs it directly (the fast path).
     const multi = this.procs.length > 1 || sop === 'fork' || sop === 'in' || sop === 'exit';
@@ -224,66 +240,71 @@ export class Run {
     const workBefore = mm.work;
     const a = c.tablesAllocated;
     const f = c.tablesFreed;
-    const a0 = a.pud + a.pmd + a.pte;
-    const f0 = f.pud + f.pmd + f.pte;
     const aPud = a.pud, aPmd = a.pmd, aPte = a.pte;
     const fPud = f.pud, fPmd = f.pmd, fPte = f.pte;
     mm.beginStep(false);
-    if (this.opts.keepSteps === false) mm.maxReasons = index === this.ops.length - 1 ? this.reasonCap : 0;
-    else mm.maxReasons = this.reasonCap;
+    if (this.opts.keepSteps === false) {
+      const last = index === this.ops.length - 1;
+      mm.maxReasons = last ? this.reasonCap : 0;
+      mm.countMoreReasons = last;
+    } else {
+      mm.maxReasons = this.reasonCap;
+      mm.countMoreReasons = true;
+    }
     const r = prep ? prep.run(this.opts.maxWork) : execute(mm, this.names, st.op, this.opts.maxWork);
-    const figures = this.mm.figures();
-    const step: StepResult = {
-      index,
-      line: st.line,
-      // A run that keeps only its last step reads no other step's text (a
-      // generated statement formats its text when read).
-      text: this.opts.keepSteps === false && index !== this.ops.length - 1 && !r.error ? '' : st.text,
-      figures,
-      path: mm.path() as string[],
-      reasons: mm.reasons.length ? mm.reasons : NO_REASONS,
-      allocated: a.pud + a.pmd + a.pte === a0 ? ZERO_LEVELS : { pud: a.pud - aPud, pmd: a.pmd - aPmd, pte: a.pte - aPte },
-      freed: f.pud + f.pmd + f.pte === f0 ? ZERO_LEVELS : { pud: f.pud - fPud, pmd: f.pmd - fPmd, pte: f.pte - fPte },
-      faults: c.faults - faultsBefore,
-      // Every key present, even when undefined: one object shape, so the
-      // step log's push stays monomorphic.
-      iter: st.iter,
-      op: r.op,
-      costs: this.opts.costsPerStep ? c : undefined, // the log copies the live counters
-      say: st.say,
-      quiz: st.quiz,
-      race: r.race,
-      error: undefined,
-      expectFailures: undefined,
-      moreReasons: mm.moreReasons ? [...mm.moreReasons.values()] : undefined,
-      procs: multi ? procFigures(this.procs) : undefined,
-    };
+    const procs = multi ? procFigures(this.procs) : undefined;
+    let reasons: readonly TableReason[] = mm.reasons.length ? mm.reasons : NO_REASONS;
     const v = r.race?.violation;
     // After a violation the figures are the corrupted state's: checking them says nothing.
-    const failed = v ? [] : this.checkExpects(st.expects, figures, step.procs);
+    let failed = v || !st.expects ? undefined : this.checkExpects(st.expects, this.mm.figures(), procs);
     if (v && !r.error) {
       const expected = (st.expectViolations ?? []).some((e) => (!e.mechanism || e.mechanism === this.mechanism) && (!e.kind || e.kind === v.kind));
       if (expected) this.stopped = { index, line: st.line, reason: violationMessage(v) };
       else {
         r.error = { kind: 'race', message: violationMessage(v) };
-        step.reasons = step.reasons.filter((x) => x.code !== 'race_violation'); // the error says it
+        reasons = reasons.filter((x) => x.code !== 'race_violation'); // the error says it
       }
     }
-    if (r.error) {
-      step.error = r.error;
-      this.error = { index, line: st.line, error: r.error };
+    if (r.error) this.error = { index, line: st.line, error: r.error };
+    if (st.expectViolations) {
+      for (const e of st.expectViolations) {
+        if (e.mechanism && e.mechanism !== this.mechanism) continue;
+        if (v && (!e.kind || e.kind === v.kind)) continue;
+        const msg = `line ${e.line}: expected the checker to catch ${e.kind ? `a ${e.kind}` : 'a violation'} in this race, ${v ? `it caught a ${v.kind}` : 'it ran clean'} (${this.mechanism})`;
+        (failed ??= []).push(msg);
+        this.expectFailures.push({ line: e.line, message: msg });
+      }
     }
-    for (const e of st.expectViolations ?? []) {
-      if (e.mechanism && e.mechanism !== this.mechanism) continue;
-      if (v && (!e.kind || e.kind === v.kind)) continue;
-      const msg = `line ${e.line}: expected the checker to catch ${e.kind ? `a ${e.kind}` : 'a violation'} in this race, ${v ? `it caught a ${v.kind}` : 'it ran clean'} (${this.mechanism})`;
-      failed.push(msg);
-      this.expectFailures.push({ line: e.line, message: msg });
-    }
-    if (failed.length) step.expectFailures = failed;
-    if (this.opts.keepSteps !== false) this.log.push(step, mm.pathId());
-    else if (step.costs) step.costs = copyCounters(c);
-    this.lastStep = step;
+    // The step's result: its record (read by lastStep until the next step), and into the log.
+    const rec = this.rec;
+    const top = this.mm;
+    let vmSize = 0;
+    const vmas = top.vmas;
+    for (let k = 0; k < vmas.length; k++) vmSize += vmas[k].end - vmas[k].start;
+    rec.VmPTE = (top.nr.pud + top.nr.pmd + top.nr.pte) * TABLE_KB;
+    rec.RssAnon = top.rssAnonPages * PAGE_KB;
+    rec.VmSize = vmSize / 1024;
+    rec.VmSwap = top.swapPages * PAGE_KB;
+    rec.pud = top.nr.pud;
+    rec.pmd = top.nr.pmd;
+    rec.pte = top.nr.pte;
+    rec.faults = c.faults - faultsBefore;
+    rec.aPud = a.pud - aPud;
+    rec.aPmd = a.pmd - aPmd;
+    rec.aPte = a.pte - aPte;
+    rec.fPud = f.pud - fPud;
+    rec.fPmd = f.pmd - fPmd;
+    rec.fPte = f.pte - fPte;
+    rec.pathId = mm.pathId();
+    rec.op = r.op;
+    rec.reasons = reasons;
+    rec.error = r.error;
+    rec.expectFailures = failed;
+    rec.race = r.race;
+    rec.moreReasons = mm.moreReasons ? [...mm.moreReasons.values()] : undefined;
+    rec.procs = procs;
+    rec.costs = this.opts.costsPerStep ? c : null;
+    if (this.opts.keepSteps !== false) this.log.push(rec);
     if (this.opts.checkInvariants && !v) {
       const bad = checkInvariants(this.mm);
       for (const p of this.procs.slice(1)) for (const m of checkInvariants(p.mm)) bad.push(`${p.name}: ${m}`);
@@ -299,7 +320,7 @@ export class Run {
     // bounds their memory.
     if (!this.opts.checkpoints) return;
     this.stepsSinceCheckpoint++;
-    this.workSinceCheckpoint += 64 + 32 * (mm.work - workBefore) + step.reasons.length * 8;
+    this.workSinceCheckpoint += 64 + 32 * (mm.work - workBefore) + reasons.length * 8;
     let tables = 0;
     for (const p of this.procs) tables += p.mm.nr.pte + p.mm.nr.pmd + p.mm.nr.pud;
     if (this.stepsSinceCheckpoint >= (this.opts.checkpointEvery ?? 256) && this.workSinceCheckpoint >= 5 * tables * this.spacing) {
@@ -320,8 +341,9 @@ export class Run {
     }
   }
 
-  private checkExpects(expects: FlatStatement['expects'], f: Figures, procs?: StepResult['procs']): string[] {
-    const failed: string[] = [];
+  /** The failed expects' messages (also added to expectFailures), or undefined when all held. */
+  private checkExpects(expects: FlatStatement['expects'], f: Figures, procs?: StepResult['procs']): string[] | undefined {
+    let failed: string[] | undefined;
     for (const e of expects ?? []) {
       if (e.mechanism && e.mechanism !== this.mechanism) continue;
       let pf = f;
@@ -329,7 +351,7 @@ export class Run {
         const p = procs?.find((x) => x.name === e.proc);
         if (!p) {
           const msg = `line ${e.line}: expected ${e.proc}'s ${e.figure}, but there is no process named ${e.proc} here (${(procs ?? [{ name: FIRST_PROCESS }]).map((x) => x.name).join(', ')})`;
-          failed.push(msg);
+          (failed ??= []).push(msg);
           this.expectFailures.push({ line: e.line, message: msg });
           continue;
         }
@@ -338,7 +360,7 @@ export class Run {
       const got = figureValue(pf, e.figure);
       if (got !== e.value) {
         const msg = `line ${e.line}: expected ${e.proc && e.proc !== FIRST_PROCESS ? `${e.proc}'s ` : ''}${e.figure} ${e.value}${UNIT[e.figure]}, got ${got}${UNIT[e.figure]} (${this.mechanism})`;
-        failed.push(msg);
+        (failed ??= []).push(msg);
         this.expectFailures.push({ line: e.line, message: msg });
       }
     }
@@ -416,12 +438,14 @@ export class Run {
       if (procs.length === 1 && sop !== 'fork' && sop !== 'in' && sop !== 'exit') {
         mm.beginStep(record);
         mm.maxReasons = record ? MAX_STEP_REASONS : 0;
+        mm.countMoreReasons = record;
         execute(mm, names, op, this.opts.maxWork);
         return mm;
       }
       const prep = prepare(procs, op);
       prep.mm.beginStep(record);
       prep.mm.maxReasons = record ? MAX_STEP_REASONS : 0;
+      prep.mm.countMoreReasons = record;
       prep.run(this.opts.maxWork);
       return prep.mm;
     };

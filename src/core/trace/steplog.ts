@@ -13,7 +13,7 @@ import type { ResolvedOp } from '../resolved.ts';
 import type { Counters, Figures, StepResult, TableReason } from '../types.ts';
 import { PATHS } from '../mm/mm.ts';
 
-// Per step, in three typed arrays (78 bytes a step: fresh memory is paid for
+// Per step, in three typed arrays (82 bytes a step: fresh memory is paid for
 // page by page, so the log stays small):
 /** Float64: VmPTE, RssAnon, VmSize (kB), faults, op addr, op len, VmSwap (kB). */
 const FW = 7;
@@ -35,6 +35,7 @@ const SIMPLE_OPS = ['touch', 'read', 'munmap', 'madvise', 'mprotect'] as const;
 type SimpleOp = Extract<ResolvedOp, { op: (typeof SIMPLE_OPS)[number] }>;
 const OTHER_OP = SIMPLE_OPS.length + 1;
 const ADVICE: readonly Advice[] = ADVICES;
+const ADVICE_INDEX = Object.fromEntries(ADVICE.map((a, k) => [a, k])) as Record<Advice, number>;
 const PROT: Prot[] = ['r', 'rw', 'none'];
 
 type Levels = { pud: number; pmd: number; pte: number };
@@ -48,8 +49,70 @@ interface Rare {
   error?: StepResult['error'];
   expectFailures?: string[];
   race?: StepResult['race'];
-  moreReasons?: StepResult['moreReasons'];
   procs?: StepResult['procs'];
+}
+
+/**
+ * What a step leaves, as the run writes it: one object the run reuses for
+ * every step (StepLog.push copies it into the columns), so running a step
+ * makes no result object; StepLog.at builds the StepResult when one is read.
+ */
+export interface StepRecord {
+  /** Figures: VmPTE, RssAnon, VmSize, VmSwap (kB; VmSwap 0 when none), tables per level. */
+  VmPTE: number;
+  RssAnon: number;
+  VmSize: number;
+  VmSwap: number;
+  pud: number;
+  pmd: number;
+  pte: number;
+  faults: number;
+  /** Tables allocated and freed in the step, per level. */
+  aPud: number;
+  aPmd: number;
+  aPte: number;
+  fPud: number;
+  fPmd: number;
+  fPte: number;
+  /** Index into PATHS (Mm's path trie). */
+  pathId: number;
+  op: ResolvedOp | undefined;
+  reasons: readonly TableReason[];
+  error: StepResult['error'];
+  expectFailures: string[] | undefined;
+  race: StepResult['race'];
+  moreReasons: StepResult['moreReasons'];
+  procs: StepResult['procs'];
+  /** The running counters (copied), when the log keeps costs. */
+  costs: Counters | null;
+}
+
+export function newStepRecord(): StepRecord {
+  return {
+    VmPTE: 0,
+    RssAnon: 0,
+    VmSize: 0,
+    VmSwap: 0,
+    pud: 0,
+    pmd: 0,
+    pte: 0,
+    faults: 0,
+    aPud: 0,
+    aPmd: 0,
+    aPte: 0,
+    fPud: 0,
+    fPmd: 0,
+    fPte: 0,
+    pathId: 0,
+    op: undefined,
+    reasons: NO_REASONS,
+    error: undefined,
+    expectFailures: undefined,
+    race: undefined,
+    moreReasons: undefined,
+    procs: undefined,
+    costs: null,
+  };
 }
 
 export class StepLog {
@@ -77,8 +140,8 @@ export class StepLog {
     this.costs = withCosts ? new Float64Array(CW * cap) : null;
   }
 
-  /** Append step `length` (the caller's index); `pathId` indexes PATHS (Mm's path trie). */
-  push(s: Omit<StepResult, 'line' | 'text' | 'iter' | 'say' | 'quiz'>, pathId: number): void {
+  /** Append step `length` (the caller's index). */
+  push(s: StepRecord): void {
     const i = this.length;
     if (i === this.cap) this.growAll();
     const n = this.f64;
@@ -87,16 +150,15 @@ export class StepLog {
     const o = i * FW;
     const q = i * IW;
     const u = i * BW;
-    const f = s.figures;
-    n[o] = f.VmPTE;
-    n[o + 1] = f.RssAnon;
-    n[o + 2] = f.VmSize;
+    n[o] = s.VmPTE;
+    n[o + 1] = s.RssAnon;
+    n[o + 2] = s.VmSize;
     n[o + 3] = s.faults;
-    n[o + 6] = f.VmSwap ?? 0;
-    m[q] = f.tables.pud;
-    m[q + 1] = f.tables.pmd;
-    m[q + 2] = f.tables.pte;
-    m[q + 3] = pathId;
+    n[o + 6] = s.VmSwap;
+    m[q] = s.pud;
+    m[q + 1] = s.pmd;
+    m[q + 2] = s.pte;
+    m[q + 3] = s.pathId;
     let rare: Rare | undefined;
     const op = s.op;
     const k = op ? simpleKind(op) : -1;
@@ -106,22 +168,21 @@ export class StepLog {
       b[u] = k + 1;
       n[o + 4] = so.addr;
       n[o + 5] = so.len;
-      b[u + 1] = so.op === 'madvise' ? ADVICE.indexOf(so.advice) : so.op === 'mprotect' ? PROT.indexOf(so.prot) : 0;
+      b[u + 1] = so.op === 'madvise' ? ADVICE_INDEX[so.advice] : so.op === 'mprotect' ? PROT.indexOf(so.prot) : 0;
     } else {
       b[u] = OTHER_OP;
       (rare ??= {}).op = op;
     }
+    const reasons = s.reasons;
     m[q + 5] = this.reasons;
-    m[q + 6] = s.reasons.length;
-    for (const r of s.reasons) this.pushReason(r);
-    const al = s.allocated;
-    const fr = s.freed;
-    m[q + 7] = al.pud;
-    m[q + 8] = al.pmd;
-    m[q + 9] = al.pte;
-    m[q + 10] = fr.pud;
-    m[q + 11] = fr.pmd;
-    m[q + 12] = fr.pte;
+    m[q + 6] = reasons.length;
+    for (let r = 0; r < reasons.length; r++) this.pushReason(reasons[r]);
+    m[q + 7] = s.aPud;
+    m[q + 8] = s.aPmd;
+    m[q + 9] = s.aPte;
+    m[q + 10] = s.fPud;
+    m[q + 11] = s.fPmd;
+    m[q + 12] = s.fPte;
     const more = s.moreReasons;
     m[q + 13] = this.more;
     m[q + 14] = more ? more.length : 0;
@@ -271,6 +332,38 @@ export class StepLog {
     if (rare?.expectFailures) step.expectFailures = rare.expectFailures;
     return step;
   }
+}
+
+/**
+ * The StepResult of a step from its record, as at() would build it from the
+ * log (the record's own reason and op objects, not copies): what Run.lastStep
+ * reads before the next step overwrites the record.
+ */
+export function stepOfRecord(index: number, st: FlatStatement, text: string, s: StepRecord, costs: Counters | undefined): StepResult {
+  const figures: Figures = { VmPTE: s.VmPTE, RssAnon: s.RssAnon, VmSize: s.VmSize, tables: { pud: s.pud, pmd: s.pmd, pte: s.pte } };
+  if (s.VmSwap !== 0) figures.VmSwap = s.VmSwap;
+  const step: StepResult = {
+    index,
+    line: st.line,
+    text,
+    figures,
+    path: PATHS[s.pathId] as string[],
+    reasons: s.reasons.length ? (s.reasons as TableReason[]) : NO_REASONS,
+    allocated: s.aPud === 0 && s.aPmd === 0 && s.aPte === 0 ? ZERO_LEVELS : { pud: s.aPud, pmd: s.aPmd, pte: s.aPte },
+    freed: s.fPud === 0 && s.fPmd === 0 && s.fPte === 0 ? ZERO_LEVELS : { pud: s.fPud, pmd: s.fPmd, pte: s.fPte },
+    faults: s.faults,
+  };
+  if (st.iter !== undefined) step.iter = st.iter;
+  if (s.op) step.op = s.op;
+  if (costs) step.costs = costs;
+  if (st.say) step.say = st.say;
+  if (st.quiz) step.quiz = st.quiz;
+  if (s.race) step.race = s.race;
+  if (s.moreReasons) step.moreReasons = s.moreReasons;
+  if (s.procs) step.procs = s.procs;
+  if (s.error) step.error = s.error;
+  if (s.expectFailures) step.expectFailures = s.expectFailures;
+  return step;
 }
 
 function simpleKind(op: ResolvedOp): number {
