@@ -14,7 +14,8 @@ const host = new SimHost({ post: () => {}, yieldNow: () => Promise.resolve(), no
 const tables = (s: ViewSnapshot, refcounts: boolean) =>
   Array.from(s.pte.id, (_, k) => [s.pte.slot[k], s.pte.kind[k], s.pte.nonNone[k], refcounts ? s.pte.refcount[k] : 0]);
 
-const small = PRESETS.filter((p) => !p.source.includes('50G'));
+// Lecture-sized presets: not the 50 GiB test, nor a production-size one (terabytes: preset 29), whose frames carry no table list.
+const small = PRESETS.filter((p) => !p.source.includes('50G') && !/\b\d+T\b/.test(p.source));
 
 describe('applyEvents', () => {
   it('has lecture presets to check', () => {
