@@ -24,6 +24,11 @@ test('the 55 TiB production process runs in the browser and ends at the CLI\'s f
   await expect(canvas).toHaveAttribute('data-tables', '466184');
   await expect(page.getByTestId('legend-aggregate')).toBeVisible();
   await ptlab.shot('55t-end-pt-reclaim');
+  // Side by side would hold three such runs: refused, with a notice that says why, and the lane stays.
+  await page.getByRole('button', { name: 'Compare mechanisms' }).click();
+  await expect(page.getByRole('status', { name: 'Notice' })).toContainText('one at a time');
+  await expect(page.locator('main .pt-view')).toHaveCount(1);
+  await page.getByRole('button', { name: 'Dismiss the notice' }).click();
   // Zoomed in on the first PMD table, its slots are drawn, and the hover card reads a table from the cells.
   await ptlab.api((a) => a.seek(40_000));
   await ptlab.waitReady(120_000);

@@ -290,4 +290,24 @@ describe('production-size runs', () => {
     expect(st().lanes.baseline!.frame!.index).toBe(1);
     expect(st().lanes.baseline!.frame!.snapshot.figures.tables.pte).toBe(307_200);
   });
+
+  it('are shown one design at a time: side by side is refused with a notice, before and after the run shows its size', async () => {
+    st().setMechanism('baseline');
+    st().setSource(BIG);
+    await ready();
+    st().setCompare(['baseline', 'pte-ref', 'pt-reclaim']);
+    expect(st().compare).toBeNull();
+    expect(st().notice).toMatch(/production-size/);
+    expect(st().lanes['pte-ref']?.status ?? 'idle').not.toBe('running');
+    // Compare asked for first (a small run), then the source grows: the first ready run turns it off.
+    st().setNotice(null);
+    st().setSource(LOOP);
+    await ready();
+    st().setCompare(['baseline', 'pt-reclaim']);
+    await ready();
+    expect(st().compare).toEqual(['baseline', 'pt-reclaim']);
+    st().setSource(BIG);
+    await until(() => st().compare === null, 'compare off');
+    expect(st().notice).toMatch(/one at a time/);
+  });
 });

@@ -64,6 +64,10 @@ export function disposeSim(): void {
 /** Whether the designs off screen compute the current source on idle (tests of the stale view turn it off). */
 export const prefetch = { on: true };
 
+/** Why side by side is refused for a production-size run (the 55 TiB process). */
+export const BIG_COMPARE_NOTICE =
+  "This run is production-size: each design's worker holds about a gigabyte, so the designs are shown one at a time. Switch between them with the design buttons (each computes in about half a minute).";
+
 export function laneClient(m: MechanismName): LaneClient | undefined {
   return clients.get(m);
 }
@@ -82,6 +86,11 @@ export const useStore = create<PtlabState>()((set, get) => {
         progress: (done, total) => set((s) => ({ progress: { ...s.progress, [m]: { done, total } } })),
         ready: (timeline, summary) => {
           patchLane(m, { status: 'ready', timeline, summary, message: null, source: pendingSource.get(m) ?? null });
+          // Side by side was asked for before the run showed its size: one design at a time for a production-size run.
+          if (get().compare && summary.maxPtes > BIG_TABLES) {
+            for (const o of MECHANISMS) if (o !== primaryOf(get())) clients.get(o)?.cancel();
+            set({ compare: null, notice: BIG_COMPARE_NOTICE });
+          }
           get().finishRestore();
           get().refresh();
           warmOthers();
@@ -164,6 +173,13 @@ export const useStore = create<PtlabState>()((set, get) => {
     get().refresh();
   };
 
+  /** Is the source on screen a production-size run (its primary lane's run of it says so)? */
+  const productionSize = (): boolean => {
+    const s = get();
+    const lane = s.lanes[primaryOf(s)];
+    return !!lane && lane.source === s.goodSource && (lane.summary?.maxPtes ?? 0) > BIG_TABLES;
+  };
+
   /**
    * Once every lane on screen shows the current source, the other designs
    * compute it too, in their own workers while the page is idle: switching
@@ -242,6 +258,10 @@ export const useStore = create<PtlabState>()((set, get) => {
     setCompare(list) {
       const clean = list ? MECHANISMS.filter((m) => list.includes(m)) : null;
       const compare = clean && clean.length >= 2 ? clean : null;
+      if (compare && productionSize()) {
+        set({ notice: BIG_COMPARE_NOTICE });
+        return;
+      }
       // Side by side, every lane shows its own run (a lane still computing says so).
       set({ heldFrom: compare ? null : holdFor(get().mechanism), compare, event: null });
       ensureRuns();
