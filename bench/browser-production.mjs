@@ -7,27 +7,12 @@
 // checkpoint), and the strip view's frames zoomed out (a pixel per PMD table)
 // and in. Targets from the production-scale issue: <= 60 s and <= 1.5 GiB.
 // Needs a build (dist/). PTLAB_BENCH_PORT picks the preview server's port.
-import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
+import { chromiumPath, startPreview } from './preview.mjs';
 
-const PORT = Number(process.env.PTLAB_BENCH_PORT ?? 4179) + 1;
-const URL = `http://127.0.0.1:${PORT}/`;
-const exe = [process.env.PTLAB_CHROMIUM, '/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => p && existsSync(p));
-const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { stdio: 'ignore' });
-process.on('exit', () => server.kill());
-
-async function waitServer() {
-  for (let k = 0; k < 100; k++) {
-    try {
-      if ((await fetch(URL)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('preview server did not start');
-}
+const { url: URL, stop, ready: waitServer } = startPreview(Number(process.env.PTLAB_BENCH_PORT ?? 4179) + 1);
+const exe = chromiumPath;
 
 /**
  * RSS (kB) of the tab: its renderer (the largest renderer process: it runs
@@ -110,5 +95,5 @@ try {
   }
 } finally {
   await browser.close();
-  server.kill();
+  stop();
 }

@@ -8,33 +8,15 @@
 // frame times while panning and zooming the 25,600-table strip view, and peak
 // JS heaps. Each figure with a target prints it and the ratio measured/target.
 // Needs a build (dist/). PTLAB_BENCH_PORT picks the preview server's port.
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
+import { chromiumPath, startPreview } from './preview.mjs';
 
-const PORT = Number(process.env.PTLAB_BENCH_PORT) || 4179;
-const URL = `http://127.0.0.1:${PORT}/`;
-const exe = [process.env.PTLAB_CHROMIUM, '/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => p && existsSync(p));
-
-// Vite's own entry, not npx: killing this process then stops the server.
-const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { stdio: 'ignore' });
-const stop = () => server.kill();
-process.on('exit', stop);
-
-async function waitServer() {
-  for (let k = 0; k < 100; k++) {
-    try {
-      if ((await fetch(URL)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('preview server did not start');
-}
+const { url: URL, stop, ready: waitServer } = startPreview(Number(process.env.PTLAB_BENCH_PORT) || 4179);
+const exe = chromiumPath;
 
 const stats = (a) => {
   const s = [...a].sort((x, y) => x - y);
