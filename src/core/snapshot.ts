@@ -84,15 +84,15 @@ export function sharedEntries(mm: Mm, t: PteTable): number {
   return n;
 }
 
-/** The 512 entries of the PTE table of a slot (a copy), or null. */
-/** Does the PTE table of this slot map nothing (null: no table)? No copy made. */
+/** Does the PTE table of this slot map nothing (null: no table)? Read only: a compact table stays compact. */
 export function pteTableEmpty(mm: Mm, slotAddr: number): boolean | null {
-  const t = mm.pteAt(Math.floor(slotAddr / PMD_SIZE));
+  const t = mm.ptePeek(Math.floor(slotAddr / PMD_SIZE));
   return t ? t.nonNone === 0 : null;
 }
 
+/** The 512 entries of the PTE table of a slot (a copy), or null. */
 export function pteEntries(mm: Mm, slotAddr: number): Uint8Array | null {
-  const t = mm.pteAt(Math.floor(slotAddr / PMD_SIZE));
+  const t = mm.ptePeek(Math.floor(slotAddr / PMD_SIZE));
   return t ? t.copyEnts() : null;
 }
 

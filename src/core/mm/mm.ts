@@ -191,6 +191,11 @@ export class Mm {
     const pmd = this.pmdTableAt(slot * PMD_SIZE);
     return pmd ? pmd.get(slot % PTRS_PER_TABLE) : null;
   }
+  /** The PMD entry of a slot for reading only: the table, or a copy of a compact one (never change it; nothing is un-compacted). */
+  ptePeek(slot: number): PteTable | null {
+    const pmd = this.pmdTableAt(slot * PMD_SIZE);
+    return pmd ? pmd.peek(slot % PTRS_PER_TABLE) : null;
+  }
   /** Is the PMD entry of a slot populated? (no object made) */
   hasPte(slot: number): boolean {
     const pmd = this.pmdTableAt(slot * PMD_SIZE);

@@ -137,7 +137,7 @@ function explainMunmap(mm: Mm, touched: { slot: number; id: number }[], prev: Vm
   const explained = new Set(mm.reasons.map((r) => r.tableId));
   for (const { slot, id } of touched) {
     if (explained.has(id)) continue;
-    const t = mm.pteAt(slot);
+    const t = mm.ptePeek(slot);
     const addr = slot * PMD_SIZE;
     if (t && t.id === id) {
       const sharer = prev && prev.end > addr ? prev : next && next.start < addr + PMD_SIZE ? next : undefined;
@@ -158,8 +158,9 @@ export function tlbFlush(mm: Mm, by = 'tlb_finish_mmu'): void {
 function splitPartialHuge(mm: Mm, start: number, end: number): void {
   const check = (addr: number): void => {
     if (addr % PMD_SIZE === 0) return;
-    const t = mm.pteAt(Math.floor(addr / PMD_SIZE));
-    if (t && t.huge !== HUGE_NONE) __split_huge_pmd(mm, t);
+    const slot = Math.floor(addr / PMD_SIZE);
+    const t = mm.ptePeek(slot); // read only: a compact table stays compact
+    if (t && t.huge !== HUGE_NONE) __split_huge_pmd(mm, mm.pteAt(slot)!);
   };
   check(start);
   check(end);

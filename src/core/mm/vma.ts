@@ -112,8 +112,9 @@ export function vmaMergeAround(mm: Mm, i: number): number {
  */
 export function splitVma(mm: Mm, i: number, addr: number): void {
   if (addr % PMD_SIZE !== 0) {
-    const t = mm.pteAt(Math.floor(addr / PMD_SIZE));
-    if (t && t.huge !== HUGE_NONE) __split_huge_pmd(mm, t);
+    const slot = Math.floor(addr / PMD_SIZE);
+    const t = mm.ptePeek(slot); // read only: a compact table stays compact
+    if (t && t.huge !== HUGE_NONE) __split_huge_pmd(mm, mm.pteAt(slot)!);
   }
   const a = mm.vmas[i];
   const b: Vma = { ...a, start: addr, pgoff: a.pgoff + (addr - a.start) / PAGE_SIZE };
