@@ -53,8 +53,8 @@ await waitServer();
 const browser = await chromium.launch({ ...(exe ? { executablePath: exe } : {}) });
 try {
   console.log('\nThe 55 TiB production preset in the browser, one lane per design:');
-  // PTLAB_BENCH_DESIGNS=baseline,pte-ref runs only those.
-  const designs = (process.env.PTLAB_BENCH_DESIGNS ?? 'baseline,pte-ref,pt-reclaim').split(',');
+  // PTLAB_BENCH_DESIGNS=baseline,pte-ref runs only those (none: only the designs compared, with PTLAB_BENCH_COMPARED=1).
+  const designs = (process.env.PTLAB_BENCH_DESIGNS ?? 'baseline,pte-ref,pt-reclaim').split(',').filter((d) => ['baseline', 'pte-ref', 'pt-reclaim'].includes(d));
   for (const mechanism of designs) {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(`${URL}?tour=0`);
@@ -91,6 +91,32 @@ try {
     console.log(`  ${mechanism}: peaks apart: renderer ${(split.renderer / 1024).toFixed(0)} MiB, GPU process ${(split.gpu / 1024).toFixed(0)} MiB`);
     split.renderer = split.gpu = 0;
     if (mechanism === designs[0]) await page.screenshot({ path: '/tmp/ptlab-55t.png' });
+    await page.close();
+  }
+  // The designs compared from one pass each (what "Compare mechanisms" opens on a
+  // production-size run): the lane's run is set aside, two passes at a time.
+  if (!process.env.PTLAB_BENCH_DESIGNS || process.env.PTLAB_BENCH_COMPARED) {
+    console.log('\nThe 55 TiB preset\'s designs compared, one pass each (two workers at a time):');
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(`${URL}?tour=0`);
+    await page.waitForFunction(() => window.__ptlab?.ready);
+    await page.evaluate(() => window.__ptlab.setMechanism('pte-ref'));
+    await page.evaluate(() => window.__ptlab.loadPreset('29-production-55t', { single: true }));
+    await page.waitForFunction(() => window.__ptlab.ready && document.querySelector('main .pt-view:not([data-stale]) canvas.pt-canvas[data-cells]'), null, { timeout: 300_000, polling: 500 });
+    let peak = tabRssKb();
+    const poll = setInterval(() => (peak = Math.max(peak, tabRssKb())), 250);
+    const t0 = Date.now();
+    await page.getByRole('button', { name: 'Compare mechanisms', exact: true }).click();
+    await page.waitForFunction(() => document.querySelectorAll('.designs-passes li[data-state="done"]').length === 3 || document.querySelector('.designs-passes li[data-state="failed"]'), null, { timeout: 600_000, polling: 500 });
+    const s = (Date.now() - t0) / 1000;
+    clearInterval(poll);
+    const rows = await page.evaluate(() => [...document.querySelectorAll('.designs-table tbody tr')].slice(0, 4).map((tr) => [...tr.children].map((c) => c.textContent).join(' | ')));
+    target('  all three passes done after the click', s, 's', 60);
+    for (const r of rows) console.log(`  ${r}`);
+    target('  peak memory of the tab meanwhile (renderer + GPU process)', peak / 2 ** 20, 'GiB', 1.5);
+    await page.screenshot({ path: '/tmp/ptlab-55t-designs.png' });
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await page.screenshot({ path: '/tmp/ptlab-55t-designs-1024.png' });
     await page.close();
   }
 } finally {

@@ -24,11 +24,28 @@ test('the 55 TiB production process runs in the browser and ends at the CLI\'s f
   await expect(canvas).toHaveAttribute('data-tables', '466184');
   await expect(page.getByTestId('legend-aggregate')).toBeVisible();
   await ptlab.shot('55t-end-pt-reclaim');
-  // Side by side would hold three such runs: refused, with a notice that says why, and the lane stays.
+  // Side by side would hold three such runs: the designs are compared from one pass each instead, the lane's run set aside meanwhile.
   await page.getByRole('button', { name: 'Compare mechanisms' }).click();
-  await expect(page.getByRole('status', { name: 'Notice' })).toContainText('one at a time');
-  await expect(page.locator('main .pt-view')).toHaveCount(1);
+  await expect(page.getByRole('status', { name: 'Notice' })).toContainText('production-size');
   await page.getByRole('button', { name: 'Dismiss the notice' }).click();
+  const dialog = page.getByRole('dialog', { name: 'The designs compared, one pass each' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText('set aside');
+  await expect(page.locator('main .pt-view')).toHaveCount(1);
+  await expect(dialog.locator('.designs-passes li[data-state="done"]')).toHaveCount(3, { timeout: 300_000 });
+  const row = (name: string) => dialog.locator(`.designs-table tr[data-row="${name}"] td`);
+  await expect(row('end')).toHaveText(['115,568,596 kB', '1,438,616 kB', '2,090,464 kB']);
+  await expect(row('captures-end').first()).toHaveText('0%');
+  await expect(row('PTE tables freed').first()).toHaveText('0');
+  await expect(row('refcount atomics').nth(2)).toHaveText('0');
+  await expect(dialog.locator('svg.designs-chart path[data-series]')).toHaveCount(4);
+  await ptlab.shot('55t-designs-compared');
+  await page.getByRole('button', { name: 'Close the designs compared, one pass each' }).click();
+  // Closed: the lane computes its run again, and ends where it did.
+  await ptlab.waitReady(300_000);
+  await page.keyboard.press('End');
+  await ptlab.waitReady(120_000);
+  await expect(ptlab.figure('VmPTE')).toHaveText('2,090,464 kB');
   // Zoomed in on the first PMD table, its slots are drawn, and the hover card reads a table from the cells.
   await ptlab.api((a) => a.seek(40_000));
   await ptlab.waitReady(120_000);

@@ -175,9 +175,14 @@ export class LaneClient {
     }
   }
 
+  /** End the worker (its memory goes back at once) and forget its runs; the next run starts a new one. */
   dispose(): void {
     this.port?.terminate();
     this.port = null;
+    this.pendingRunId = null;
+    this.readyRunId = 0;
+    for (const w of this.entryWaiters.values()) w(null);
+    this.entryWaiters.clear();
     this.queued?.resolve(null);
     this.inFlight?.resolve(null);
     for (const w of this.jsonWaiters.values()) w(null);

@@ -105,7 +105,13 @@ export interface RuntimeState {
   restoring: PendingRestore | null;
   /** A quiz shown before the step it precedes (every mode); revealed with that step, with the learner's guess if any. */
   quiz: { step: number; revealed: boolean; guess?: string } | null;
-  dialog: 'share' | 'export' | 'sweep' | 'tour' | 'curves' | null;
+  dialog: 'share' | 'export' | 'sweep' | 'tour' | 'curves' | 'designs' | null;
+  /**
+   * A production-size run set aside while the designs compared (a dialog) run
+   * their passes: the tab has room for one such run, not two. Computed again
+   * when the dialog closes.
+   */
+  aside: boolean;
   /** A short message about a file or an export ("Saved scenario.ptlab"). */
   notice: string | null;
 }
@@ -144,6 +150,7 @@ export const initialRuntime: RuntimeState = {
   restoring: null,
   quiz: null,
   dialog: null,
+  aside: false,
   notice: null,
 };
 

@@ -291,7 +291,7 @@ describe('production-size runs', () => {
     expect(st().lanes.baseline!.frame!.snapshot.figures.tables.pte).toBe(307_200);
   });
 
-  it('are shown one design at a time: side by side is refused with a notice, before and after the run shows its size', async () => {
+  it('are shown one design at a time: side by side opens the designs compared instead, before and after the run shows its size', async () => {
     st().setMechanism('baseline');
     st().setSource(BIG);
     await ready();
@@ -299,6 +299,19 @@ describe('production-size runs', () => {
     expect(st().compare).toBeNull();
     expect(st().notice).toMatch(/production-size/);
     expect(st().lanes['pte-ref']?.status ?? 'idle').not.toBe('running');
+    // The designs compared take the memory: the lane's run is set aside (its frame stays), and nothing computes it meanwhile.
+    expect(st().dialog).toBe('designs');
+    expect(st().aside).toBe(true);
+    expect(st().lanes.baseline!.source).toBeNull();
+    expect(st().lanes.baseline!.frame).not.toBeNull();
+    st().seek(1);
+    expect(st().lanes.baseline!.status).not.toBe('running');
+    // Closed: computed again.
+    st().openDialog(null);
+    expect(st().aside).toBe(false);
+    expect(st().lanes.baseline!.status).toBe('running');
+    await ready();
+    expect(st().lanes.baseline!.source).toBe(BIG);
     // Compare asked for first (a small run), then the source grows: the first ready run turns it off.
     st().setNotice(null);
     st().setSource(LOOP);
@@ -308,6 +321,19 @@ describe('production-size runs', () => {
     expect(st().compare).toEqual(['baseline', 'pt-reclaim']);
     st().setSource(BIG);
     await until(() => st().compare === null, 'compare off');
-    expect(st().notice).toMatch(/one at a time/);
+    expect(st().notice).toMatch(/production-size/);
+    expect(st().dialog).toBe('designs');
+    st().openDialog(null);
+    await ready();
+  });
+
+  it('a small run opens the designs compared without setting its lane aside', async () => {
+    st().setMechanism('baseline');
+    st().setSource(LOOP);
+    await ready();
+    st().openDialog('designs');
+    expect(st().aside).toBe(false);
+    expect(st().lanes.baseline!.source).toBe(LOOP);
+    st().openDialog(null);
   });
 });

@@ -66,7 +66,7 @@ export const prefetch = { on: true };
 
 /** Why side by side is refused for a production-size run (the 55 TiB process). */
 export const BIG_COMPARE_NOTICE =
-  "This run is production-size: each design's worker holds about a gigabyte, so the designs are shown one at a time. Switch between them with the design buttons (each computes in about half a minute).";
+  "This run is production-size: each design's worker holds about a gigabyte, so its lanes are not shown side by side. The designs are compared from one pass each instead (VmPTE over the run, costs, the saving captured).";
 
 export function laneClient(m: MechanismName): LaneClient | undefined {
   return clients.get(m);
@@ -90,6 +90,7 @@ export const useStore = create<PtlabState>()((set, get) => {
           if (get().compare && summary.maxPtes > BIG_TABLES) {
             for (const o of MECHANISMS) if (o !== primaryOf(get())) clients.get(o)?.cancel();
             set({ compare: null, notice: BIG_COMPARE_NOTICE });
+            get().openDialog('designs');
           }
           get().finishRestore();
           get().refresh();
@@ -156,7 +157,8 @@ export const useStore = create<PtlabState>()((set, get) => {
   /** Run the good source in every visible lane that does not have it yet. */
   const ensureRuns = () => {
     const src = get().goodSource;
-    if (src === null) return;
+    // The designs compared hold the tab's memory: the lane's run waits until their dialog closes.
+    if (src === null || (get().aside && get().dialog === 'designs')) return;
     const visible = visibleMechanisms(get());
     for (const m of visible) runIn(m, src);
     // A lane off screen computing an older source (a prefetch) only takes CPU from the lanes on screen.
@@ -260,6 +262,7 @@ export const useStore = create<PtlabState>()((set, get) => {
       const compare = clean && clean.length >= 2 ? clean : null;
       if (compare && productionSize()) {
         set({ notice: BIG_COMPARE_NOTICE });
+        get().openDialog('designs');
         return;
       }
       // Side by side, every lane shows its own run (a lane still computing says so).
@@ -299,7 +302,21 @@ export const useStore = create<PtlabState>()((set, get) => {
     },
 
     openDialog(dialog) {
+      const was = get().dialog;
+      if (dialog === 'designs' && was !== 'designs' && productionSize()) {
+        // One production-size run fits the tab, not two: the lane's worker ends (its last frame stays on the page).
+        for (const m of visibleMechanisms(get())) {
+          clients.get(m)?.dispose();
+          patchLane(m, { source: null, status: get().lanes[m]?.timeline ? 'ready' : 'idle' });
+        }
+        set({ dialog, aside: true });
+        return;
+      }
       set({ dialog });
+      if (was === 'designs' && dialog !== 'designs' && get().aside) {
+        set({ aside: false });
+        ensureRuns();
+      }
     },
 
     setNotice(notice) {

@@ -16,6 +16,7 @@ const Share = lazy(() => import('./share/ShareDialog.tsx').then((m) => ({ defaul
 const Export = lazy(() => import('./share/ExportDialog.tsx').then((m) => ({ default: m.ExportDialog })));
 const Sweep = lazy(() => import('./sweep/SweepDialog.tsx').then((m) => ({ default: m.SweepDialog })));
 const Curves = lazy(() => import('./curves/CurvesDialog.tsx').then((m) => ({ default: m.CurvesDialog })));
+const Designs = lazy(() => import('./designs/DesignsDialog.tsx').then((m) => ({ default: m.DesignsDialog })));
 const Inspect = lazy(() => import('./inspect/InspectView.tsx').then((m) => ({ default: m.InspectHost })));
 const SeriesTour = lazy(() => import('./tour/TourDialog.tsx').then((m) => ({ default: m.TourDialog })));
 const TourCards = lazy(() => import('./tour/Tour.tsx').then((m) => ({ default: m.TourCards })));
@@ -57,7 +58,7 @@ export function RacePanel({ mechanism, step }: { mechanism: MechanismName; step:
 
 export function Dialogs() {
   const dialog = useStore(selectDialog);
-  return <Suspense fallback={null}>{dialog === 'share' ? <Share /> : dialog === 'export' ? <Export /> : dialog === 'sweep' ? <Sweep /> : dialog === 'curves' ? <Curves /> : dialog === 'tour' ? <SeriesTour /> : null}</Suspense>;
+  return <Suspense fallback={null}>{dialog === 'share' ? <Share /> : dialog === 'export' ? <Export /> : dialog === 'sweep' ? <Sweep /> : dialog === 'curves' ? <Curves /> : dialog === 'designs' ? <Designs /> : dialog === 'tour' ? <SeriesTour /> : null}</Suspense>;
 }
 
 /** A live process's snapshot (ptlab inspect --save), when one was opened. */

@@ -9,6 +9,7 @@ import type { Timeline } from '../../worker/protocol.ts';
 import { FigureChart } from './FigureChart.tsx';
 import { logScaleWanted } from '../../layout/chart.ts';
 import { generatorFor } from '../../share/curvesFormat.ts';
+import { BIG_TABLES } from '../../worker/protocol.ts';
 
 type ScaleChoice = 'auto' | 'linear' | 'log';
 
@@ -29,6 +30,8 @@ export function Charts({ mechanisms }: { mechanisms: MechanismName[] }) {
   const stale = useStore(selectStale);
   // A recorded real allocator (presets 30-32) with a generator paired: its curve beside the generator's.
   const paired = useStore((s) => (s.presetId ? !!generatorFor(s.presetId) : false));
+  // A production-size run (one design at a time): its designs compared from one pass each.
+  const big = useStore((s) => mechanisms.length === 1 && (s.lanes[mechanisms[0]]?.summary?.maxPtes ?? 0) > BIG_TABLES && s.lanes[mechanisms[0]]?.source === s.goodSource);
   const tls = mechanisms.map((m, k) => [from[k] ?? m, shown[k]] as const).filter((x): x is readonly [MechanismName, Timeline] => x[1] !== null);
   const key = tls.map(([m, t]) => `${m}:${idOf(t)}`).join('|');
   const vmPte = useMemo(() => tls.map(([m, t]) => ({ key: m, label: m, mechanism: m, values: t.vmPte })), [key]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -46,6 +49,11 @@ export function Charts({ mechanisms }: { mechanisms: MechanismName[] }) {
       {paired && (
         <button type="button" className="chart-beside" onClick={() => useStore.getState().openDialog('curves')} title="This recording's VmPTE curve beside the alloc generator's at the recorded program's parameters (ptlab curves --generator)">
           Beside the generator…
+        </button>
+      )}
+      {big && (
+        <button type="button" className="chart-beside" onClick={() => useStore.getState().openDialog('designs')} title="The three designs of this production-size run from one pass each: VmPTE over the run, the saving each captures, the costs it paid">
+          The designs compared…
         </button>
       )}
     </div>
