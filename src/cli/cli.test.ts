@@ -109,6 +109,33 @@ describe('ptlab sweep', () => {
   });
 });
 
+describe('ptlab compare', () => {
+  const preset = fileURLToPath(new URL('../../scenarios/15-virt-res-010.ptlab', import.meta.url));
+  it('prints the designs from one pass each: end figures the preset expects, the saving each captures, costs; CSV and JSON', () => {
+    const expects = Object.fromEntries([...readFileSync(preset, 'utf8').matchAll(/^expect (\S+) VmPTE (\d+)K$/gm)].map((m) => [m[1], Number(m[2])]));
+    const j = ptlab('compare', preset, '--format', 'json');
+    expect([j.code, j.err]).toEqual([0, '']);
+    const out = JSON.parse(j.out);
+    expect(out.designs.map((d: { mechanism: string; final: { VmPTE: number } }) => [d.mechanism, d.final.VmPTE])).toEqual(Object.entries(expects));
+    // Page-granular DONTNEED purges: pte-ref frees every emptied table, pt-reclaim none.
+    expect(out.designs.map((d: { capturesPercentAtEnd: number }) => d.capturesPercentAtEnd)).toEqual([0, 100, 0]);
+    expect(out.designs[1].costs['refcount atomics']).toBeGreaterThan(0);
+    const csv = ptlab('compare', preset, '--format', 'csv', '--points', '3').out.trim().split('\n');
+    expect(csv[0]).toBe('percent of run,step,baseline VmPTE kB,pte-ref VmPTE kB,pt-reclaim VmPTE kB,minimum VmPTE kB');
+    expect(csv[3]).toBe(`100,${out.steps},${expects.baseline},${expects['pte-ref']},${expects['pt-reclaim']},${out.minimumVmPteKb}`);
+    const table = ptlab('compare', preset);
+    expect(table.out).toMatch(/^captures of the possible saving, at the end +0% +100% +0%$/m);
+    expect(table.out).toMatch(/^RCU frees +0 +80 +0$/m);
+  });
+  it('refuses what it cannot read or parse, with exit 2', () => {
+    expect(ptlab('compare').code).toBe(2);
+    expect(ptlab('compare', preset, '--format', 'xml').err.trim()).toBe("ptlab compare: --format must be table, csv or json, not 'xml'");
+    const bad = ptlab('compare', file('bad-compare.ptlab', 'mmap A 4M\nbogus 1\n'));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/bad-compare\.ptlab:2:1: /);
+  });
+});
+
 describe('ptlab curves', () => {
   const preset = fileURLToPath(new URL('../../scenarios/31-recorded-jemalloc.ptlab', import.meta.url));
   it('prints a recording beside the generator at its parameters, as CSV: the recording ends at the kernel\'s figure', () => {

@@ -1,4 +1,4 @@
-// The ptlab command: run, check, kernel, bench, record, inspect, sweep, curves.
+// The ptlab command: run, check, kernel, bench, record, inspect, sweep, curves, compare.
 import { MECHANISMS, type MechanismVariant } from '../scenario/index.ts';
 import { runFlat, type RunSummary } from '../core/index.ts';
 import { compileFile } from './load.ts';
@@ -6,6 +6,7 @@ import { formatTable, toJson } from './format.ts';
 import { cmdSweep, SWEEP_USAGE } from './sweep.ts';
 import { SOAK_USAGE } from './soak.ts';
 import { CURVES_USAGE } from './curves.ts';
+import { COMPARE_USAGE } from './compare.ts';
 
 const USAGE = `usage:
   ptlab run FILE|- [--mechanism baseline|pte-ref|pt-reclaim|broken|all] [--format table|json] [--steps all|final] [--check]
@@ -19,6 +20,7 @@ const USAGE = `usage:
                                 a live process's VmPTE beside the minimum its pages need
 ${SWEEP_USAGE}
 ${CURVES_USAGE}
+${COMPARE_USAGE}
 ${SOAK_USAGE}`;
 
 interface Flags {
@@ -87,6 +89,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'curves': {
       const { cmdCurves } = await import('./curves.ts');
       return cmdCurves(flags.positional, flags.opts);
+    }
+    case 'compare': {
+      const { cmdCompare } = await import('./compare.ts');
+      return cmdCompare(flags.positional, flags.opts);
     }
     case 'bench': {
       const { runBench } = await import('./bench.ts');
