@@ -5,6 +5,7 @@ export * from './constants.ts';
 export * from './types.ts';
 export type { ResolvedOp } from './resolved.ts';
 export { Run, runFlat, figureValue, type RunOptions, type RunSummary, type Checkpoint } from './trace/run.ts';
+export type { StepRecord } from './trace/steplog.ts';
 export { checkInvariants } from './trace/invariants.ts';
 export { tableHistory, formatHistory, type TableHistory, type HistoryEntry, type HistoryWhat } from './trace/history.ts';
 export { snapshot, slotCells, CELL_HUGE, CELL_HUGE_ZERO, type SlotCells, pteEntries, pteTableEmpty, type Snapshot, type PteTableView, type PmdTableView, type PudTableView, type VmaView } from './snapshot.ts';

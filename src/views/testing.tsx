@@ -14,9 +14,12 @@ export function showRun(source: string, mechanism: MechanismName, index: number,
   const c = compile(source);
   if (!c.ok) throw new Error(c.errors[0].message);
   const run = new Run(c.ops, { mechanism, checkpoints: true });
-  run.advance();
-  const tl = newTimeline(run.steps.length);
-  for (const s of run.steps) recordStep(tl, s, 0, c.program.at(s.index)?.live?.slots ?? -1);
+  const tl = newTimeline(c.ops.length);
+  while (!run.done) {
+    run.advance(1);
+    const st = run.lastStatement!;
+    recordStep(tl, run.lastRecord!, st, 0, st.live?.slots ?? -1);
+  }
   const frame = host.buildFrame(run, index, record);
   const prevFrame = index >= 0 ? host.buildFrame(run, index - 1, false) : null;
   const s = run.summary();

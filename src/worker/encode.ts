@@ -1,7 +1,8 @@
 // Flattening core state for the trip to the page: a Snapshot's PTE tables
 // into typed arrays (25,600 tables cost 17 bytes each), and per-step series
 // into a Timeline grown as the run advances (transferred once, at the end).
-import { PMD_SIZE, slotCells, snapshot, type Figures, type Mm, type StepResult } from '../core/index.ts';
+import { PMD_SIZE, slotCells, snapshot, type Figures, type Mm, type StepRecord } from '../core/index.ts';
+import type { FlatStatement } from '../scenario/ast.ts';
 import type { Frame, Timeline, ViewSnapshot } from './protocol.ts';
 
 type State = Parameters<typeof snapshot>[0];
@@ -80,21 +81,21 @@ export function newTimeline(capacity: number): Timeline {
   };
 }
 
-export function recordStep(tl: Timeline, s: StepResult, flags: number, liveSlots = -1): void {
+export function recordStep(tl: Timeline, r: Readonly<StepRecord>, st: Pick<FlatStatement, 'line' | 'quiz'>, flags: number, liveSlots = -1): void {
   const i = tl.n++;
   if (tl.liveSlots) tl.liveSlots[i] = liveSlots;
-  tl.vmPte[i] = s.figures.VmPTE;
-  tl.rssAnon[i] = s.figures.RssAnon;
-  tl.vmSize[i] = s.figures.VmSize;
-  tl.ptes[i] = s.figures.tables.pte;
-  tl.pmds[i] = s.figures.tables.pmd;
-  tl.puds[i] = s.figures.tables.pud;
-  tl.alloc[i] = s.allocated.pte;
-  tl.freed[i] = s.freed.pte;
-  tl.faults[i] = s.faults;
-  tl.line[i] = s.line;
+  tl.vmPte[i] = r.VmPTE;
+  tl.rssAnon[i] = r.RssAnon;
+  tl.vmSize[i] = r.VmSize;
+  tl.ptes[i] = r.pte;
+  tl.pmds[i] = r.pmd;
+  tl.puds[i] = r.pud;
+  tl.alloc[i] = r.aPte;
+  tl.freed[i] = r.fPte;
+  tl.faults[i] = r.faults;
+  tl.line[i] = st.line;
   tl.flags[i] = flags;
-  if (s.quiz) tl.quizzes.push({ index: i, ...s.quiz });
+  if (st.quiz) tl.quizzes.push({ index: i, ...st.quiz });
 }
 
 /** The timeline cut to its length, ready to transfer (a run that did every step fills its arrays: no copy). */

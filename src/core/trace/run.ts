@@ -13,7 +13,7 @@ import { PAGE_KB, TABLE_KB } from '../constants.ts';
 import { execute, type Names } from './execute.ts';
 import { checkInvariants } from './invariants.ts';
 import { packProcs, prepare, procFigures, unpackProcs, type PackedProc, type Proc } from './procs.ts';
-import { NO_REASONS, StepLog, newStepRecord, stepOfRecord } from './steplog.ts';
+import { NO_REASONS, StepLog, newStepRecord, stepOfRecord, type StepRecord } from './steplog.ts';
 
 export interface RunOptions {
   /** One of MECHANISMS, or 'broken' (the race lab's unsafe variant). */
@@ -33,7 +33,7 @@ export interface RunOptions {
    * bench), where only the initial state is kept and stateAt replays from it.
    */
   checkpoints?: boolean;
-  /** With checkpoints: at least this many steps apart (and after enough work). */
+  /** With checkpoints: at least this many steps apart (and after enough work; default CHECKPOINT_EVERY). */
   checkpointEvery?: number;
   /**
    * false: keep only the last step's result (`--steps final`, the bench): a
@@ -96,6 +96,13 @@ export function figureValue(f: Figures, name: FigureName): number {
 }
 
 
+/**
+ * Steps between checkpoints at least. A small state (the freeing designs keep
+ * 5 PTE tables through the 50 GiB test) would otherwise be packed every few
+ * hundred steps for nothing: a seek replays at most this many steps (~2 ms).
+ */
+export const CHECKPOINT_EVERY = 1024;
+
 const UNIT: Record<FigureName, string> = { VmPTE: ' kB', RssAnon: ' kB', VmSize: ' kB', VmSwap: ' kB', pte: ' PTE tables', pmd: ' PMD tables', pud: ' PUD tables' };
 
 /** A state of the run: the first process's mm and names, and every process (procs[0] is the first). */
@@ -146,6 +153,14 @@ export class Run {
   private lastCache: StepResult | null = null;
   /** What a step leaves, written in place step after step (the log copies it). */
   private readonly rec = newStepRecord();
+  /**
+   * The step just run as its record (null before the first): the same object
+   * rewritten by every step, so reading it makes nothing (the worker's loop
+   * reads it for every one of 51,202 steps; lastStep builds a result object).
+   */
+  get lastRecord(): Readonly<StepRecord> | null {
+    return this.stepsRun === 0 ? null : this.rec;
+  }
   /** The statement of the step just run. */
   lastStatement: FlatStatement | null = null;
   private stepsCache: StepResult[] | null = null;
@@ -314,8 +329,8 @@ export class Run {
     // per run of compact tables faulted together (pack.ts), and a pass over
     // the page-table tree; replaying a step costs ~64 units plus ~32 per
     // 2 MiB slot it works on (mm.work). Checkpointing once the replay work
-    // since the last one exceeds 5 units per table, and at most every 256
-    // steps, bounds the checkpoints' time by the run's work, and any seek at
+    // since the last one exceeds 5 units per table, and at most every
+    // CHECKPOINT_EVERY steps, bounds the checkpoints' time by the run's work, and any seek at
     // ~5 x (tables) units of replay (npm run bench:seek); checkpointBytes
     // bounds their memory.
     if (!this.opts.checkpoints) return;
@@ -323,7 +338,7 @@ export class Run {
     this.workSinceCheckpoint += 64 + 32 * (mm.work - workBefore) + reasons.length * 8;
     let tables = 0;
     for (const p of this.procs) tables += p.mm.nr.pte + p.mm.nr.pmd + p.mm.nr.pud;
-    if (this.stepsSinceCheckpoint >= (this.opts.checkpointEvery ?? 256) && this.workSinceCheckpoint >= 5 * tables * this.spacing) {
+    if (this.stepsSinceCheckpoint >= (this.opts.checkpointEvery ?? CHECKPOINT_EVERY) && this.workSinceCheckpoint >= 5 * tables * this.spacing) {
       const cp: Checkpoint = { index, mm: packMm(this.mm), names: new Map(this.names), procs: packProcs(this.procs) };
       this.checkpoints.push(cp);
       this.checkpointBytes += checkpointSize(cp);
