@@ -21,11 +21,11 @@ for (const [mechanism, vmPte] of [['baseline', '102,640 kB'], ['pt-reclaim', '24
     await expect(page.locator('.pt-view')).toHaveAttribute('data-mode', mechanism === 'baseline' ? 'strip' : 'tree');
     await expect(page.getByTestId('step-label')).toHaveText('step 51,202 / 51,202');
     await ptlab.shot(`50g-end-${mechanism}`);
-    // Seeking to any step is quick: half way, 12,800 tables kept (baseline) or none (pt-reclaim), 26 PMD tables.
-    const t0 = Date.now();
+    // Seeking back to any step rebuilds that step's state (its time is a benchmark's, npm run bench:browser):
+    // half way, 12,800 tables kept (baseline) or none (pt-reclaim), 26 PMD tables.
     await ptlab.api((a) => a.seek(25_601));
     await ptlab.waitReady();
-    expect(Date.now() - t0).toBeLessThan(2000);
     await expect(ptlab.figure('VmPTE')).toHaveText(mechanism === 'baseline' ? '51,344 kB' : '144 kB');
+    await expect(page.getByTestId('step-label')).toHaveText('step 25,602 / 51,202');
   });
 }
