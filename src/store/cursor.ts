@@ -76,6 +76,9 @@ export interface CursorDeps {
 
 export function cursorActions(set: Set, get: Get, deps: CursorDeps): CursorActions {
   let carry = 0;
+  // Kernel-event moves run one after another: a second press while the first waits on the worker's events
+  // moves on from where the first landed, not from where the first started.
+  let eventMoves: Promise<void> = Promise.resolve();
   const clamp = (i: number) => {
     const { lo, hi } = stepBounds(get());
     return Math.max(lo, Math.min(i, hi));
@@ -106,6 +109,30 @@ export function cursorActions(set: Set, get: Get, deps: CursorDeps): CursorActio
     return true;
   };
 
+  const eventMove = async (dir: 1 | -1): Promise<void> => {
+    const s = get();
+    set({ playing: false });
+    const n = stepCount(s);
+    if (dir > 0) {
+      if (s.event === null) {
+        if (s.step + 1 >= n || gate(s.step + 1)) return;
+        const f = await recorded(s.step + 1);
+        const count = f?.events?.length ?? 0;
+        actions.seek(s.step + 1, count > 1 ? 0 : null);
+      } else {
+        const count = get().lanes[primaryOf(s)]?.frame?.events?.length ?? 0;
+        actions.seek(s.step, s.event + 1 < count - 1 ? s.event + 1 : null);
+      }
+    } else if (s.event === null) {
+      if (s.step < 0) return;
+      const f = await recorded(s.step);
+      const count = f?.events?.length ?? 0;
+      actions.seek(count > 1 ? s.step : s.step - 1, count > 1 ? count - 2 : null);
+    } else {
+      actions.seek(s.event > 0 ? s.step : s.step - 1, s.event > 0 ? s.event - 1 : null);
+    }
+  };
+
   const actions: CursorActions = {
     seek(step, event = null) {
       // A move by hand clears "stopped: ..." (play and run-to-break set it after seeking) and any quiz question.
@@ -122,28 +149,11 @@ export function cursorActions(set: Set, get: Get, deps: CursorDeps): CursorActio
       else actions.seek(s.step + delta);
     },
 
-    async stepEvent(dir) {
-      const s = get();
-      set({ playing: false });
-      const n = stepCount(s);
-      if (dir > 0) {
-        if (s.event === null) {
-          if (s.step + 1 >= n || gate(s.step + 1)) return;
-          const f = await recorded(s.step + 1);
-          const count = f?.events?.length ?? 0;
-          actions.seek(s.step + 1, count > 1 ? 0 : null);
-        } else {
-          const count = get().lanes[primaryOf(s)]?.frame?.events?.length ?? 0;
-          actions.seek(s.step, s.event + 1 < count - 1 ? s.event + 1 : null);
-        }
-      } else if (s.event === null) {
-        if (s.step < 0) return;
-        const f = await recorded(s.step);
-        const count = f?.events?.length ?? 0;
-        actions.seek(count > 1 ? s.step : s.step - 1, count > 1 ? count - 2 : null);
-      } else {
-        actions.seek(s.event > 0 ? s.step : s.step - 1, s.event > 0 ? s.event - 1 : null);
-      }
+    stepEvent(dir) {
+      set({ moving: get().moving + 1 });
+      const move = eventMoves.then(() => eventMove(dir)).finally(() => set({ moving: get().moving - 1 }));
+      eventMoves = move.catch(() => undefined);
+      return move;
     },
 
     jumpMarker(marker, dir) {

@@ -89,6 +89,7 @@ export const selectRunning = (s: PtlabState): { done: number; total: number } | 
 
 /** Everything visible is computed and shows the current step (the e2e tests wait on this). */
 export const selectReady = (s: PtlabState): boolean => {
+  if (s.moving > 0) return false;
   const ms = s.compare ?? [s.mechanism];
   return ms.every((m) => {
     const l = s.lanes[m];

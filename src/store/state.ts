@@ -114,6 +114,11 @@ export interface RuntimeState {
   aside: boolean;
   /** A short message about a file or an export ("Saved scenario.ptlab"). */
   notice: string | null;
+  /**
+   * Kernel-event moves still waiting on the worker for their step's events
+   * (the move lands when they come): not ready until they have.
+   */
+  moving: number;
 }
 
 export const initialDoc: DocState = {
@@ -152,6 +157,7 @@ export const initialRuntime: RuntimeState = {
   dialog: null,
   aside: false,
   notice: null,
+  moving: 0,
 };
 
 export const newLane = (mechanism: MechanismName): LaneState => ({

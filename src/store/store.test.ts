@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useStore } from './store.ts';
 import { freshStore, ready, until } from './testing.ts';
-import { selectDoc, shownMaxPtes } from './selectors.ts';
+import { selectDoc, selectReady, shownMaxPtes } from './selectors.ts';
 import { shownLane } from './cursor.ts';
 import type { MechanismName } from '../core/index.ts';
 
@@ -69,6 +69,22 @@ describe('running a scenario', () => {
     st().stepBy(-1);
     expect(st().step).toBe(0);
     expect(st().event).toBeNull();
+  });
+
+  it('a kernel-event move waits for the worker: not ready until it lands, and presses meanwhile go on from it', async () => {
+    st().setMechanism('pte-ref');
+    st().setSource('mmap X 2M at 0x100000000000\ntouch X 0 8K');
+    await ready();
+    st().seek(0);
+    await ready();
+    // Three presses before the worker has sent the fault's events (a person's quick clicks, or a test's).
+    const moves = [st().stepEvent(1), st().stepEvent(1), st().stepEvent(1)];
+    expect(st().moving).toBe(3);
+    expect(selectReady(st())).toBe(false);
+    await Promise.all(moves);
+    expect(st().moving).toBe(0);
+    expect({ step: st().step, event: st().event }).toEqual({ step: 1, event: 2 });
+    await ready();
   });
 
   it('jumps to the next and previous step that frees a table', async () => {
@@ -239,7 +255,8 @@ describe('cancel', () => {
     st().setMechanism('baseline');
     st().setSource(LOOP);
     await ready();
-    st().setSource('mmap A 50G\nrepeat 25600 { touch A i*2M 2M; madvise A i*2M 2M dontneed }');
+    // Ten times the 2021 test: long enough (seconds) that the cancel always lands before it ends.
+    st().setSource('mmap A 500G\nrepeat 256000 { touch A i*2M 2M; madvise A i*2M 2M dontneed }');
     await until(() => (st().progress.baseline?.done ?? 0) > 0, 'progress');
     st().cancelRun();
     await until(() => st().lanes.baseline?.status === 'ready', 'cancelled');

@@ -41,7 +41,7 @@ export const MAX_EVENT_TABLES = 64;
 const WARM_UP =
   'process small-c\nexpect VmPTE 40K\nsay "warm-up"\nmmap A 16G\nexpect VmPTE 40K\n' +
   'repeat 8192 { touch A i*2M 2M; madvise A i*2M 2M dontneed }\nexpect RssAnon 72K\nsay "done"\nmunmap A 0 16G\n';
-const WARM_UP_RUNS = 2;
+const WARM_UP_RUNS = 1;
 
 interface Active {
   runId: number;
