@@ -87,6 +87,20 @@ describe('running a scenario', () => {
     await ready();
   });
 
+  it("a step shown twice (two requests answered) keeps the step before it as the one its marks compare with", async () => {
+    st().setMechanism('pt-reclaim');
+    st().setSource(LOOP);
+    await ready();
+    st().seek(0);
+    await ready();
+    st().seek(1); // asks the worker for step 1 ...
+    st().refresh(); // ... and again, before the first answer: both come back
+    await ready();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(st().lanes['pt-reclaim']!.frame!.index).toBe(1);
+    expect(st().lanes['pt-reclaim']!.prevFrame?.index).toBe(0);
+  });
+
   it('jumps to the next and previous step that frees a table', async () => {
     st().setMechanism('pt-reclaim');
     st().setSource(LOOP);

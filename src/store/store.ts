@@ -127,9 +127,12 @@ export const useStore = create<PtlabState>()((set, get) => {
   const showFrame = (m: MechanismName, frame: Frame) => {
     const lane = get().lanes[m];
     const same = lane?.frameSource === lane?.source;
+    // The same step again (a second answer to a repeated request, or its recorded frame with the events): the step's
+    // marks still compare it with the frame before it, so the one before stays.
+    const again = same && lane?.frame?.index === frame.index;
+    const prev = again ? lane!.prevFrame : same ? lane?.frame ?? null : null;
     // A production-size frame's slot cells (tens of MB) are not kept for the one after it: fades and ghosts need its tables only.
-    const prev = same ? lane?.frame ?? null : null;
-    const prevFrame = prev?.snapshot.cells ? { ...prev, snapshot: { ...prev.snapshot, cells: undefined } } : prev;
+    const prevFrame = !again && prev?.snapshot.cells ? { ...prev, snapshot: { ...prev.snapshot, cells: undefined } } : prev;
     patchLane(m, { frame, prevFrame, frameSource: lane?.source ?? null, frameMaxPtes: lane?.summary?.maxPtes ?? 0 });
     // The primary lane shows its own run: the view held from before a switch can go.
     const s = get();
