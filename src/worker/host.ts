@@ -235,7 +235,7 @@ export class SimHost {
   /**
    * The JIT's warm-up, off the user's clock: the 2021 test's loop at 16 GiB,
    * in a scenario shaped like the presets (a program image, captions,
-   * expects), twice through the very path a run takes (chunks, timeline,
+   * expects), once through the very path a run takes (chunks, timeline,
    * checkpoints, the last step's frame), and dropped. A lane's first real run
    * then runs compiled code: in Chromium a cold 50 GiB run took 0.7-0.9 s
    * against ~0.15 s warm, and a shorter warm-up that skipped the run's own

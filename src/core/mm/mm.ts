@@ -44,6 +44,24 @@ export const KHUGEPAGED_DEFAULTS: Readonly<KhugepagedSysfs> = { maxPtesNone: 511
 /** Reason lines a step keeps one by one; the rest are counted (Mm.explain). */
 export const MAX_STEP_REASONS = 2048;
 
+/** Mm.tally's record. */
+export interface Tally {
+  counters: Counters;
+  nr: { pud: number; pmd: number; pte: number };
+  rssAnonPages: number;
+  swapPages: number;
+  more: Map<ReasonCode, number> | null;
+}
+
+/** now.f += (now.f - then.f) * times for every number, nested objects included (Counters' per-level tables). */
+function addTimes(now: Record<string, unknown>, then: Record<string, unknown>, times: number): void {
+  for (const key in now) {
+    const v = now[key];
+    if (typeof v === 'number') now[key] = v + (v - (then[key] as number)) * times;
+    else addTimes(v as Record<string, unknown>, then[key] as Record<string, unknown>, times);
+  }
+}
+
 export class Mm {
   /** PGD: 512 entries, each a PUD table (P4D folded). The PGD itself is not counted. */
   pgd: (PudTable | null)[] = new Array(PTRS_PER_TABLE).fill(null);
@@ -88,6 +106,33 @@ export class Mm {
   reasons: TableReason[] = [];
 
   constructor(readonly mech: Mechanism) {}
+
+  /**
+   * The additive figures of this mm now (counters, table counts, RSS, swap,
+   * reasons counted past the step's lines), to repeat what one operation did
+   * (repeatSince): an operation on a compact table depends only on its state,
+   * so identical tables in a row change these figures identically.
+   */
+  tally(): Tally {
+    const more = this.moreReasons;
+    return {
+      counters: copyCounters(this.counters),
+      nr: { ...this.nr },
+      rssAnonPages: this.rssAnonPages,
+      swapPages: this.swapPages,
+      more: more === null ? null : new Map([...more].map(([code, r]) => [code, r.count])),
+    };
+  }
+  /** Add, `times` more times, what changed since t (tally): one operation done, its copies accounted. */
+  repeatSince(t: Tally, times: number): void {
+    addTimes(this.counters as unknown as Record<string, unknown>, t.counters as unknown as Record<string, unknown>, times);
+    addTimes(this.nr, t.nr, times);
+    this.rssAnonPages += (this.rssAnonPages - t.rssAnonPages) * times;
+    this.swapPages += (this.swapPages - t.swapPages) * times;
+    if (this.moreReasons !== null) {
+      for (const r of this.moreReasons.values()) r.count += (r.count - (t.more?.get(r.code) ?? 0)) * times;
+    }
+  }
 
   /** Record that a kernel function ran in this step (first-seen order, once each). */
   enter(fn: string): void {
@@ -190,6 +235,14 @@ export class Mm {
   pteAt(slot: number): PteTable | null {
     const pmd = this.pmdTableAt(slot * PMD_SIZE);
     return pmd ? pmd.get(slot % PTRS_PER_TABLE) : null;
+  }
+  /** The id of the PTE table at a slot (0: none), without making an object. */
+  ptePeekId(slot: number): number {
+    const pmd = this.pmdTableAt(slot * PMD_SIZE);
+    if (!pmd) return 0;
+    const k = slot % PTRS_PER_TABLE;
+    const t = pmd.liveAt(k);
+    return t ? t.id : pmd.compactId(k);
   }
   /** The PMD entry of a slot for reading only: the table, or a copy of a compact one (never change it; nothing is un-compacted). */
   ptePeek(slot: number): PteTable | null {

@@ -103,28 +103,31 @@ export function do_munmap(mm: Mm, start: number, len: number): SimError | null {
   const next = mm.vmas[i];
   // Tables the unmapped VMAs touch, to explain afterwards which stayed. Past
   // MAX_STEP_REASONS only the last is kept: the ones between lie inside the
-  // unmapped range, where free_pgtables frees every table (only the first and
-  // last slot can be shared with a neighbour), so they are counted as freed.
+  // unmapped range, where free_pgtables frees every table the zap left (only
+  // the first and last slot can be shared with a neighbour), so they are
+  // counted as freed by it.
   const touched: { slot: number; id: number }[] = [];
   let last: { slot: number; id: number } | null = null;
-  let between = 0;
   for (const v of detached) {
     forEachPresentSlot(mm, v.start, v.end, (slot, t) => {
       if (touched.length < MAX_STEP_REASONS) touched.push({ slot, id: t.id });
-      else {
-        if (last) between++;
-        last = { slot, id: t.id };
-      }
+      else last = { slot, id: t.id };
     });
   }
   if (last) touched.push(last);
   let dirty = false;
   for (const v of detached) dirty = unmap_single_vma(mm, v, v.start, v.end, 'munmap', start, end) || dirty;
+  // Which of them the zap left, and the design did not already explain (pte-ref frees at the zap, with its own reasons).
+  const named = new Set(mm.reasons.map((r) => r.tableId));
+  const left = touched.filter(({ slot, id }) => mm.ptePeekId(slot) === id && !named.has(id));
   const before = mm.nr.pte + mm.nr.pmd + mm.nr.pud;
+  const ptesBefore = mm.nr.pte;
   free_pgtables(mm, detached, prev ? prev.end : 0, next ? next.start : 0);
   if (dirty || mm.nr.pte + mm.nr.pmd + mm.nr.pud !== before) tlbFlush(mm);
-  explainMunmap(mm, touched, prev, next);
-  if (between) {
+  const explained = explainMunmap(mm, left, prev, next);
+  // free_pgtables' frees not among the tables named: counted.
+  const between = ptesBefore - mm.nr.pte - explained;
+  if (between > 0) {
     mm.moreReasons ??= new Map();
     const m = mm.moreReasons.get('free_pgtables');
     if (m) m.count += between;
@@ -133,19 +136,20 @@ export function do_munmap(mm: Mm, start: number, len: number): SimError | null {
   return null;
 }
 
-function explainMunmap(mm: Mm, touched: { slot: number; id: number }[], prev: Vma | undefined, next: Vma | undefined): void {
-  const explained = new Set(mm.reasons.map((r) => r.tableId));
-  for (const { slot, id } of touched) {
-    if (explained.has(id)) continue;
-    const t = mm.ptePeek(slot);
+/** Why each table the zap left was kept or freed by free_pgtables; returns how many of them it freed. */
+function explainMunmap(mm: Mm, left: { slot: number; id: number }[], prev: Vma | undefined, next: Vma | undefined): number {
+  let freed = 0;
+  for (const { slot, id } of left) {
     const addr = slot * PMD_SIZE;
-    if (t && t.id === id) {
+    if (mm.ptePeekId(slot) === id) {
       const sharer = prev && prev.end > addr ? prev : next && next.start < addr + PMD_SIZE ? next : undefined;
       if (mm.wantsReason('free_pgtables_kept', 'kept')) mm.reason({ addr, tableId: id, verdict: 'kept', code: 'free_pgtables_kept', text: `kept: free_pgtables keeps it: ${sharer ? `the VMA at [${hex(sharer.start)}, ${hex(sharer.end)}) still uses this slot` : 'the slot lies outside the range free_pgtables may free'}` });
     } else {
+      freed++;
       if (mm.wantsReason('free_pgtables', 'freed')) mm.reason({ addr, tableId: id, verdict: 'freed', code: 'free_pgtables', by: 'free_pte_range', text: 'freed: munmap left no VMA in this 2 MiB slot, so free_pgtables freed the table' });
     }
   }
+  return freed;
 }
 
 export function tlbFlush(mm: Mm, by = 'tlb_finish_mmu'): void {

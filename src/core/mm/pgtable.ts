@@ -290,14 +290,40 @@ export class PmdTable {
     this.state![k] = state;
   }
 
+  /** How many compact tables from entry k on (at most max, within this table) have state st: identical tables in a row. */
+  compactRun(k: number, st: number, max: number): number {
+    const ids = this.ids;
+    const state = this.state;
+    if (ids === null || state === null) return 0;
+    const end = Math.min(PTRS_PER_PTE, k + max);
+    let j = k;
+    while (j < end && ids[j] !== 0 && state[j] === st) j++;
+    return j - k;
+  }
+  /** Give the n compact tables from entry k on the state st (what the first of an identical run became). */
+  setCompactRun(k: number, n: number, st: number): void {
+    this.state!.fill(st, k, k + n);
+  }
+  /** Clear the n compact tables from entry k on (freed like the first of an identical run; the caller accounts for `used`). */
+  dropCompactRun(k: number, n: number): void {
+    this.ids!.fill(0, k, k + n);
+    this.compactN -= n;
+  }
+
   /** Clear entry k; returns the table that was there, as an object. */
   unlink(k: number): PteTable | null {
-    const t = this.get(k);
+    const t = this.live[k];
     if (t !== null) {
       this.live[k] = null;
       if (--this.liveN === 0) this.release();
+      return t;
     }
-    return t;
+    if (this.ids === null || this.ids[k] === 0) return null;
+    // A compact table: its object is made for the caller only (never stored here, so no array is taken and given back).
+    const u = this.expand(k);
+    this.ids[k] = 0;
+    this.compactN--;
+    return u;
   }
 
   /** Keep the table at entry k compact if it can be (uniform, and its count is its entries, or 0); returns the object it was. */
