@@ -132,7 +132,7 @@ export const useStore = create<PtlabState>()((set, get) => {
     const again = same && lane?.frame?.index === frame.index;
     const prev = again ? lane!.prevFrame : same ? lane?.frame ?? null : null;
     // A production-size frame's slot cells (tens of MB) are not kept for the one after it: fades and ghosts need its tables only.
-    const prevFrame = !again && prev?.snapshot.cells ? { ...prev, snapshot: { ...prev.snapshot, cells: undefined } } : prev;
+    const prevFrame = prev?.snapshot.cells ? { ...prev, snapshot: { ...prev.snapshot, cells: undefined } } : prev;
     patchLane(m, { frame, prevFrame, frameSource: lane?.source ?? null, frameMaxPtes: lane?.summary?.maxPtes ?? 0 });
     // The primary lane shows its own run: the view held from before a switch can go.
     const s = get();

@@ -17,7 +17,7 @@
 // only pte-ref's counts of file-backed tables can differ).
 import { PAGE_SIZE, PMD_SIZE, HPAGE_PMD_NR, PTRS_PER_TABLE } from '../constants.ts';
 import type { SimError } from '../types.ts';
-import type { Mm, Tally } from './mm.ts';
+import type { Mm } from './mm.ts';
 import { cowShared, cowSharer, hugeShared } from './cow.ts';
 import { HUGE_ANON, HUGE_ANON_LAZY, HUGE_ANON_WP, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_COW, PTE_ANON_LAZY, PTE_ANON_LAZY_ZEROED, PTE_ANON_THP, PTE_ANON_ZEROED, PTE_ANON_THP_CLEAN, PTE_FILE, PTE_NONE, PTE_SWAP, PTE_ZERO, isHugeAnon, stateFill, stateHuge, type PteTable, type PteValue } from './pgtable.ts';
 import { __split_huge_pmd } from './zap.ts';
@@ -90,14 +90,14 @@ export function faultRange(mm: Mm, start: number, end: number, write: boolean): 
       }
       const slotEnd = Math.min((slot + 1) * PMD_SIZE, segEnd);
       // Identical compact tables in a row, each faulted whole, when no reason line is wanted: the first is
-      // faulted, and what it did is what each of the others does (see zap.ts repeatZap).
+      // faulted, and what it did is what each of the others does (Mm.repeatRun).
       const run = fast && v.anonVma !== 0 && addr % PMD_SIZE === 0 && mm.reasons.length >= mm.maxReasons ? refaultRun(mm, slot, Math.floor(segEnd / PMD_SIZE)) : 0;
       const before = run > 1 ? mm.tally() : null;
       const t = faultSlot(mm, i, slot, addr, slotEnd, mapsAnon, write);
       if (write && t) markWritten(t, slot, addr, slotEnd);
       mm.settle(slot); // a uniform table goes back to compact
       addr = slotEnd;
-      if (before !== null && repeatFault(mm, slot, run, before)) addr = (slot + run) * PMD_SIZE;
+      if (before !== null && mm.repeatRun(mm.pmdTableAt(slot * PMD_SIZE)!, slot % PTRS_PER_TABLE, run, before)) addr = (slot + run) * PMD_SIZE;
     }
   }
   return null;
@@ -117,16 +117,6 @@ function refaultRun(mm: Mm, slot: number, s1: number): number {
   const f = stateFill(st);
   if (f === PTE_ANON_THP_CLEAN || f === PTE_ANON_COW) return 0;
   return pmd!.compactRun(k, st, s1 - slot);
-}
-
-/** After the first of `run` identical compact tables was faulted whole: the same for the others (zap.ts repeatZap). */
-function repeatFault(mm: Mm, slot: number, run: number, before: Tally): boolean {
-  const pmd = mm.pmdTableAt(slot * PMD_SIZE)!;
-  const after = pmd.compactState(slot % PTRS_PER_TABLE);
-  if (after < 0) return false; // an object now: the others one by one
-  pmd.setCompactRun((slot % PTRS_PER_TABLE) + 1, run - 1, after);
-  mm.repeatSince(before, run - 1);
-  return true;
 }
 
 /**

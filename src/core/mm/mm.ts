@@ -134,6 +134,26 @@ export class Mm {
     }
   }
 
+  /**
+   * After an operation on the first of `run` identical compact tables from
+   * entry k of pmd (tally taken before it): do to the other run - 1 what it
+   * did to the first (freed, or given its new state) and repeat its figures.
+   * False if the first became an object (its count is not just its entries):
+   * the caller does the others one by one.
+   */
+  repeatRun(pmd: PmdTable, k: number, run: number, before: Tally): boolean {
+    const after = pmd.compactState(k);
+    if (after < 0 && pmd.has(k)) return false;
+    const more = run - 1;
+    if (after >= 0) pmd.setCompactRun(k + 1, more, after);
+    else {
+      pmd.dropCompactRun(k + 1, more);
+      pmd.used -= more;
+    }
+    this.repeatSince(before, more);
+    return true;
+  }
+
   /** Record that a kernel function ran in this step (first-seen order, once each). */
   enter(fn: string): void {
     if (fn === this.lastFn) return; // loops enter the same function slot after slot

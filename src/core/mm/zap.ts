@@ -7,7 +7,7 @@
 // (zap_pmd_range), which is exactly what pt-reclaim's whole-slot rule reads.
 import { HPAGE_PMD_NR, PAGE_SIZE, PGDIR_SIZE, PMD_SIZE, PTRS_PER_TABLE, PUD_SIZE } from '../constants.ts';
 import type { ZapCause, ZapSlot } from './mechanism.ts';
-import type { Mm, Tally } from './mm.ts';
+import type { Mm } from './mm.ts';
 import { hugeShared } from './cow.ts';
 import { HUGE_ANON, HUGE_ANON_LAZY, HUGE_ANON_WP, HUGE_NONE, HUGE_ZERO, PTE_ANON, PTE_ANON_COW, PTE_ANON_LAZY, PTE_ANON_LAZY_ZEROED, PTE_ANON_ZEROED, PTE_ANON_THP, PTE_ANON_THP_CLEAN, PTE_NONE, PTE_SWAP, PTE_ZERO, PteTable, isAnonHuge, isAnonPte, packState, stateCounted, stateFill, stateHuge, type PmdTable } from './pgtable.ts';
 import type { Vma } from './vma.ts';
@@ -149,7 +149,7 @@ export function unmap_single_vma(mm: Mm, v: Vma, start: number, end: number, cau
             const done = zapCompact(mm, z, s, e, slot, pmd, k, st);
             if (done !== ZAP_NOT_DONE) {
               if (done === ZAP_DIRTY) dirty = true;
-              if (before !== null && repeatZap(mm, pmd, k, run, before)) slot += run - 1;
+              if (before !== null && mm.repeatRun(pmd, k, run, before)) slot += run - 1;
               continue;
             }
           }
@@ -160,25 +160,6 @@ export function unmap_single_vma(mm: Mm, v: Vma, start: number, end: number, cau
     }
   }
   return dirty;
-}
-
-/**
- * After zapCompact on the first of `run` identical compact tables from entry
- * k: do to the other run - 1 what it did to the first (freed, or kept with
- * its new state) and repeat its figures (Mm.repeatSince). False if the first
- * became an object (its count is not just its entries): the others go one by one.
- */
-function repeatZap(mm: Mm, pmd: PmdTable, k: number, run: number, before: Tally): boolean {
-  const after = pmd.compactState(k);
-  if (after < 0 && pmd.has(k)) return false;
-  const more = run - 1;
-  if (after >= 0) pmd.setCompactRun(k + 1, more, after);
-  else {
-    pmd.dropCompactRun(k + 1, more);
-    pmd.used -= more;
-  }
-  mm.repeatSince(before, more);
-  return true;
 }
 
 const ZAP_NOT_DONE = 0;

@@ -4,7 +4,7 @@
 // per-slot path leaves. A step that records its events always takes the
 // per-slot path, so replaying each step with and without events compares them.
 // D's steps cover more slots than a step keeps reason lines for (2,048): past
-// them, identical compact tables in a row are done as one (repeatZap, repeatFault).
+// them, identical compact tables in a row are done as one (Mm.repeatRun).
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../scenario/index.ts';
 import { MECHANISMS } from '../../scenario/ast.ts';
